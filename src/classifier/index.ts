@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { readModelFile } from './model-file';
+import { NaiveBayesModel } from './model';
+import type { Model } from './types';
+
+export type { Explanation, Model, ModelResult, ScoreInput, SpamMeta } from './types';
+export { NaiveBayesModel } from './model';
+export { FORMAT, FORMAT_VERSION } from './model-file';
+
+/** Loads one model file; throws an Error naming the file for a missing file, bad JSON or a wrong format version. */
+export function loadModelFile(file: string): Model {
+  return new NaiveBayesModel(readModelFile(file));
+}
+
+/**
+ * Loads the shipped spam and toxicity models.
+ * @param dir - directory holding spam.json and toxicity.json
+ * @defaultValue dir: `<repo>/models`, resolved from this file so it works from src/ and from dist/
+ */
+export function loadBundledModels(dir: string = path.resolve(__dirname, '../../models')): { spam: Model; toxicity: Model } {
+  const spam = loadModelFile(path.join(dir, 'spam.json'));
+  const toxicity = loadModelFile(path.join(dir, 'toxicity.json'));
+  if (spam.task !== 'spam') throw new Error(`${path.join(dir, 'spam.json')} is a ${spam.task} model, expected spam`);
+  if (toxicity.task !== 'toxicity') throw new Error(`${path.join(dir, 'toxicity.json')} is a ${toxicity.task} model, expected toxicity`);
+  return { spam, toxicity };
+}

@@ -1,0 +1,39 @@
+/** Signals about a comment that are not its text; any of them may be unknown. */
+export interface SpamMeta {
+  linkCount?: number;
+  fillTimeMs?: number;
+  duplicateCount24h?: number;
+  postsPerIp24h?: number;
+}
+
+export interface ScoreInput {
+  text: string;
+  author?: string;
+  email?: string;
+  url?: string;
+  meta?: SpamMeta;
+}
+
+/** One token's share of the log-odds, with where it occurs; spans are [start, end) offsets into the original text. */
+export interface Explanation {
+  token: string;
+  contribution: number;
+  spans: Array<[number, number]>;
+}
+
+export interface ModelResult {
+  /** Calibrated probability (0..1) that the comment is spam (spam model) or toxic (toxicity model). */
+  score: number;
+  /** Per-attribute probabilities (toxic, obscene, insult, threat, identity_hate) where the model was trained for them. */
+  attributes?: Record<string, number>;
+  explanation?: Explanation[];
+}
+
+export interface Model {
+  name: string;
+  task: 'spam' | 'toxicity';
+  version: number;
+  /** Scores at or above `review` go to a human; at or above `reject` are rejected. */
+  thresholds: { review: number; reject: number };
+  score(input: ScoreInput, opts?: { explain?: boolean }): ModelResult;
+}

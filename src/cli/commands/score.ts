@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { loadBundledModels, loadModelFile, type Model } from '../../classifier';
+
+/** The streams a CLI command talks to; the dispatcher passes the process's own. */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = 'usage: vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl\n';
+
+function pickModel(which: string): Model {
+  if (which === 'spam' || which === 'toxicity') return loadBundledModels()[which];
+  return loadModelFile(which);
+}
+
+/** `vigil score`: one JSON line in ({"text", author?, email?, url?, meta?}), one JSON line out, in order. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { model: { type: 'string' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (!values.model) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  let model: Model;
+  try {
+    model = pickModel(values.model);
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  let failed = 0;
+  let pending = '';
+  const handle = (line: string): void => {
+    if (line.trim() === '') return;
+    let out: unknown;
+    try {
+      const obj = JSON.parse(line) as unknown;
+      if (!obj || typeof obj !== 'object' || typeof (obj as { text?: unknown }).text !== 'string') {
+        throw new Error('each line must be a JSON object with a string "text"');
+      }
+      out = model.score(obj as { text: string }, { explain: values.explain });
+    } catch (e) {
+      failed++;
+      out = { error: (e as Error).message };
+    }
+    io.stdout.write(JSON.stringify(out) + '\n');
+  };
+  for await (const chunk of io.stdin) {
+    pending += chunk.toString();
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    for (const p of parts) handle(p);
+  }
+  handle(pending);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDataset } from '../../classifier/datasets';
+import { trainModel } from '../../classifier/train';
+import type { CliIo } from './score';
+
+const USAGE = 'usage: vigil train --task spam|toxicity --data PATH [--data PATH...] --out models/NAME.json [--seed N] [--name NAME] [--version N]\n';
+
+/** `vigil train`: trains a model from data set files and writes it as JSON. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        task: { type: 'string' },
+        data: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        name: { type: 'string' },
+        version: { type: 'string', default: '1' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      // `--data a.csv b.csv` is accepted: paths after the options count as more data files.
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const task = values.task;
+  const data = [...(values.data ?? []), ...positionals];
+  if ((task !== 'spam' && task !== 'toxicity') || !data.length || !values.out) {
+    io.stderr.write(USAGE);
+    return 2;
+  }
+  const seed = Number(values.seed);
+  const version = Number(values.version);
+  if (!Number.isInteger(seed) || !Number.isInteger(version)) {
+    io.stderr.write(`--seed and --version must be integers\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const started = Date.now();
+    const docs = data.flatMap((p) => loadDataset(p));
+    const name = values.name ?? path.basename(values.out, '.json');
+    const model = trainModel(docs, { task, name, seed, version });
+    mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
+    writeFileSync(values.out, JSON.stringify(model) + '\n');
+    const t = model.thresholds;
+    io.stderr.write(
+      `trained ${task} model "${name}" on ${docs.length} documents in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+        `thresholds review ${t.review}, reject ${t.reject}; wrote ${values.out}\n`,
+    );
+    return 0;
+  } catch (e) {
+    io.stderr.write(`train failed: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadBundledModels, loadModelFile } from '../../../src/classifier';
+import { loadDataset } from '../../../src/classifier/datasets';
+import { NaiveBayesModel } from '../../../src/classifier/model';
+import { trainModel } from '../../../src/classifier/train';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/classifier');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-classifier-'));
+
+function tinySpamModel() {
+  const docs = loadDataset(path.join(FIXTURES, 'youtube-tiny.csv'));
+  return new NaiveBayesModel(trainModel(docs, { task: 'spam', name: 'tiny', folds: 3, minCount: 1 }));
+}
+
+describe('spam model trained on a fixture', () => {
+  it('when a comment looks like the spam examples, then it scores higher than a fan comment', () => {
+    const m = tinySpamModel();
+    const spam = m.score({ text: 'subscribe to my channel, free gift http://bit.ly/abc' }).score;
+    const ham = m.score({ text: 'I love this song, the chorus is amazing' }).score;
+    expect(spam).toBeGreaterThan(ham);
+    expect(spam).toBeGreaterThanOrEqual(0);
+    expect(spam).toBeLessThanOrEqual(1);
+  });
+
+  it('when trained twice with the same seed, then the files are identical', () => {
+    const docs = loadDataset(path.join(FIXTURES, 'youtube-tiny.csv'));
+    const a = JSON.stringify(trainModel(docs, { task: 'spam', name: 'x', seed: 7, folds: 3 }));
+    const b = JSON.stringify(trainModel(docs, { task: 'spam', name: 'x', seed: 7, folds: 3 }));
+    expect(a).toBe(b);
+  });
+
+  it('when a very long comment is scored, then the score is a finite probability (log space, no underflow)', () => {
+    const m = tinySpamModel();
+    const s = m.score({ text: 'subscribe check out my channel '.repeat(5000) }).score;
+    expect(Number.isFinite(s)).toBe(true);
+    expect(s).toBeGreaterThan(0.5);
+  });
+
+  it('when a model is saved and loaded, then it scores the same', () => {
+    const docs = loadDataset(path.join(FIXTURES, 'youtube-tiny.csv'));
+    const file = path.join(tmp, 'tiny.json');
+    const trained = trainModel(docs, { task: 'spam', name: 'tiny', folds: 3 });
+    writeFileSync(file, JSON.stringify(trained));
+    const input = { text: 'free money, check out my channel' };
+    expect(loadModelFile(file).score(input).score).toBeCloseTo(new NaiveBayesModel(trained).score(input).score, 6);
+  });
+});
+
+describe('loadModelFile', () => {
+  it('when the file is missing, then the error names it', () => {
+    expect(() => loadModelFile(path.join(tmp, 'nope.json'))).toThrow(/cannot read model file .*nope\.json/);
+  });
+
+  it('when the file is not JSON, then it says so', () => {
+    const file = path.join(tmp, 'bad.json');
+    writeFileSync(file, '{not json');
+    expect(() => loadModelFile(file)).toThrow(/not valid JSON/);
+  });
+
+  it('when the format version differs, then it refuses the file', () => {
+    const docs = loadDataset(path.join(FIXTURES, 'youtube-tiny.csv'));
+    const file = path.join(tmp, 'v99.json');
+    writeFileSync(file, JSON.stringify({ ...trainModel(docs, { task: 'spam', name: 'x', folds: 3 }), formatVersion: 99 }));
+    expect(() => loadModelFile(file)).toThrow(/format version 99/);
+  });
+});
+
+describe('bundled models', () => {
+  it('when loaded from models/, then both score and toxicity has attributes', () => {
+    const { spam, toxicity } = loadBundledModels();
+    expect(spam.task).toBe('spam');
+    expect(toxicity.task).toBe('toxicity');
+    expect(spam.thresholds.review).toBeLessThan(spam.thresholds.reject);
+    const s = spam.score({ text: 'Check out my channel and subscribe! http://bit.ly/free' });
+    expect(s.score).toBeGreaterThan(spam.score({ text: 'What a thoughtful article, thank you.' }).score);
+    const t = toxicity.score({ text: 'you are a stupid idiot' });
+    expect(t.score).toBeGreaterThan(toxicity.score({ text: 'thank you for the helpful edit' }).score);
+    expect(Object.keys(t.attributes ?? {})).toEqual(expect.arrayContaining(['toxic', 'obscene', 'insult', 'threat', 'identity_hate']));
+  });
+});
