@@ -1,0 +1,33 @@
+import type Redis from 'ioredis';
+import { loadConfig } from '../config';
+import { connectRedis, createRedis } from '../infra/redis';
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** A command that needs no Redis (train, eval, score, captcha sample). */
+export type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** Raised for bad usage; the dispatcher prints it with the command's help and exits 2. */
+export class UsageError extends Error {}
+
+/** Opens Redis from REDIS_URL (default redis://127.0.0.1:6379) for one command, and always closes it. */
+export async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {
+  const url = loadConfig().REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = createRedis(url, { enableOfflineQueue: true });
+  try {
+    await connectRedis(redis, 5000).catch(() => {
+      throw new Error(`cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}; set REDIS_URL`);
+    });
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(JSON.stringify(value) + '\n');
+}

@@ -1,0 +1,95 @@
+import type Redis from 'ioredis';
+import { keys } from '../infra/keys';
+import type { CommentStatus } from '../moderation/types';
+
+/** A comment as Vigil keeps it. E-mail and IP are kept only as keyed hashes plus a masked e-mail for display. */
+export interface StoredComment {
+  id: string;
+  siteId: string;
+  threadId: string;
+  parentId?: string;
+  author: { name: string; emailMasked: string; emailHash: string; url?: string };
+  body: string;
+  status: CommentStatus;
+  /** What Vigil would have decided when the site runs in shadow mode. */
+  shadowStatus?: CommentStatus;
+  /** In post-moderation a published comment can still wait for a second look. */
+  needsReview?: boolean;
+  scores: { spam: number; toxicity: number; attributes?: Record<string, number> };
+  reasons: string[];
+  explanation?: { spam?: unknown; toxicity?: unknown };
+  client: { ipHash: string; userAgent: string; referrer: string };
+  via: 'browser' | 'server';
+  createdAt: string;
+  decidedAt?: string;
+  decidedBy?: string;
+}
+
+export interface PersistOptions {
+  retentionSeconds: number;
+  /** When set, the answer to replay for this Idempotency-Key is written in the same transaction. */
+  idempotency?: { key: string; answer: string; ttlSeconds: number };
+}
+
+/**
+ * Writes the comment, its thread index and (for pending ones) the pending index in one MULTI, so a comment is either
+ * fully stored or not at all. Decided comments expire after the retention period; pending ones do not.
+ */
+export async function persistComment(redis: Redis, c: StoredComment, opts: PersistOptions): Promise<void> {
+  const score = Date.parse(c.createdAt);
+  const m = redis.multi().set(keys.comment(c.siteId, c.id), JSON.stringify(c));
+  if (c.status !== 'pending') m.expire(keys.comment(c.siteId, c.id), opts.retentionSeconds);
+  const thread = keys.thread(c.siteId, c.threadId, c.status);
+  m.zadd(thread, score, c.id);
+  // Each write pushes the index's expiry to a full retention period after the newest comment in it.
+  if (c.status !== 'pending') m.expire(thread, opts.retentionSeconds);
+  else m.zadd(keys.pending(c.siteId), score, c.id);
+  if (opts.idempotency) m.set(opts.idempotency.key, opts.idempotency.answer, 'EX', opts.idempotency.ttlSeconds);
+  const res = await m.exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw failed?.[0] ?? new Error('comment transaction was aborted');
+}
+
+export async function getComment(redis: Redis, siteId: string, id: string): Promise<StoredComment | undefined> {
+  const raw = await redis.get(keys.comment(siteId, id));
+  return raw ? (JSON.parse(raw) as StoredComment) : undefined;
+}
+
+/**
+ * Moves a comment to a new status (a moderator's decision), keeping the thread and pending indexes in step in one
+ * transaction. Returns the updated comment, or undefined when it no longer exists.
+ */
+export async function setCommentStatus(
+  redis: Redis, siteId: string, id: string, status: CommentStatus,
+  extra: Partial<StoredComment>, retentionSeconds: number,
+): Promise<StoredComment | undefined> {
+  const before = await getComment(redis, siteId, id);
+  if (!before) return undefined;
+  const after: StoredComment = { ...before, ...extra, status };
+  const score = Date.parse(before.createdAt);
+  const m = redis
+    .multi()
+    .set(keys.comment(siteId, id), JSON.stringify(after))
+    .zrem(keys.thread(siteId, before.threadId, before.status), id)
+    .zadd(keys.thread(siteId, before.threadId, status), score, id);
+  if (status === 'pending') m.persist(keys.comment(siteId, id)).zadd(keys.pending(siteId), score, id);
+  else {
+    m.expire(keys.comment(siteId, id), retentionSeconds).zrem(keys.pending(siteId), id);
+    m.expire(keys.thread(siteId, before.threadId, status), retentionSeconds);
+  }
+  await m.exec();
+  return after;
+}
+
+/** Lists a thread's comments of one status, oldest first; entries whose comment has expired are pruned. */
+export async function listThread(
+  redis: Redis, siteId: string, threadId: string, status: CommentStatus, limit: number, after = 0,
+): Promise<StoredComment[]> {
+  const key = keys.thread(siteId, threadId, status);
+  const ids = await redis.zrangebyscore(key, `(${after}`, '+inf', 'LIMIT', 0, limit);
+  if (!ids.length) return [];
+  const raws = await redis.mget(ids.map((id) => keys.comment(siteId, id)));
+  const gone = ids.filter((_, i) => !raws[i]);
+  if (gone.length) await redis.zrem(key, ...gone);
+  return raws.filter((r): r is string => !!r).map((r) => JSON.parse(r) as StoredComment);
+}

@@ -1,0 +1,68 @@
+import type Redis from 'ioredis';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Model } from './classifier';
+import type { AppContext } from './http/context';
+import type { ModerationDeps } from './moderation/types';
+import { loadServerSecret } from './infra/server-secret';
+import { createApp, AppExtras } from './http/app';
+import { EventBus } from './events/events';
+import { emitIntakeEvents } from './events/intake-events';
+
+/** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
+export interface PlugContext {
+  ctx: AppContext;
+  extras: Required<AppExtras>;
+  /** Push a close function for every worker or connection started; they run in reverse on shutdown. */
+  closers: Array<() => Promise<void>>;
+  redisUrl: string;
+  workers: boolean;
+}
+export type Plug = (p: PlugContext) => Promise<void>;
+
+/** The capabilities beyond comment intake, in the order they are wired. */
+const plugs: Plug[] = [];
+
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  ctx: AppContext;
+  /** Started workers and other resources to close on shutdown, in start order. */
+  closers: Array<() => Promise<void>>;
+}
+
+/**
+ * Wires the capabilities together. main.ts and the integration tests both use this, so tests run the real app.
+ * Capabilities that add routes, hooks or workers plug in here.
+ */
+export async function composeService(opts: {
+  config: Config;
+  redis: Redis;
+  logger: Logger;
+  models: { spam: Model; toxicity: Model };
+  redisUrl: string;
+  /** Start the queue workers in this process. @defaultValue true */
+  workers?: boolean;
+}): Promise<Service> {
+  const { config, redis, logger, models } = opts;
+  const secret = await loadServerSecret(redis, config.VIGIL_SECRET);
+  const moderation: ModerationDeps = {
+    redis,
+    models,
+    secret,
+    settings: {
+      captchaTtlSeconds: config.CAPTCHA_TTL_SECONDS,
+      retentionDays: config.RETENTION_DAYS,
+      idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+    },
+    afterPersist: [],
+    onHookError: (err, c) => logger.error({ err, commentId: c.id, siteId: c.siteId }, 'after-persist hook failed'),
+  };
+  const events = new EventBus((err, e) => logger.error({ err, type: e.type, siteId: e.siteId }, 'event subscriber failed'));
+  moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
+  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true };
+  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
+  const closers: Array<() => Promise<void>> = [];
+  for (const plug of plugs) await plug({ ctx, extras, closers, redisUrl: opts.redisUrl, workers: opts.workers ?? true });
+  const app = createApp(ctx, extras);
+  return { app, ctx, closers };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Vigil reads from the environment. Nothing else in the code reads process.env, so this table and
+ * the README's configuration table are the whole story.
+ */
+export const configSpec = {
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: 'HTTP port.' },
+  HOST: { schema: z.string().default('0.0.0.0'), doc: 'Interface the HTTP server binds to.' },
+  REDIS_URL: {
+    schema: z.string().url().optional(),
+    doc: 'Redis to use. When unset, `npm start` runs its own redis-server (AOF on, appendfsync always, data in DATA_DIR).',
+  },
+  DATA_DIR: { schema: z.string().default('./data'), doc: "Directory of the bundled Redis's data when REDIS_URL is unset." },
+  OWN_REDIS_PORT: { schema: z.coerce.number().int().min(1).max(65535).default(6379), doc: 'Port of the bundled Redis.' },
+  MODELS_DIR: { schema: z.string().optional(), doc: 'Directory with spam.json and toxicity.json. Default: the bundled models/.' },
+  VIGIL_SECRET: {
+    schema: z.string().min(16).optional(),
+    secret: true,
+    doc: 'Server secret for captcha HMACs and proof-of-work signatures. When unset, one is generated once and kept in Redis.',
+  },
+  TRUST_PROXY: {
+    schema: z.string().default('loopback'),
+    doc: "Express trust-proxy setting deciding whose X-Forwarded-For is believed for a browser's IP (e.g. `loopback`, `10.0.0.0/8`, `1`, `false`).",
+  },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'pino log level.' },
+  CAPTCHA_TTL_SECONDS: { schema: z.coerce.number().int().min(10).default(300), doc: 'How long a captcha can be answered.' },
+  RETENTION_DAYS: { schema: z.coerce.number().min(1).default(30), doc: 'Days a decided comment is kept; pending comments never expire.' },
+  IDEMPOTENCY_TTL_SECONDS: { schema: z.coerce.number().int().min(60).default(86400), doc: 'How long an Idempotency-Key answer is replayed.' },
+  SHUTDOWN_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(10000), doc: 'Longest wait for in-flight work on SIGTERM.' },
+  DEV_BOOTSTRAP: {
+    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    doc: 'On first start, create a dev site and a dev moderator and print their keys.',
+  },
+  DEV_ORIGIN: { schema: z.string().url().optional(), doc: 'Allowed origin of the dev site. Default: http://localhost:PORT.' },
+  WORKERS: { schema: z.coerce.number().int().min(1).max(64).default(1), doc: 'Number of API processes (node:cluster).' },
+  VIGIL_WEBHOOK_ALLOWLIST: {
+    schema: z.string().default(''),
+    doc: 'Comma-separated hosts or CIDR ranges webhooks may reach even though they are private or loopback.',
+  },
+} as const;
+
+type Spec = typeof configSpec;
+export type Config = { [K in keyof Spec]: z.output<Spec[K]['schema']> };
+
+/** Parses the environment once; a bad value stops the process with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, { schema }] of Object.entries(configSpec)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const parsed = (schema as z.ZodType).safeParse(raw);
+    if (parsed.success) out[name] = parsed.data;
+    else problems.push(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return out as Config;
+}

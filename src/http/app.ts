@@ -1,0 +1,72 @@
+import express, { Router } from 'express';
+import helmet from 'helmet';
+import type { AppContext } from './context';
+import { errorMiddleware, notFoundHandler } from './error-middleware';
+import { preflight } from './auth';
+import { requestContext } from './request-context';
+import { healthRoutes } from './routes/health';
+import { captchaRoutes } from './routes/captchas';
+import { commentRoutes } from './routes/comments';
+import { checkRoutes } from './routes/check';
+import { siteRoutes } from './routes/site';
+import { metricsRoutes } from './routes/metrics';
+import { demoRoutes } from './routes/demo';
+import { openApiDocument } from './openapi';
+import { VERSION } from '../version';
+
+export interface AppExtras {
+  /** Routers of other capabilities (review, webhooks, akismet), mounted before the 404 handler. */
+  routers?: Router[];
+  /** Run at each /metrics scrape, to refresh gauges kept in Redis. */
+  metricsCollectors?: Array<() => Promise<void>>;
+}
+
+/** Builds the express app. It holds no state of its own: everything lives in Redis, so instances are interchangeable. */
+export function createApp(ctx: AppContext, extras: AppExtras = {}) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
+  app.use(requestContext(ctx.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'none'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'font-src': ["'self'"],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'base-uri': ["'none'"],
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use(preflight);
+  app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'] }));
+  app.use(healthRoutes(ctx));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(VERSION));
+  });
+  app.use(metricsRoutes(ctx, extras.metricsCollectors));
+  app.use(captchaRoutes(ctx));
+  app.use(commentRoutes(ctx));
+  app.use(checkRoutes(ctx));
+  app.use(siteRoutes(ctx));
+  app.use(demoRoutes(ctx));
+  for (const r of extras.routers ?? []) app.use(r);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(ctx.logger, ctx.redis));
+  return app;
+}
+
+function trustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}

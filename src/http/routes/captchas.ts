@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import { issueCaptcha } from '../../captcha/issue';
+import { keys } from '../../infra/keys';
+import { consume } from '../../infra/rate-limit';
+import { identityHash } from '../../moderation/identity';
+import { siteAuth, siteOf } from '../auth';
+import type { AppContext } from '../context';
+
+/** POST /v1/captchas (site key): a fresh challenge in the site's captcha mode, rate limited per IP. */
+export function captchaRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.post('/v1/captchas', siteAuth(ctx.redis, ['pk']), async (req, res) => {
+    const site = siteOf(res);
+    const { redis, secret, settings } = ctx.moderation;
+    await consume(
+      redis,
+      { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, durationSeconds: 60 },
+      identityHash(secret, 'ip', req.ip ?? 'unknown'),
+    );
+    const challenge = await issueCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, site);
+    res.status(201).setHeader('Cache-Control', 'no-store').json(challenge);
+  });
+  return r;
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { metrics } from '../../infra/metrics';
+import { siteAuth, siteOf } from '../auth';
+import type { AppContext } from '../context';
+import { checkSchema, explainQuerySchema } from '../schemas';
+import { parse, requireJson } from '../validate';
+import { decide } from '../../moderation/policy';
+
+/** POST /v1/check (secret key): scores a text and says what Vigil would decide, storing nothing. */
+export function checkRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.post('/v1/check', siteAuth(ctx.redis, ['sk']), requireJson, (req, res) => {
+    const site = siteOf(res);
+    const input = parse(checkSchema, req.body);
+    const q = parse(explainQuerySchema, req.query);
+    const explain = q.explain === 'true' || q.explain === '1';
+    const { spam: spamModel, toxicity: toxModel } = ctx.moderation.models;
+    const t0 = process.hrtime.bigint();
+    const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url }, { explain });
+    const t1 = process.hrtime.bigint();
+    const toxicity = toxModel.score({ text: input.body }, { explain });
+    metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);
+    metrics.classifierDuration.observe({ model: 'toxicity' }, Number(process.hrtime.bigint() - t1) / 1e9);
+    const decision = decide({
+      policy: site.policy,
+      scores: { spam: spam.score, toxicity: toxicity.score },
+      modelThresholds: { spam: spamModel.thresholds, toxicity: toxModel.thresholds },
+      reasons: [],
+    });
+    res.json({
+      status: decision.status,
+      scores: { spam: spam.score, toxicity: toxicity.score, ...(toxicity.attributes ? { attributes: toxicity.attributes } : {}) },
+      reasons: decision.reasons,
+      ...(explain ? { explanation: { spam: spam.explanation, toxicity: toxicity.explanation } } : {}),
+    });
+  });
+  return r;
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { NotFoundError, ValidationError } from '../../errors';
+import { metrics } from '../../infra/metrics';
+import { moderateComment } from '../../moderation/moderate-comment';
+import { getComment, listThread } from '../../comments/comment-store';
+import { keyKindOf, siteAuth, siteOf } from '../auth';
+import type { AppContext } from '../context';
+import { commentSchema, explainQuerySchema, threadQuerySchema } from '../schemas';
+import { parse, requireJson } from '../validate';
+import { publicComment } from './public-comment';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Comment intake and read-back. */
+export function commentRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  r.post('/v1/comments', siteAuth(ctx.redis, ['pk', 'sk']), requireJson, async (req, res) => {
+    const site = siteOf(res);
+    const via = keyKindOf(res) === 'pk' ? 'browser' : 'server';
+    const input = parse(commentSchema, req.body);
+    const { explain } = parse(explainQuerySchema, req.query);
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    // A browser's IP is the connection's (through trusted proxies only); a server vouches for its commenter's.
+    let ip = req.ip ?? 'unknown';
+    if (via === 'server') {
+      if (!input.client?.ip) throw new ValidationError([{ path: 'client.ip', message: "server calls must pass the commenter's IP" }]);
+      ip = input.client.ip;
+    }
+    const client = {
+      ip,
+      userAgent: (via === 'server' ? input.client?.userAgent : req.get('user-agent')) ?? '',
+      referrer: (via === 'server' ? input.client?.referrer : req.get('referer')) ?? '',
+    };
+    const { result, replayed } = await moderateComment(ctx.moderation, {
+      site, via, input, client, explain: explain === 'true' || explain === '1', idempotencyKey,
+    });
+    if (!replayed) metrics.decisions.inc({ site: site.id, status: result.status });
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(201).location(`/v1/comments/${result.id}`).json(result);
+  });
+
+  r.get('/v1/comments/:id', siteAuth(ctx.redis, ['sk']), async (req, res) => {
+    const c = await getComment(ctx.redis, siteOf(res).id, String(req.params.id));
+    if (!c) throw new NotFoundError('The comment');
+    res.json(publicComment(c));
+  });
+
+  r.get('/v1/threads/:threadId/comments', siteAuth(ctx.redis, ['sk']), async (req, res) => {
+    const q = parse(threadQuerySchema, req.query);
+    const list = await listThread(ctx.redis, siteOf(res).id, String(req.params.threadId), q.status, q.limit, q.after);
+    const last = list.at(-1);
+    res.json({ comments: list.map(publicComment), next: list.length === q.limit && last ? Date.parse(last.createdAt) : null });
+  });
+
+  return r;
+}

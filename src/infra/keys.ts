@@ -1,0 +1,60 @@
+/**
+ * Every Redis key Vigil uses is built here, so the key space can be read in one place. Format:
+ * `vigil:{<siteId>}:<capability>:<id>`. The braces are a hash tag: all of one site's keys hash to one Redis Cluster
+ * slot, so MULTI and Lua across them stay legal. Keys shared by all sites use the `{global}` tag.
+ */
+const P = 'vigil';
+
+const site = (siteId: string, ...parts: string[]) => [P, `{${siteId}}`, ...parts].join(':');
+const global = (...parts: string[]) => [P, '{global}', ...parts].join(':');
+
+export const keys = {
+  /** Hash: site record (name, key hashes, policy JSON). */
+  site: (siteId: string) => site(siteId, 'site'),
+  /** Sorted set of all site ids by creation time. */
+  siteIndex: () => global('sites'),
+  /** String: the generated server secret, when VIGIL_SECRET is not set. */
+  serverSecret: () => global('server-secret'),
+  /** String: marks that the dev site and moderator were created. */
+  devBootstrap: () => global('dev-bootstrap'),
+
+  /** Hash: a captcha's HMAC'd answer and expiry; TTL = captcha lifetime. */
+  captcha: (siteId: string, id: string) => site(siteId, 'captcha', id),
+  /** String: a spent proof-of-work challenge, kept until it would have expired anyway. */
+  powSpent: (siteId: string, id: string) => site(siteId, 'pow-spent', id),
+  /** Hash: captcha counters (issued, solved, failed, expired). */
+  captchaStats: (siteId: string) => site(siteId, 'captcha-stats'),
+
+  /** Hash: a comment record. TTL set once the comment is decided. */
+  comment: (siteId: string, id: string) => site(siteId, 'comment', id),
+  /** Sorted set of a thread's comment ids by time, one per status. */
+  thread: (siteId: string, threadId: string, status: string) => site(siteId, 'thread', status, threadId),
+  /** Sorted set of pending comment ids by time. */
+  pending: (siteId: string) => site(siteId, 'pending'),
+  /** String: stored answer for an Idempotency-Key; TTL = IDEMPOTENCY_TTL_SECONDS. */
+  idempotency: (siteId: string, keyHash: string) => site(siteId, 'idem', keyHash),
+  /** Sorted set of body hashes seen in the last 24 h, for the duplicate-body feature. */
+  bodySeen: (siteId: string, bodyHash: string) => site(siteId, 'body-seen', bodyHash),
+  /** Sorted set of post timestamps per IP hash in the last 24 h. */
+  ipPosts: (siteId: string, ipHash: string) => site(siteId, 'ip-posts', ipHash),
+
+  /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
+  rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
+
+  /** Stream of labelled examples from moderators and Akismet submissions (capped). */
+  feedback: (siteId: string) => site(siteId, 'feedback'),
+
+  /** Hash: a moderator record; moderators are global because one may serve several sites. */
+  moderator: (moderatorId: string) => global('moderator', moderatorId),
+  /** Set of moderator ids given access to a site. */
+  siteModerators: (siteId: string) => site(siteId, 'moderators'),
+  /** Sorted set of all moderator ids. */
+  moderatorIndex: () => global('moderators'),
+} as const;
+
+/** The hash tag Redis Cluster would use for a key; tests use it to check that multi-key operations stay in one slot. */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  const close = key.indexOf('}', open + 1);
+  return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
+}

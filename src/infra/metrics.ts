@@ -1,0 +1,37 @@
+import client from 'prom-client';
+
+/**
+ * The process's Prometheus metrics. One registry, created once, so that every capability adds its series to the
+ * same /metrics page.
+ */
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  httpDuration: new client.Histogram({
+    name: 'vigil_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
+  decisions: new client.Counter({
+    name: 'vigil_comment_decisions_total',
+    help: 'Comments decided at intake, by site and status.',
+    labelNames: ['site', 'status'] as const,
+    registers: [registry],
+  }),
+  classifierDuration: new client.Histogram({
+    name: 'vigil_classifier_duration_seconds',
+    help: 'Time to score one comment, by model.',
+    labelNames: ['model'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
+    registers: [registry],
+  }),
+  captchaOutcomes: new client.Gauge({
+    name: 'vigil_captcha_total',
+    help: 'Captchas by site and outcome (issued, solved, failed, expired), read from Redis at scrape time.',
+    labelNames: ['site', 'outcome'] as const,
+    registers: [registry],
+  }),
+};

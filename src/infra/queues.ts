@@ -1,0 +1,20 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Queue names and defaults. The `{vigil}` prefix is a hash tag, so each queue's keys share a Redis Cluster slot,
+ * which BullMQ's Lua scripts need.
+ */
+export const QUEUE_PREFIX = '{vigil}';
+
+export const queueNames = {
+  review: 'review',
+  webhooks: 'webhooks',
+  learning: 'learning',
+} as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export const defaultJobOptions: Record<QueueName, JobsOptions> = {
+  review: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  webhooks: { removeOnComplete: 1000, removeOnFail: 5000 },
+  learning: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
+};

@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import type { Site } from '../sites/site-store';
+import { ConflictError } from '../errors';
+import { keys } from '../infra/keys';
+import { persistComment, StoredComment } from '../comments/comment-store';
+import { identityHash, maskEmail, normalizeEmail } from './identity';
+import { decide } from './policy';
+import { rateLimitPhase } from './phases/rate-limit';
+import { captchaPhase } from './phases/captcha';
+import { blocklistPhase } from './phases/blocklist';
+import { formSignalsPhase } from './phases/form-signals';
+import { historySignalsPhase } from './phases/history-signals';
+import { scorePhase } from './phases/score';
+import type { CommentInput, ModerationContext, ModerationDeps, ModerationResult, Phase } from './types';
+
+/**
+ * The phases, in order. Cheap refusals come first (rate limit, captcha) so that a flood costs little; the blocklist
+ * and form signals run before scoring because they can decide on their own; history counts are taken only for
+ * requests that passed the captcha, so a bot cannot inflate another author's counts without solving one.
+ */
+export const phases: Phase[] = [rateLimitPhase, captchaPhase, blocklistPhase, formSignalsPhase, historySignalsPhase, scorePhase];
+
+export interface ModerateRequest {
+  site: Site;
+  via: 'browser' | 'server';
+  input: CommentInput;
+  client: { ip: string; userAgent: string; referrer: string };
+  explain: boolean;
+  idempotencyKey?: string;
+}
+
+export interface ModerateResponse {
+  result: ModerationResult;
+  /** True when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+/**
+ * The comment story: (idempotency) -> rate limit -> captcha -> blocklists -> form signals -> history -> score ->
+ * decide -> persist -> after-persist hooks (review queue, webhooks) -> answer.
+ */
+export async function moderateComment(deps: ModerationDeps, req: ModerateRequest): Promise<ModerateResponse> {
+  const now = deps.now?.() ?? new Date();
+  const idem = req.idempotencyKey ? await claimIdempotencyKey(deps, req) : undefined;
+  if (idem?.replay) return { result: idem.replay, replayed: true };
+  try {
+    const ctx: ModerationContext = { deps, site: req.site, via: req.via, input: req.input, client: req.client, now, explain: req.explain, reasons: [], meta: {} };
+    for (const phase of phases) await phase(ctx);
+    const result = await decideAndPersist(ctx, idem?.key);
+    return { result, replayed: false };
+  } catch (err) {
+    if (idem) await deps.redis.del(idem.key).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function decideAndPersist(ctx: ModerationContext, idemKey?: string): Promise<ModerationResult> {
+  const { deps, site, input } = ctx;
+  const spam = ctx.scores!.spam;
+  const toxicity = ctx.scores!.toxicity;
+  const decision = decide({
+    policy: site.policy,
+    scores: { spam: spam.score, toxicity: toxicity.score },
+    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds },
+    reasons: ctx.reasons,
+    verdict: ctx.verdict,
+    authorStanding: ctx.authorStanding,
+  });
+  const id = crypto.randomUUID();
+  const scores = { spam: round(spam.score), toxicity: round(toxicity.score), ...(toxicity.attributes ? { attributes: toxicity.attributes } : {}) };
+  const explanation = ctx.explain || decision.needsReview ? explanationOf(ctx) : undefined;
+  const comment: StoredComment = {
+    id, siteId: site.id, threadId: input.threadId, ...(input.parentId ? { parentId: input.parentId } : {}),
+    author: {
+      name: input.author.name, emailMasked: maskEmail(input.author.email),
+      emailHash: identityHash(deps.secret, 'email', normalizeEmail(input.author.email)),
+      ...(input.author.url ? { url: input.author.url } : {}),
+    },
+    body: input.body, status: decision.status,
+    ...(decision.enforcedStatus !== decision.status ? { shadowStatus: decision.enforcedStatus } : {}),
+    ...(decision.needsReview ? { needsReview: true } : {}),
+    scores, reasons: decision.reasons, ...(explanation ? { explanation } : {}),
+    client: { ipHash: identityHash(deps.secret, 'ip', ctx.client.ip), userAgent: ctx.client.userAgent, referrer: ctx.client.referrer },
+    via: ctx.via, createdAt: ctx.now.toISOString(),
+    ...(decision.status !== 'pending' ? { decidedAt: ctx.now.toISOString(), decidedBy: 'vigil' } : {}),
+  };
+  const result: ModerationResult = { id, status: decision.status, scores, reasons: decision.reasons, ...(ctx.explain && explanation ? { explanation } : {}) };
+  await persistComment(deps.redis, comment, {
+    retentionSeconds: Math.round(deps.settings.retentionDays * 86400),
+    ...(idemKey ? { idempotency: { key: idemKey, answer: JSON.stringify({ fp: fingerprint(ctx.input), result }), ttlSeconds: deps.settings.idempotencyTtlSeconds } } : {}),
+  });
+  // The comment is stored and its answer is final; a hook that fails (say, the review queue while Redis blinks)
+  // must not turn that into an error, or a retry would store the comment twice. The pending index is the source of
+  // truth that the review queue reconciles from.
+  for (const hook of deps.afterPersist) await hook(comment).catch((err) => deps.onHookError?.(err, comment));
+  return result;
+}
+
+function explanationOf(ctx: ModerationContext) {
+  return { spam: ctx.scores!.spam.explanation, toxicity: ctx.scores!.toxicity.explanation };
+}
+
+function round(p: number): number {
+  return Math.round(p * 10000) / 10000;
+}
+
+function fingerprint(input: CommentInput): string {
+  return crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
+}
+
+const IN_FLIGHT = 'in-flight';
+
+/**
+ * Reserves an Idempotency-Key. A key whose first request finished replays its answer; one whose first request is
+ * still running, or that arrives with a different body, is a conflict rather than a second comment.
+ */
+async function claimIdempotencyKey(deps: ModerationDeps, req: ModerateRequest): Promise<{ key: string; replay?: ModerationResult }> {
+  const keyHash = crypto.createHash('sha256').update(req.idempotencyKey!).digest('hex');
+  const key = keys.idempotency(req.site.id, keyHash);
+  const claimed = await deps.redis.set(key, IN_FLIGHT, 'EX', 60, 'NX');
+  if (claimed) return { key };
+  const stored = await deps.redis.get(key);
+  if (!stored || stored === IN_FLIGHT) throw new ConflictError('A request with this Idempotency-Key is still being processed.');
+  const { fp, result } = JSON.parse(stored) as { fp: string; result: ModerationResult };
+  if (fp !== fingerprint(req.input)) throw new ConflictError('This Idempotency-Key was used with a different request body.');
+  return { key, replay: result };
+}

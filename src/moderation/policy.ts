@@ -1,0 +1,78 @@
+import type { Policy } from '../sites/policy';
+import type { CommentStatus } from './types';
+
+export interface Thresholds { review: number; reject: number }
+
+export interface DecisionInput {
+  policy: Policy;
+  scores: { spam: number; toxicity: number };
+  /** The models' defaults, used where the site sets none. */
+  modelThresholds: { spam: Thresholds; toxicity: Thresholds };
+  /** Reasons found before scoring (blocklists, honeypot, too_fast, duplicate_body). */
+  reasons: string[];
+  verdict?: CommentStatus;
+  authorStanding?: 'trusted' | 'suspect';
+}
+
+export interface Decision {
+  status: CommentStatus;
+  reasons: string[];
+  /** What the scores alone would have decided; differs from status in shadow mode. */
+  enforcedStatus: CommentStatus;
+  needsReview: boolean;
+}
+
+/** Reasons that make a comment borderline even when the scores are low. */
+const SOFT_SIGNALS = new Set(['too_fast', 'duplicate_body']);
+
+/**
+ * Turns scores and signals into a verdict. Pure: the same input always gives the same decision, which is what makes
+ * it testable and explainable.
+ */
+export function decide(input: DecisionInput): Decision {
+  const reasons = [...input.reasons];
+  const t = {
+    spam: input.policy.thresholds.spam ?? input.modelThresholds.spam,
+    toxicity: input.policy.thresholds.toxicity ?? input.modelThresholds.toxicity,
+  };
+  let status: CommentStatus = input.verdict ?? 'approved';
+  if (status !== 'rejected') {
+    if (input.scores.spam >= t.spam.reject) reasons.push('spam');
+    if (input.scores.toxicity >= t.toxicity.reject) reasons.push('toxic');
+    if (reasons.includes('spam') || reasons.includes('toxic')) status = 'rejected';
+  }
+  let borderline = false;
+  if (status !== 'rejected') {
+    if (input.scores.spam >= t.spam.review) reasons.push('possible_spam');
+    if (input.scores.toxicity >= t.toxicity.review) reasons.push('possibly_toxic');
+    borderline = reasons.some((r) => r === 'possible_spam' || r === 'possibly_toxic' || SOFT_SIGNALS.has(r));
+    if (borderline && input.authorStanding === 'trusted') {
+      reasons.push('trusted_author');
+      borderline = false;
+    }
+    if (input.authorStanding === 'suspect') {
+      reasons.push('author_often_rejected');
+      borderline = true;
+    }
+  }
+  let needsReview = false;
+  if (status !== 'rejected') {
+    const mode = input.policy.moderation;
+    if (mode === 'pre') {
+      status = 'pending';
+      reasons.push('pre_moderation');
+    } else if (mode === 'post') {
+      status = 'approved';
+      needsReview = borderline;
+      if (borderline) reasons.push('post_moderation');
+    } else {
+      status = borderline ? 'pending' : 'approved';
+    }
+  }
+  const enforcedStatus = status;
+  if (input.policy.shadowMode && status !== 'approved') {
+    reasons.push('shadow_mode');
+    return { status: 'approved', reasons, enforcedStatus, needsReview: false };
+  }
+  return { status, reasons, enforcedStatus, needsReview: needsReview || status === 'pending' };
+}

@@ -1,0 +1,59 @@
+import type Redis from 'ioredis';
+import type { Model, ModelResult, SpamMeta } from '../classifier';
+import type { Site } from '../sites/site-store';
+import type { StoredComment } from '../comments/comment-store';
+
+/** What a caller sends to POST /v1/comments, after validation. */
+export interface CommentInput {
+  threadId: string;
+  parentId?: string;
+  author: { name: string; email: string; url?: string };
+  body: string;
+  honeypot?: string;
+  renderedAt?: string;
+  client?: { ip?: string; userAgent?: string; referrer?: string };
+  captcha?: { id: string; answer: string };
+}
+
+export type CommentStatus = 'approved' | 'pending' | 'rejected';
+
+/** The dependencies of the moderation use case, passed in so phases can be tested without a server. */
+export interface ModerationDeps {
+  redis: Redis;
+  models: { spam: Model; toxicity: Model };
+  secret: Buffer;
+  settings: { captchaTtlSeconds: number; retentionDays: number; idempotencyTtlSeconds: number };
+  /** Called after a comment is stored, e.g. to enqueue review or webhooks. A failure is logged, not returned. */
+  afterPersist: Array<(comment: StoredComment) => Promise<void>>;
+  onHookError?: (err: unknown, comment: StoredComment) => void;
+  now?: () => Date;
+}
+
+export interface ModerationContext {
+  deps: ModerationDeps;
+  site: Site;
+  via: 'browser' | 'server';
+  input: CommentInput;
+  client: { ip: string; userAgent: string; referrer: string };
+  now: Date;
+  explain: boolean;
+  /** Reason codes collected by the phases, in the order they were found. */
+  reasons: string[];
+  /** A phase that has already decided the outcome (a blocklist hit, a filled honeypot). */
+  verdict?: CommentStatus;
+  meta: SpamMeta;
+  /** 'trusted' skips review for borderline scores; 'suspect' sends everything to review. */
+  authorStanding?: 'trusted' | 'suspect';
+  scores?: { spam: ModelResult; toxicity: ModelResult };
+}
+
+/** A phase reads and adds to the context; it throws a VigilError to refuse the request outright. */
+export type Phase = (ctx: ModerationContext) => Promise<void> | void;
+
+export interface ModerationResult {
+  id: string;
+  status: CommentStatus;
+  scores: { spam: number; toxicity: number; attributes?: Record<string, number> };
+  reasons: string[];
+  explanation?: { spam?: unknown; toxicity?: unknown };
+}
