@@ -20,6 +20,16 @@ export const ATTRIBUTES = ['toxic', 'obscene', 'insult', 'threat', 'identity_hat
 // Tweet sets replace links by the word URL; making it a link again lets it share the link features.
 const placeholders = (t: string): string => t.replace(/<LF>/g, '\n').replace(/\bURL\b/g, 'http://url.invalid');
 
+// Two of the four YouTube files carry comments as HTML (entities, <br />, anchors) and two as plain text;
+// turning them all into plain text keeps the markup from becoming a per-video feature.
+function htmlToText(t: string): string {
+  return t
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, inner: string) => (inner.includes('://') ? inner : `${inner} ${href}`))
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#39|quot|amp|lt|gt|nbsp);/g, (_, e: string) => ({ '#39': "'", quot: '"', amp: '&', lt: '<', gt: '>', nbsp: ' ' })[e]!);
+}
+
 function lines(text: string): string[] {
   return text.split(/\r?\n/).filter((l) => l.trim() !== '');
 }
@@ -50,7 +60,7 @@ export function loadDataset(file: string): LabeledDoc[] {
   if (/^COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS/.test(first)) {
     const rows = parseDelimited(text);
     return rows.slice(1).map((r) => ({
-      input: { text: r[3], author: r[1] }, label: r[4].trim() === '1' ? 1 : 0, task: 'spam', source, natural: true,
+      input: { text: htmlToText(r[3]), author: r[1] }, label: r[4].trim() === '1' ? 1 : 0, task: 'spam', source, natural: true,
     }));
   }
   if (/^(ham|spam)\t/.test(first)) {
@@ -75,7 +85,8 @@ export function loadDataset(file: string): LabeledDoc[] {
   if (/^id\ttweet\tsubtask_a/.test(first)) {
     return lines(text).slice(1).map((l) => {
       const c = l.split('\t');
-      return { input: { text: placeholders(c[1]) }, label: c[2] === 'OFF' ? 1 : 0, task: 'toxicity', source, natural: true };
+      // OLID tweets were gathered with keyword searches to raise the offensive share, so not a natural mix.
+      return { input: { text: placeholders(c[1]) }, label: c[2] === 'OFF' ? 1 : 0, task: 'toxicity', source, natural: false };
     });
   }
   if (/^,count,hate_speech,offensive_language,neither,class,tweet/.test(first)) {

@@ -1,6 +1,6 @@
 import { extract, G_META, type FeatureOptions } from './features';
 import type { Doc } from './doc';
-import type { RuntimeHead } from './naive-bayes';
+import { inputOf, type RuntimeHead } from './naive-bayes';
 import type { Explanation } from './types';
 
 /** How many tokens an explanation lists. @defaultValue 10 */
@@ -12,16 +12,17 @@ export const EXPLAIN_TOP = 10;
  * contributions plus the bias and the length term add up to the score's log-odds.
  */
 export function explain(d: Doc, head: RuntimeHead, opt: FeatureOptions, top = EXPLAIN_TOP): Explanation[] {
-  const owners = new Map<number, { group: number; tokens: number[] }>();
-  extract(d.tokens, opt, (bucket, group, a, b) => {
+  const owners = new Map<number, { group: number; weight: number; tokens: number[] }>();
+  extract(d.tokens, opt, (bucket, group, a, b, weight) => {
     let o = owners.get(bucket);
-    if (!o) owners.set(bucket, (o = { group, tokens: [] }));
+    if (!o) owners.set(bucket, (o = { group, weight, tokens: [] }));
     o.tokens.push(a);
     if (b >= 0) o.tokens.push(b);
   });
   const perToken = new Float64Array(d.tokens.length);
   for (const [bucket, o] of owners) {
-    const c = (head.cal.weights[o.group] * head.r[bucket]) / o.tokens.length;
+    const { r, cls } = head.table;
+    const c = (head.cal.weights[inputOf(o.group, cls[bucket])] * r[bucket] * o.weight) / o.tokens.length;
     for (const t of o.tokens) perToken[t] += c;
   }
   const byValue = new Map<string, Explanation>();
@@ -33,8 +34,10 @@ export function explain(d: Doc, head: RuntimeHead, opt: FeatureOptions, top = EX
   });
   // Equal tokens share the same features, so their summed share is already counted once per occurrence.
   const out = [...byValue.values()];
+  const { r, cls } = head.table;
   d.meta.forEach((bucket, i) => {
-    out.push({ token: 'meta:' + d.metaNames[i], contribution: head.cal.weights[G_META] * head.r[bucket], spans: [] });
+    const contribution = head.cal.weights[inputOf(G_META, cls[bucket])] * r[bucket];
+    out.push({ token: 'meta:' + d.metaNames[i], contribution, spans: [] });
   });
   return out
     .filter((e) => Math.abs(e.contribution) > 1e-6)

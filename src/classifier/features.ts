@@ -15,6 +15,11 @@ export interface FeatureOptions {
   bigrams: boolean;
   /** Character n-gram lengths, inclusive range over each word padded with spaces; [0, 0] turns them off. @defaultValue [3, 5] */
   char: [number, number];
+  /**
+   * Each char n-gram of a word is weighted 1 / k^charNorm, k being the word's number of n-grams, so a
+   * long word is not counted as a dozen independent pieces of evidence. @defaultValue 0
+   */
+  charNorm?: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 5] };
@@ -42,7 +47,7 @@ export function bucketOf(s: string, g: number, mask: number): number {
 }
 
 /** Receives every feature occurrence: its bucket, group, and the token indices it came from (b = -1 if one). */
-export type Emit = (bucket: number, group: number, a: number, b: number) => void;
+export type Emit = (bucket: number, group: number, a: number, b: number, weight: number) => void;
 
 /** Emits unigram, bigram and char n-gram features for `tokens`. */
 export function extract(tokens: Token[], opt: FeatureOptions, emit: Emit): void {
@@ -53,13 +58,16 @@ export function extract(tokens: Token[], opt: FeatureOptions, emit: Emit): void 
     const t = tokens[i];
     const hu = fnv(t.value, 0, t.value.length, FNV_OFFSET);
     uni[i] = hu;
-    emit(mix(hu) & mask, G_UNI, i, -1);
-    if (opt.bigrams && i > 0) emit(mix(Math.imul(uni[i - 1] ^ 0x2f, FNV_PRIME) ^ hu) & mask, G_BI, i - 1, i);
+    emit(mix(hu) & mask, G_UNI, i, -1, 1);
+    if (opt.bigrams && i > 0) emit(mix(Math.imul(uni[i - 1] ^ 0x2f, FNV_PRIME) ^ hu) & mask, G_BI, i - 1, i, 1);
     if (cmin > 0 && t.word) {
       const p = ' ' + t.value + ' ';
+      let k = 0;
+      for (let n = cmin; n <= cmax && n <= p.length; n++) k += p.length - n + 1;
+      const w = opt.charNorm ? 1 / Math.pow(k, opt.charNorm) : 1;
       for (let n = cmin; n <= cmax && n <= p.length; n++) {
         const seed = Math.imul(FNV_OFFSET ^ n, 0x9e3779b1);
-        for (let s = 0; s + n <= p.length; s++) emit(mix(fnv(p, s, s + n, seed)) & mask, G_CHAR, i, -1);
+        for (let s = 0; s + n <= p.length; s++) emit(mix(fnv(p, s, s + n, seed)) & mask, G_CHAR, i, -1, w);
       }
     }
   }
@@ -69,6 +77,8 @@ export function extract(tokens: Token[], opt: FeatureOptions, emit: Emit): void 
 export interface FeatureVector {
   ids: Int32Array;
   groups: Uint8Array;
+  /** Weight of each feature (1 except normalised char n-grams). */
+  weights: Float32Array;
   length: number;
 }
 
@@ -91,8 +101,9 @@ export function vectorize(tokens: Token[], opt: FeatureOptions): FeatureVector {
   let cap = 64;
   let ids = new Int32Array(cap);
   let groups = new Uint8Array(cap);
+  let weights = new Float32Array(cap);
   let n = 0;
-  const push = (b: number, g: number): void => {
+  const push = (b: number, g: number, _a: number, _b: number, w: number): void => {
     if (stamp[b] === gen) return;
     stamp[b] = gen;
     if (n === cap) {
@@ -103,10 +114,14 @@ export function vectorize(tokens: Token[], opt: FeatureOptions): FeatureVector {
       const ng = new Uint8Array(cap);
       ng.set(groups);
       groups = ng;
+      const nw = new Float32Array(cap);
+      nw.set(weights);
+      weights = nw;
     }
     ids[n] = b;
+    weights[n] = w;
     groups[n++] = g;
   };
   extract(tokens, opt, push);
-  return { ids, groups, length: n };
+  return { ids, groups, weights, length: n };
 }

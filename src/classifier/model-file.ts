@@ -5,7 +5,7 @@ import type { NbCounts } from './naive-bayes';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {

@@ -2,19 +2,26 @@ import { applyCalibration, sigmoid } from './calibration';
 import { featurize, metaBucket, type Doc } from './doc';
 import { explain } from './explain';
 import { decodeCounts, type ModelFile } from './model-file';
-import { groupSums, logRatios, N_INPUTS, type RuntimeHead } from './naive-bayes';
+import { buildTable, CONFIDENCE_EDGES, groupSums, N_INPUTS, type RuntimeHead } from './naive-bayes';
 import type { Model, ModelResult, ScoreInput } from './types';
+
+const N_CONF_TOP = CONFIDENCE_EDGES.length;
 
 /** Builds the log-ratio table of one head, with metadata priors written over their buckets. */
 function buildHead(file: ModelFile, name: string): RuntimeHead {
   const h = file.heads[name];
   const size = 2 ** file.features.bits;
-  const r = logRatios(decodeCounts(h, size), h.alpha);
+  const table = buildTable(decodeCounts(h, size), h.alpha);
   if (file.meta && file.metaPriors && name === 'score') {
-    for (const [k, llr] of Object.entries(file.metaPriors)) r[metaBucket(k, file.features)] = llr;
+    for (const [k, llr] of Object.entries(file.metaPriors)) {
+      const f = metaBucket(k, file.features);
+      table.r[f] = llr;
+      // Priors count as well-supported evidence: the highest confidence class.
+      table.cls[f] = (N_CONF_TOP << 1) | (llr < 0 ? 1 : 0);
+    }
   }
   if (h.calibration.weights.length !== N_INPUTS) throw new Error(`head ${name}: calibration has ${h.calibration.weights.length} weights, expected ${N_INPUTS}`);
-  return { name, r, cal: h.calibration };
+  return { name, table, cal: h.calibration };
 }
 
 /** The Naive Bayes model behind both the spam and the toxicity score. */
@@ -47,7 +54,7 @@ export class NaiveBayesModel implements Model {
 
   /** Calibrated log-odds of one head for a featurised document. */
   logit(head: RuntimeHead, d: Doc): number {
-    return applyCalibration(head.cal, groupSums(head.r, d, this.x));
+    return applyCalibration(head.cal, groupSums(head.table, d, this.x));
   }
 
   score(input: ScoreInput, opts?: { explain?: boolean }): ModelResult {

@@ -22,19 +22,39 @@ export function emptyCounts(size: number): NbCounts {
 export function addDocument(c: NbCounts, d: Doc, label: 0 | 1, weight = 1): void {
   const arr = label ? c.pos : c.neg;
   const v = d.v;
-  for (let i = 0; i < v.length; i++) arr[v.ids[i]] += weight;
+  let total = d.meta.length;
+  for (let i = 0; i < v.length; i++) {
+    arr[v.ids[i]] += weight * v.weights[i];
+    total += v.weights[i];
+  }
   for (const m of d.meta) arr[m] += weight;
   c.docs[label] += weight;
-  c.total[label] += (v.length + d.meta.length) * weight;
+  c.total[label] += total * weight;
 }
+
+/** Log-ratio table of one head: per bucket, its log-ratio and its calibration class. */
+export interface NbTable {
+  r: Float32Array;
+  /** Per bucket: confidence class * 2 + (1 if the log-ratio is negative). */
+  cls: Uint8Array;
+}
+
+/**
+ * Document-frequency edges of the confidence classes. A log-ratio estimated from three documents is
+ * much noisier than one from three hundred; giving each class its own calibration weight lets the
+ * calibration learn how far to trust each (NB alone trusts them all equally).
+ */
+export const CONFIDENCE_EDGES = [4, 30];
+const N_CONF = CONFIDENCE_EDGES.length + 1;
 
 /**
  * Per-bucket log-likelihood ratio log P(f|pos) - log P(f|neg), Lidstone-smoothed with `alpha` over the
  * buckets seen in training. Buckets never seen get 0: an unknown word says nothing either way, and a
  * non-zero constant would make the score depend on comment length.
  */
-export function logRatios(c: NbCounts, alpha: number): Float32Array {
+export function buildTable(c: NbCounts, alpha: number): NbTable {
   const r = new Float32Array(c.size);
+  const cls = new Uint8Array(c.size);
   let vocab = 0;
   for (let f = 0; f < c.size; f++) if (c.neg[f] + c.pos[f] > 0) vocab++;
   const d1 = Math.log(c.total[1] + alpha * vocab);
@@ -42,27 +62,46 @@ export function logRatios(c: NbCounts, alpha: number): Float32Array {
   for (let f = 0; f < c.size; f++) {
     const n0 = c.neg[f];
     const n1 = c.pos[f];
-    if (n0 + n1 > 0) r[f] = Math.log(n1 + alpha) - d1 - (Math.log(n0 + alpha) - d0);
+    const n = n0 + n1;
+    if (n <= 0) continue;
+    const x = Math.log(n1 + alpha) - d1 - (Math.log(n0 + alpha) - d0);
+    r[f] = x;
+    let k = 0;
+    while (k < CONFIDENCE_EDGES.length && n >= CONFIDENCE_EDGES[k]) k++;
+    cls[f] = k * 2 + (x < 0 ? 1 : 0);
   }
-  return r;
+  return { r, cls };
 }
 
-/** Number of calibration inputs: one sum per feature group plus log(1 + feature count). */
-export const N_INPUTS = GROUPS.length + 1;
+/**
+ * Number of calibration inputs: per feature group and confidence class, the sum of the positive and
+ * of the negative log-ratios (evidence for and against is trusted differently), then log(1 + feature count).
+ */
+export const N_INPUTS = GROUPS.length * 2 * N_CONF + 1;
 
-/** Fills `out` with the per-group sums of log-ratios for `d`, and the length term last. */
-export function groupSums(r: Float32Array, d: Doc, out: Float64Array): Float64Array {
+/** Calibration input that a feature of group `g` in bucket class `cls` adds to. */
+export function inputOf(g: number, cls: number): number {
+  return g * 2 * N_CONF + cls;
+}
+
+/** Fills `out` with the calibration inputs for `d` (see N_INPUTS). */
+export function groupSums(t: NbTable, d: Doc, out: Float64Array): Float64Array {
   out.fill(0);
+  const { r, cls } = t;
   const v = d.v;
-  for (let i = 0; i < v.length; i++) out[v.groups[i]] += r[v.ids[i]];
-  for (const m of d.meta) out[G_META] += r[m];
-  out[GROUPS.length] = Math.log1p(v.length);
+  const stride = 2 * N_CONF;
+  for (let i = 0; i < v.length; i++) {
+    const f = v.ids[i];
+    out[v.groups[i] * stride + cls[f]] += r[f] * v.weights[i];
+  }
+  for (const f of d.meta) out[G_META * stride + cls[f]] += r[f];
+  out[N_INPUTS - 1] = Math.log1p(v.length);
   return out;
 }
 
-/** A head ready to score: per-bucket log-ratios and its calibration. */
+/** A head ready to score: its log-ratio table and its calibration. */
 export interface RuntimeHead {
   name: string;
-  r: Float32Array;
+  table: NbTable;
   cal: Calibration;
 }

@@ -4,7 +4,7 @@ import { featurize, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
 import { FORMAT, FORMAT_VERSION, encodeCounts, type HeadFile, type ModelFile } from './model-file';
-import { addDocument, emptyCounts, groupSums, logRatios, N_INPUTS } from './naive-bayes';
+import { addDocument, buildTable, emptyCounts, groupSums, N_INPUTS } from './naive-bayes';
 import { chooseThresholds } from './metrics';
 import { mulberry32, shuffle } from './random';
 
@@ -23,6 +23,11 @@ export interface TrainOptions {
   features?: FeatureOptions;
   /** Model version written to the file. @defaultValue 1 */
   version?: number;
+  /**
+   * Weight of each source's documents, by file name (e.g. `{"SMSSpamCollection": 0.3}`); a source that
+   * is further from web comments can then inform the model without dominating it. @defaultValue all 1
+   */
+  sourceWeights?: Record<string, number>;
 }
 
 interface HeadSpec {
@@ -46,22 +51,23 @@ function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[]): HeadSpec[] {
  */
 function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Required<TrainOptions>) {
   const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
+  const w = docs.map((d) => o.sourceWeights[d.source] ?? 1);
   const size = 2 ** o.features.bits;
   const oof: Float64Array[] = new Array(docs.length);
   for (let k = 0; k < o.folds; k++) {
     const c = emptyCounts(size);
-    for (const i of idx) if (fold[i] !== k) addDocument(c, feats[i], spec.label(docs[i])!);
-    const r = logRatios(c, o.alpha);
+    for (const i of idx) if (fold[i] !== k) addDocument(c, feats[i], spec.label(docs[i])!, w[i]);
+    const r = buildTable(c, o.alpha);
     for (const i of idx) if (fold[i] === k) oof[i] = groupSums(r, feats[i], new Float64Array(N_INPUTS)).slice();
   }
   const xs = idx.map((i) => oof[i]);
   const ys = idx.map((i) => spec.label(docs[i])!);
-  let cal: Calibration = fitCalibration(xs, ys);
+  let cal: Calibration = fitCalibration(xs, ys, idx.map((i) => w[i]));
   // Enriched sources help the slopes but would inflate the prior: the bias is re-fit on natural sources only.
   const nat = idx.filter((i) => docs[i].natural);
   if (nat.length && nat.length < idx.length) cal = refitBias(cal, nat.map((i) => oof[i]), nat.map((i) => spec.label(docs[i])!));
   const all = emptyCounts(size);
-  for (const i of idx) addDocument(all, feats[i], spec.label(docs[i])!);
+  for (const i of idx) addDocument(all, feats[i], spec.label(docs[i])!, w[i]);
   const head: HeadFile = { ...encodeCounts(all, o.minCount), alpha: o.alpha, calibration: cal };
   const natProbs = nat.map((i) => sigmoid(applyCalibration(cal, oof[i])));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
@@ -71,7 +77,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
 /** Trains a model file from labelled documents; deterministic for a given seed and input order. */
 export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   const o: Required<TrainOptions> = {
-    seed: 1, alpha: 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2, features: DEFAULT_FEATURES, version: 1, ...opts,
+    seed: 1, alpha: 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2, features: DEFAULT_FEATURES, version: 1, sourceWeights: {}, ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -107,6 +113,6 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     ...(useMeta ? { metaPriors: META_PRIORS } : {}),
     thresholds,
     heads,
-    training: { seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sources, outOfFold: oofMetrics },
+    training: { seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, sources, outOfFold: oofMetrics },
   };
 }

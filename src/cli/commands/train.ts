@@ -2,10 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../../classifier/datasets';
+import { splitHoldout } from '../../classifier/split';
 import { trainModel } from '../../classifier/train';
 import type { CliIo } from './score';
 
-const USAGE = 'usage: vigil train --task spam|toxicity --data PATH [--data PATH...] --out models/NAME.json [--seed N] [--name NAME] [--version N]\n';
+const USAGE =
+  'usage: vigil train --task spam|toxicity --data PATH [--data PATH...] --out models/NAME.json [--seed N] [--name NAME] [--version N]\n' +
+  '                   [--weight FILE_NAME=W ...] [--holdout FRACTION]\n';
 
 /** `vigil train`: trains a model from data set files and writes it as JSON. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -21,6 +24,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         seed: { type: 'string', default: '1' },
         name: { type: 'string' },
         version: { type: 'string', default: '1' },
+        weight: { type: 'string', multiple: true },
+        holdout: { type: 'string', default: '0' },
         help: { type: 'boolean', short: 'h' },
       },
       // `--data a.csv b.csv` is accepted: paths after the options count as more data files.
@@ -46,11 +51,26 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`--seed and --version must be integers\n${USAGE}`);
     return 2;
   }
+  const sourceWeights: Record<string, number> = {};
+  for (const w of values.weight ?? []) {
+    const [file, num] = w.split('=');
+    if (!file || !(Number(num) >= 0)) {
+      io.stderr.write(`--weight takes FILE_NAME=NUMBER, got ${w}\n`);
+      return 2;
+    }
+    sourceWeights[file] = Number(num);
+  }
+  const holdout = Number(values.holdout);
+  if (!(holdout >= 0 && holdout < 1)) {
+    io.stderr.write('--holdout must be a fraction in [0, 1)\n');
+    return 2;
+  }
   try {
     const started = Date.now();
-    const docs = data.flatMap((p) => loadDataset(p));
+    // With --holdout, the part `vigil eval --holdout` scores (same fraction and seed) is left out here.
+    const docs = splitHoldout(data.flatMap((p) => loadDataset(p)), holdout, seed).train;
     const name = values.name ?? path.basename(values.out, '.json');
-    const model = trainModel(docs, { task, name, seed, version });
+    const model = trainModel(docs, { task, name, seed, version, sourceWeights });
     mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     writeFileSync(values.out, JSON.stringify(model) + '\n');
     const t = model.thresholds;
