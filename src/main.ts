@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   logger.info({ port }, 'vigil listening');
 
   if (config.DEV_BOOTSTRAP) {
-    const dev = await bootstrapDev(redis, config.DEV_ORIGIN ?? `http://localhost:${port}`);
+    // Both spellings of this machine, so /demo works whichever one the browser was pointed at.
+    const origins = config.DEV_ORIGIN ? [config.DEV_ORIGIN] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+    const dev = await bootstrapDev(redis, origins);
     if (dev) printDevKeys(dev, port);
   }
 
