@@ -1,0 +1,50 @@
+import crypto from 'node:crypto';
+
+/**
+ * Captcha randomness from node:crypto. svg-captcha draws with Math.random, whose state can be recovered from a few
+ * outputs; here every choice comes from the operating system's CSPRNG. Bytes are fetched in blocks because one
+ * captcha makes a few hundred small choices and a syscall per choice would dominate issuance time.
+ */
+const BLOCK = 2048;
+const pool = new Uint32Array(BLOCK);
+let next = BLOCK;
+
+function word(): number {
+  if (next === BLOCK) {
+    crypto.randomFillSync(pool);
+    next = 0;
+  }
+  return pool[next++];
+}
+
+/** A uniform float in [0, 1). */
+export function rnd(): number {
+  return word() / 4294967296;
+}
+
+/** A uniform float in [min, max). */
+export function between(min: number, max: number): number {
+  return min + rnd() * (max - min);
+}
+
+/** A uniform integer in [0, n) without modulo bias. */
+export function below(n: number): number {
+  if (n <= 1) return 0;
+  const limit = 4294967296 - (4294967296 % n);
+  let w = word();
+  while (w >= limit) w = word();
+  return w % n;
+}
+
+export function pick<T>(items: readonly T[]): T {
+  return items[below(items.length)];
+}
+
+/** Fisher-Yates shuffle in place. */
+export function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = below(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
