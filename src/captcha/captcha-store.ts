@@ -1,28 +1,43 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
-import { CaptchaExpiredError, CaptchaInvalidError } from '../errors';
+import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 
 /** Kept past expiry so that a late answer is told "expired" rather than "invalid". */
 const GRACE_SECONDS = 600;
 
+/**
+ * Wrong answers one client may give per site in FAILURE_WINDOW_SECONDS before it gets no new captchas. Each captcha
+ * already allows one guess; this bounds how many guesses a client can buy by fetching captcha after captcha.
+ */
+export const MAX_FAILURES = 20;
+export const FAILURE_WINDOW_SECONDS = 600;
+
+export type CaptchaMode = 'svg' | 'pow';
 export type CaptchaOutcome = 'issued' | 'solved' | 'failed' | 'expired';
+const OUTCOMES: CaptchaOutcome[] = ['issued', 'solved', 'failed', 'expired'];
+
+/** Stats hash field; svg keeps the bare names it always had. */
+const field = (mode: CaptchaMode, outcome: CaptchaOutcome) => (mode === 'svg' ? outcome : `${mode}:${outcome}`);
 
 export function answerHmac(secret: Buffer, siteId: string, id: string, answer: string): string {
   // The site and captcha id are part of the MAC, so an answer cannot be moved to another captcha or site.
   return crypto.createHmac('sha256', secret).update(`${siteId}\0${id}\0${answer.trim().toLowerCase()}`).digest('hex');
 }
 
-/** Stores a new captcha's answer as an HMAC only: a Redis dump reveals no captcha text. */
+/**
+ * Stores a new captcha's answer as an HMAC only: a Redis dump reveals no captcha text. The value is
+ * `expiresAt:hmac:client`, the client being a keyed hash of the requester's IP.
+ */
 export async function storeCaptcha(
-  redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(),
+  redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(), client = '',
 ): Promise<{ id: string; expiresAt: string }> {
   const id = crypto.randomBytes(16).toString('base64url');
   const expiresAt = now + ttlSeconds * 1000;
   await redis
     .multi()
-    .set(keys.captcha(siteId, id), `${expiresAt}:${answerHmac(secret, siteId, id, answer)}`, 'EX', ttlSeconds + GRACE_SECONDS)
-    .hincrby(keys.captchaStats(siteId), 'issued', 1)
+    .set(keys.captcha(siteId, id), `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`, 'EX', ttlSeconds + GRACE_SECONDS)
+    .hincrby(keys.captchaStats(siteId), field('svg', 'issued'), 1)
     .exec();
   return { id, expiresAt: new Date(expiresAt).toISOString() };
 }
@@ -36,9 +51,7 @@ export async function consumeCaptcha(
 ): Promise<void> {
   const stored = await redis.getdel(keys.captcha(siteId, id));
   const outcome = judge(stored, answerHmac(secret, siteId, id, answer), now);
-  await redis.hincrby(keys.captchaStats(siteId), outcome, 1);
-  if (outcome === 'expired') throw new CaptchaExpiredError();
-  if (outcome === 'failed') throw new CaptchaInvalidError();
+  await record(redis, siteId, 'svg', outcome, stored?.split(':')[2]);
 }
 
 function judge(stored: string | null, presented: string, now: number): CaptchaOutcome {
@@ -49,7 +62,42 @@ function judge(stored: string | null, presented: string, now: number): CaptchaOu
   return ok ? 'solved' : 'failed';
 }
 
-export async function captchaStats(redis: Redis, siteId: string): Promise<Record<CaptchaOutcome, number>> {
+/** Counts an outcome, charges a failure to the client that asked for the captcha, and throws unless solved. */
+export async function record(
+  redis: Redis, siteId: string, mode: CaptchaMode, outcome: CaptchaOutcome, client?: string,
+): Promise<void> {
+  const m = redis.multi().hincrby(keys.captchaStats(siteId), field(mode, outcome), 1);
+  if (outcome === 'failed' && client) {
+    const k = keys.captchaFailures(siteId, client);
+    m.incr(k).expire(k, FAILURE_WINDOW_SECONDS, 'NX');
+  }
+  await m.exec();
+  if (outcome === 'expired') throw new CaptchaExpiredError();
+  if (outcome === 'failed') throw new CaptchaInvalidError();
+}
+
+/** Refuses new captchas to a client that has given too many wrong answers lately. */
+export async function checkFailureLimit(redis: Redis, siteId: string, client: string): Promise<void> {
+  if (!client) return;
+  const k = keys.captchaFailures(siteId, client);
+  const [[, n], [, ttl]] = (await redis.multi().get(k).ttl(k).exec()) as [[null, string | null], [null, number]];
+  if (Number(n ?? 0) >= MAX_FAILURES) throw new RateLimitedError(ttl > 0 ? ttl : FAILURE_WINDOW_SECONDS);
+}
+
+/** Counts an issued proof-of-work challenge; the challenge itself lives only in its signed token. */
+export async function countIssued(redis: Redis, siteId: string, mode: CaptchaMode): Promise<void> {
+  await redis.hincrby(keys.captchaStats(siteId), field(mode, 'issued'), 1);
+}
+
+/** Marks a proof-of-work challenge spent; false when it already was (a replay). */
+export async function spendPow(redis: Redis, siteId: string, id: string, expiresAt: number, now = Date.now()): Promise<boolean> {
+  const ttl = Math.max(1, Math.ceil((expiresAt - now) / 1000) + 1);
+  return (await redis.set(keys.powSpent(siteId, id), '1', 'EX', ttl, 'NX')) === 'OK';
+}
+
+export async function captchaStats(redis: Redis, siteId: string): Promise<Record<CaptchaMode, Record<CaptchaOutcome, number>>> {
   const h = await redis.hgetall(keys.captchaStats(siteId));
-  return { issued: +(h.issued ?? 0), solved: +(h.solved ?? 0), failed: +(h.failed ?? 0), expired: +(h.expired ?? 0) };
+  const of = (mode: CaptchaMode) =>
+    Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[field(mode, o)] ?? 0)])) as Record<CaptchaOutcome, number>;
+  return { svg: of('svg'), pow: of('pow') };
 }

@@ -1,25 +1,44 @@
+import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Site } from '../sites/site-store';
-import { storeCaptcha } from './captcha-store';
-import { renderCaptcha } from './render';
+import { checkFailureLimit, countIssued, storeCaptcha } from './captcha-store';
+import { PowChallenge, signPowToken } from './pow';
+import { renderCaptcha, RenderedCaptcha } from './render';
 
 export interface CaptchaDeps {
   redis: Redis;
   secret: Buffer;
   ttlSeconds: number;
+  /**
+   * Draws the image. Only tests pass their own (wrapping the real renderer to learn the answer in-process); nothing
+   * reachable over HTTP can set it. @defaultValue renderCaptcha
+   */
+  render?: () => RenderedCaptcha;
 }
 
-/** What POST /v1/captchas answers: an image challenge (svg mode). */
-export interface CaptchaChallenge {
-  id: string;
-  type: 'svg';
-  svg: string;
-  expiresAt: string;
-}
+/** What POST /v1/captchas answers: an image (svg mode) or a proof-of-work challenge (pow mode). */
+export type CaptchaChallenge =
+  | { id: string; type: 'svg'; svg: string; expiresAt: string }
+  | { id: string; type: 'pow'; pow: PowChallenge; expiresAt: string }
+  | { type: 'off' };
 
-/** Draws a captcha for a site and remembers its answer (as an HMAC) until it expires. */
-export async function issueCaptcha(deps: CaptchaDeps, site: Site): Promise<CaptchaChallenge> {
-  const { svg, answer } = renderCaptcha();
-  const { id, expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, answer, deps.ttlSeconds);
+/**
+ * Makes a challenge in the site's mode. `client` is a keyed hash of the requester's IP: failures are charged to it,
+ * and a client with too many recent failures gets rate_limited instead of a new captcha.
+ */
+export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now()): Promise<CaptchaChallenge> {
+  const mode = site.policy.captcha;
+  if (mode === 'off') return { type: 'off' };
+  await checkFailureLimit(deps.redis, site.id, client);
+  if (mode === 'pow') {
+    const expiresAt = now + deps.ttlSeconds * 1000;
+    const id = crypto.randomBytes(16).toString('base64url');
+    const difficulty = site.policy.powDifficulty;
+    const token = signPowToken(deps.secret, { siteId: site.id, id, difficulty, expiresAt, client });
+    await countIssued(deps.redis, site.id, 'pow');
+    return { id: token, type: 'pow', pow: { algorithm: 'SHA-256', salt: id, difficulty }, expiresAt: new Date(expiresAt).toISOString() };
+  }
+  const { svg, answer } = (deps.render ?? renderCaptcha)();
+  const { id, expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, answer, deps.ttlSeconds, now, client);
   return { id, type: 'svg', svg, expiresAt };
 }

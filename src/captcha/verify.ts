@@ -1,16 +1,29 @@
 import type { Site } from '../sites/site-store';
 import { CaptchaRequiredError } from '../errors';
-import { consumeCaptcha } from './captcha-store';
+import { consumeCaptcha, record, spendPow } from './captcha-store';
 import type { CaptchaDeps } from './issue';
+import { checkPowSolution, readPowToken } from './pow';
 
 /**
  * Checks a browser's captcha answer for the site's captcha mode; throws captcha_required, captcha_invalid or
- * captcha_expired. With the mode `off` nothing is asked.
+ * captcha_expired. With the mode `off` nothing is asked. In pow mode the id is the challenge token and the answer the
+ * number found.
  */
 export async function verifyCaptcha(
-  deps: CaptchaDeps, site: Site, answer: { id: string; answer: string } | undefined,
+  deps: CaptchaDeps, site: Site, answer: { id: string; answer: string } | undefined, now = Date.now(),
 ): Promise<void> {
   if (site.policy.captcha === 'off') return;
   if (!answer) throw new CaptchaRequiredError();
-  await consumeCaptcha(deps.redis, deps.secret, site.id, answer.id, answer.answer);
+  if (site.policy.captcha === 'svg') {
+    await consumeCaptcha(deps.redis, deps.secret, site.id, answer.id, answer.answer, now);
+    return;
+  }
+  const claims = readPowToken(deps.secret, answer.id);
+  // A token signed for another site is as good as a forged one here.
+  if (!claims || claims.siteId !== site.id) return record(deps.redis, site.id, 'pow', 'failed');
+  if (now > claims.expiresAt) return record(deps.redis, site.id, 'pow', 'expired');
+  // Spent before the solution is checked, so that a wrong answer burns the challenge as it does in svg mode.
+  const fresh = await spendPow(deps.redis, site.id, claims.id, claims.expiresAt, now);
+  const ok = fresh && checkPowSolution(claims.id, claims.difficulty, answer.answer);
+  return record(deps.redis, site.id, 'pow', ok ? 'solved' : 'failed', claims.client);
 }

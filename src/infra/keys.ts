@@ -22,8 +22,10 @@ export const keys = {
   captcha: (siteId: string, id: string) => site(siteId, 'captcha', id),
   /** String: a spent proof-of-work challenge, kept until it would have expired anyway. */
   powSpent: (siteId: string, id: string) => site(siteId, 'pow-spent', id),
-  /** Hash: captcha counters (issued, solved, failed, expired). */
+  /** Hash: captcha counters (issued, solved, failed, expired; `pow:`-prefixed for proof of work). */
   captchaStats: (siteId: string) => site(siteId, 'captcha-stats'),
+  /** String: wrong captcha answers charged to one client (keyed IP hash); TTL = the failure window. */
+  captchaFailures: (siteId: string, clientHash: string) => site(siteId, 'captcha-fail', clientHash),
 
   /** Hash: a comment record. TTL set once the comment is decided. */
   comment: (siteId: string, id: string) => site(siteId, 'comment', id),

@@ -30,8 +30,8 @@ export const metrics = {
   }),
   captchaOutcomes: new client.Gauge({
     name: 'vigil_captcha_total',
-    help: 'Captchas by site and outcome (issued, solved, failed, expired), read from Redis at scrape time.',
-    labelNames: ['site', 'outcome'] as const,
+    help: 'Captchas by site, mode (svg, pow) and outcome (issued, solved, failed, expired), read from Redis at scrape time.',
+    labelNames: ['site', 'mode', 'outcome'] as const,
     registers: [registry],
   }),
 };

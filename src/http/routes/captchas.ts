@@ -12,12 +12,13 @@ export function captchaRoutes(ctx: AppContext): Router {
   r.post('/v1/captchas', siteAuth(ctx.redis, ['pk']), async (req, res) => {
     const site = siteOf(res);
     const { redis, secret, settings } = ctx.moderation;
+    const client = identityHash(secret, 'ip', req.ip ?? 'unknown');
     await consume(
       redis,
       { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, durationSeconds: 60 },
-      identityHash(secret, 'ip', req.ip ?? 'unknown'),
+      client,
     );
-    const challenge = await issueCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, site);
+    const challenge = await issueCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, site, client);
     res.status(201).setHeader('Cache-Control', 'no-store').json(challenge);
   });
   return r;

@@ -14,7 +14,9 @@ export function metricsRoutes(ctx: AppContext, collectors: Array<() => Promise<v
     const sites = await listSites(ctx.redis);
     for (const s of sites) {
       const stats = await captchaStats(ctx.redis, s.id);
-      for (const [outcome, n] of Object.entries(stats)) metrics.captchaOutcomes.set({ site: s.id, outcome }, n);
+      for (const [mode, byOutcome] of Object.entries(stats)) {
+        for (const [outcome, n] of Object.entries(byOutcome)) metrics.captchaOutcomes.set({ site: s.id, mode, outcome }, n);
+      }
     }
     for (const collect of collectors) await collect();
     res.type(registry.contentType).send(await registry.metrics());
