@@ -1,4 +1,4 @@
-import { bucketOf, G_META, vectorize, type FeatureOptions, type FeatureVector } from './features';
+import { layoutOf, metaBucket, vectorize, type FeatureOptions, type FeatureVector, type Layout } from './features';
 import { metaFeatures } from './meta';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
@@ -11,27 +11,34 @@ export interface Doc {
   meta: number[];
 }
 
+const layouts = new Map<string, Layout>();
+
+/** The layout for feature options (cached: it is needed for every document). */
+export function layoutFor(opt: FeatureOptions): Layout {
+  const key = `${opt.bits}`;
+  let l = layouts.get(key);
+  if (!l) layouts.set(key, (l = layoutOf(opt)));
+  return l;
+}
+
 // The service scores one comment with the spam model and then the toxicity model; remembering the last
 // text's features lets the second model skip tokenising and hashing again.
-let lastKey = '';
+let lastInput: string | undefined;
+let lastOpt: FeatureOptions | undefined;
 let lastText: { tokens: Token[]; v: FeatureVector } | undefined;
 
 /** Turns an input into features under `opt`; `useMeta` adds the metadata features. */
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
-  const key = `${opt.bits}|${opt.bigrams}|${opt.char[0]}-${opt.char[1]}|${input.text}`;
+  const l = layoutFor(opt);
   let t = lastText;
-  if (key !== lastKey || !t) {
+  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1];
+  if (!t || !same || input.text !== lastInput) {
     const tokens = tokenize(input.text);
-    t = { tokens, v: vectorize(tokens, opt) };
-    lastKey = key;
+    t = { tokens, v: vectorize(tokens, opt, l) };
+    lastInput = input.text;
+    lastOpt = opt;
     lastText = t;
   }
   const metaNames = useMeta ? metaFeatures(input, t.tokens) : [];
-  const mask = (1 << opt.bits) - 1;
-  return { tokens: t.tokens, v: t.v, metaNames, meta: metaNames.map((m) => bucketOf(m, G_META, mask)) };
-}
-
-/** Bucket of a metadata feature name, as `featurize` computes it. */
-export function metaBucket(name: string, opt: FeatureOptions): number {
-  return bucketOf(name, G_META, (1 << opt.bits) - 1);
+  return { tokens: t.tokens, v: t.v, metaNames, meta: metaNames.map((m) => metaBucket(m, l)) };
 }

@@ -1,6 +1,6 @@
 import type { Token } from './tokenize';
 
-/** Feature groups; each gets its own weight in the calibration, because they double-count one another. */
+/** Feature groups; each gets its own weights in the calibration, because they double-count one another. */
 export const GROUPS = ['unigram', 'bigram', 'char', 'meta'] as const;
 export const G_UNI = 0;
 export const G_BI = 1;
@@ -9,20 +9,45 @@ export const G_META = 3;
 
 /** How text becomes hashed features; stored in the model file so training and scoring agree. */
 export interface FeatureOptions {
-  /** log2 of the number of hash buckets. @defaultValue 18 */
+  /** log2 of the bucket count for bigrams and for char n-grams (unigrams get half as many). @defaultValue 18 */
   bits: number;
   /** Word bigrams on or off. @defaultValue true */
   bigrams: boolean;
-  /** Character n-gram lengths, inclusive range over each word padded with spaces; [0, 0] turns them off. @defaultValue [3, 5] */
+  /** Character n-gram lengths, inclusive range over each word padded with spaces; [0, 0] turns them off. @defaultValue [3, 4] */
   char: [number, number];
-  /**
-   * Each char n-gram of a word is weighted 1 / k^charNorm, k being the word's number of n-grams, so a
-   * long word is not counted as a dozen independent pieces of evidence. @defaultValue 0
-   */
-  charNorm?: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 5] };
+export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 4] };
+
+/**
+ * Each group hashes into its own range of the feature space, so a bucket's group is known from its
+ * index alone; scoring can then fold the calibration weight into one number per bucket.
+ */
+export interface Layout {
+  offset: number[];
+  mask: number[];
+  size: number;
+}
+
+const META_BITS = 10;
+
+export function layoutOf(opt: FeatureOptions): Layout {
+  const sizes = [2 ** (opt.bits - 1), 2 ** opt.bits, 2 ** opt.bits, 2 ** META_BITS];
+  const offset: number[] = [];
+  let size = 0;
+  for (const s of sizes) {
+    offset.push(size);
+    size += s;
+  }
+  return { offset, mask: sizes.map((s) => s - 1), size };
+}
+
+/** Group of a bucket under a layout. */
+export function groupOf(f: number, l: Layout): number {
+  let g = 0;
+  while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
+  return g;
+}
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -38,58 +63,65 @@ function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
-/** Bucket of a whole string feature in group `g` (used for unigrams and metadata). */
-export function bucketOf(s: string, g: number, mask: number): number {
-  return mix(fnv(s, 0, s.length, FNV_OFFSET ^ (g * 0x9e3779b1))) & mask;
+/** Bucket of a metadata feature name. */
+export function metaBucket(name: string, l: Layout): number {
+  return l.offset[G_META] + (mix(fnv(name, 0, name.length, FNV_OFFSET)) & l.mask[G_META]);
 }
 
-/** Receives every feature occurrence: its bucket, group, and the token indices it came from (b = -1 if one). */
-export type Emit = (bucket: number, group: number, a: number, b: number, weight: number) => void;
+/** Receives every feature occurrence: its bucket, and the token indices it came from (b = -1 if one). */
+export type Emit = (bucket: number, a: number, b: number) => void;
 
 /** Emits unigram, bigram and char n-gram features for `tokens`. */
-export function extract(tokens: Token[], opt: FeatureOptions, emit: Emit): void {
-  const mask = (1 << opt.bits) - 1;
+export function extract(tokens: Token[], opt: FeatureOptions, l: Layout, emit: Emit): void {
   const [cmin, cmax] = opt.char;
-  const uni: number[] = new Array(tokens.length);
+  const [oU, oB, oC] = l.offset;
+  const [mU, mB, mC] = l.mask;
+  let prev = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const hu = fnv(t.value, 0, t.value.length, FNV_OFFSET);
-    uni[i] = hu;
-    emit(mix(hu) & mask, G_UNI, i, -1, 1);
-    if (opt.bigrams && i > 0) emit(mix(Math.imul(uni[i - 1] ^ 0x2f, FNV_PRIME) ^ hu) & mask, G_BI, i - 1, i, 1);
+    const s = t.value;
+    const hu = fnv(s, 0, s.length, FNV_OFFSET);
+    emit(oU + (mix(hu) & mU), i, -1);
+    if (opt.bigrams && i > 0) emit(oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB), i - 1, i);
+    prev = hu;
     if (cmin > 0 && t.word) {
-      const p = ' ' + t.value + ' ';
-      let k = 0;
-      for (let n = cmin; n <= cmax && n <= p.length; n++) k += p.length - n + 1;
-      const w = opt.charNorm ? 1 / Math.pow(k, opt.charNorm) : 1;
-      for (let n = cmin; n <= cmax && n <= p.length; n++) {
-        const seed = Math.imul(FNV_OFFSET ^ n, 0x9e3779b1);
-        for (let s = 0; s + n <= p.length; s++) emit(mix(fnv(p, s, s + n, seed)) & mask, G_CHAR, i, -1, w);
+      // N-grams of one start share their prefix hash, so lengths cmin..cmax cost one pass. The word is
+      // read as if padded with a space on both sides.
+      const n = s.length + 2;
+      for (let st = 0; st + cmin <= n; st++) {
+        let h = FNV_OFFSET;
+        for (let k = 0; k < cmax && st + k < n; k++) {
+          const p = st + k;
+          h = Math.imul(h ^ (p === 0 || p === n - 1 ? 32 : s.charCodeAt(p - 1)), FNV_PRIME);
+          if (k + 1 >= cmin) emit(oC + (mix(h ^ (k + 1)) & mC), i, -1);
+        }
       }
     }
   }
 }
 
-/** Unique features of one document with their groups; duplicates are dropped (binarised counts). */
+/** Unique text features of one document (duplicates dropped: binarised counts). */
 export interface FeatureVector {
   ids: Int32Array;
-  groups: Uint8Array;
-  /** Weight of each feature (1 except normalised char n-grams). */
-  weights: Float32Array;
   length: number;
 }
 
 let stamp = new Int32Array(0);
 let generation = 0;
+let scratch = new Int32Array(4096);
 
-/** Collects unique buckets; a generation-stamped array avoids allocating a Set per document. */
-export function vectorize(tokens: Token[], opt: FeatureOptions): FeatureVector {
-  const size = 1 << opt.bits;
-  if (stamp.length !== size) {
-    stamp = new Int32Array(size);
+/**
+ * Collects unique buckets. This is `extract` written out without the callback (it is the hot path of
+ * scoring), with a generation-stamped array instead of a Set per document. A test checks both agree.
+ */
+export function vectorize(tokens: Token[], opt: FeatureOptions, l: Layout): FeatureVector {
+  if (stamp.length < l.size) {
+    stamp = new Int32Array(l.size);
     generation = 0;
   }
   generation = (generation + 1) | 0;
@@ -98,30 +130,44 @@ export function vectorize(tokens: Token[], opt: FeatureOptions): FeatureVector {
     generation = 1;
   }
   const gen = generation;
-  let cap = 64;
-  let ids = new Int32Array(cap);
-  let groups = new Uint8Array(cap);
-  let weights = new Float32Array(cap);
+  const [cmin, cmax] = opt.char;
+  const [oU, oB, oC] = l.offset;
+  const [mU, mB, mC] = l.mask;
+  let out = scratch;
   let n = 0;
-  const push = (b: number, g: number, _a: number, _b: number, w: number): void => {
-    if (stamp[b] === gen) return;
-    stamp[b] = gen;
-    if (n === cap) {
-      cap *= 2;
-      const ni = new Int32Array(cap);
-      ni.set(ids);
-      ids = ni;
-      const ng = new Uint8Array(cap);
-      ng.set(groups);
-      groups = ng;
-      const nw = new Float32Array(cap);
-      nw.set(weights);
-      weights = nw;
+  let prev = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const s = t.value;
+    const len = s.length;
+    const most = n + (cmax - cmin + 1) * (len + 2) + 2;
+    if (most > out.length) {
+      const grown = new Int32Array(Math.max(out.length * 2, most));
+      grown.set(out.subarray(0, n));
+      scratch = out = grown;
     }
-    ids[n] = b;
-    weights[n] = w;
-    groups[n++] = g;
-  };
-  extract(tokens, opt, push);
-  return { ids, groups, weights, length: n };
+    const hu = fnv(s, 0, len, FNV_OFFSET);
+    let b = oU + (mix(hu) & mU);
+    if (stamp[b] !== gen) (stamp[b] = gen), (out[n++] = b);
+    if (opt.bigrams && i > 0) {
+      b = oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB);
+      if (stamp[b] !== gen) (stamp[b] = gen), (out[n++] = b);
+    }
+    prev = hu;
+    if (cmin > 0 && t.word) {
+      const w = len + 2;
+      for (let st = 0; st + cmin <= w; st++) {
+        let h = FNV_OFFSET;
+        for (let k = 0; k < cmax && st + k < w; k++) {
+          const p = st + k;
+          h = Math.imul(h ^ (p === 0 || p === w - 1 ? 32 : s.charCodeAt(p - 1)), FNV_PRIME);
+          if (k + 1 >= cmin) {
+            b = oC + (mix(h ^ (k + 1)) & mC);
+            if (stamp[b] !== gen) (stamp[b] = gen), (out[n++] = b);
+          }
+        }
+      }
+    }
+  }
+  return { ids: out.slice(0, n), length: n };
 }

@@ -26,9 +26,11 @@ export function metaFeatures(input: ScoreInput, tokens: Token[]): string[] {
   if (input.url && input.url.trim()) out.push('url_field');
   let letters = 0;
   let caps = 0;
-  for (const ch of input.text) {
-    if (ch >= 'A' && ch <= 'Z') caps++, letters++;
-    else if (ch >= 'a' && ch <= 'z') letters++;
+  const text = input.text;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) caps++, letters++;
+    else if (c >= 97 && c <= 122) letters++;
   }
   if (letters >= 10) out.push('caps=' + bucket(caps / letters, [0.1, 0.3, 0.6], ['lo', 'mid', 'hi', 'shout']));
   const m = input.meta;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
-import type { NbCounts } from './naive-bayes';
+import { vocabulary, type NbCounts } from './naive-bayes';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
@@ -12,6 +12,8 @@ export interface HeadFile {
   docs: [number, number];
   total: [number, number];
   alpha: number;
+  /** Buckets seen in training before pruning; smoothing uses it so loaded ratios equal the trained ones. */
+  vocab: number;
   /** Sorted bucket ids, each stored as the difference from the previous one. */
   index: number[];
   neg: number[];
@@ -37,7 +39,7 @@ export interface ModelFile {
 }
 
 /** Sparse-encodes counts, dropping buckets seen fewer than `minCount` times in total (pruning keeps files small). */
-export function encodeCounts(c: NbCounts, minCount: number): Pick<HeadFile, 'index' | 'neg' | 'pos' | 'docs' | 'total'> {
+export function encodeCounts(c: NbCounts, minCount: number): Pick<HeadFile, 'index' | 'neg' | 'pos' | 'docs' | 'total' | 'vocab'> {
   const index: number[] = [];
   const neg: number[] = [];
   const pos: number[] = [];
@@ -49,20 +51,17 @@ export function encodeCounts(c: NbCounts, minCount: number): Pick<HeadFile, 'ind
     neg.push(Math.round(c.neg[f] * 1000) / 1000);
     pos.push(Math.round(c.pos[f] * 1000) / 1000);
   }
-  return { index, neg, pos, docs: [...c.docs], total: [...c.total] };
+  return { index, neg, pos, docs: [...c.docs], total: [...c.total], vocab: vocabulary(c) };
 }
 
-export function decodeCounts(h: HeadFile, size: number): NbCounts {
-  const neg = new Float64Array(size);
-  const pos = new Float64Array(size);
+/** Calls `visit` for every stored bucket of a head with its counts. */
+export function forEachBucket(h: HeadFile, size: number, visit: (f: number, neg: number, pos: number) => void): void {
   let f = 0;
   for (let i = 0; i < h.index.length; i++) {
     f += h.index[i];
     if (f >= size) throw new Error(`bucket ${f} out of range (feature space ${size})`);
-    neg[f] = h.neg[i];
-    pos[f] = h.pos[i];
+    visit(f, h.neg[i], h.pos[i]);
   }
-  return { size, docs: [h.docs[0], h.docs[1]], total: [h.total[0], h.total[1]], neg, pos };
 }
 
 /** Reads and checks a model file; every failure names the file and what is wrong with it. */

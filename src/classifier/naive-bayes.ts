@@ -1,6 +1,5 @@
-import type { Calibration } from './calibration';
 import type { Doc } from './doc';
-import { GROUPS, G_META } from './features';
+import { GROUPS, groupOf, type Layout } from './features';
 
 /**
  * Binarised multinomial Naive Bayes counts over a hashed feature space: for each bucket, in how many
@@ -21,54 +20,62 @@ export function emptyCounts(size: number): NbCounts {
 /** Adds (weight > 0) or removes (weight < 0) one document's features to class `label`. */
 export function addDocument(c: NbCounts, d: Doc, label: 0 | 1, weight = 1): void {
   const arr = label ? c.pos : c.neg;
-  const v = d.v;
-  let total = d.meta.length;
-  for (let i = 0; i < v.length; i++) {
-    arr[v.ids[i]] += weight * v.weights[i];
-    total += v.weights[i];
-  }
+  const { ids, length } = d.v;
+  for (let i = 0; i < length; i++) arr[ids[i]] += weight;
   for (const m of d.meta) arr[m] += weight;
   c.docs[label] += weight;
-  c.total[label] += total * weight;
+  c.total[label] += (length + d.meta.length) * weight;
 }
 
-/** Log-ratio table of one head: per bucket, its log-ratio and its calibration class. */
-export interface NbTable {
-  r: Float32Array;
-  /** Per bucket: confidence class * 2 + (1 if the log-ratio is negative). */
-  cls: Uint8Array;
+/** Number of buckets with any count: the vocabulary size used for smoothing. */
+export function vocabulary(c: NbCounts): number {
+  let v = 0;
+  for (let f = 0; f < c.size; f++) if (c.neg[f] + c.pos[f] > 0) v++;
+  return v;
 }
 
 /**
  * Document-frequency edges of the confidence classes. A log-ratio estimated from three documents is
  * much noisier than one from three hundred; giving each class its own calibration weight lets the
- * calibration learn how far to trust each (NB alone trusts them all equally).
+ * calibration learn how far to trust each (Naive Bayes alone trusts them all equally).
  */
 export const CONFIDENCE_EDGES = [4, 30];
 const N_CONF = CONFIDENCE_EDGES.length + 1;
 
+/** Smoothing constants shared by training and loading, so both compute the same log-ratios. */
+export interface Smoothing {
+  alpha: number;
+  vocab: number;
+  total: [number, number];
+}
+
 /**
- * Per-bucket log-likelihood ratio log P(f|pos) - log P(f|neg), Lidstone-smoothed with `alpha` over the
- * buckets seen in training. Buckets never seen get 0: an unknown word says nothing either way, and a
- * non-zero constant would make the score depend on comment length.
+ * Log-likelihood ratio log P(f|pos) - log P(f|neg) of a bucket with counts n0, n1, Lidstone-smoothed
+ * over the vocabulary, and its calibration class (confidence class * 2 + 1 if the ratio is negative).
  */
+export function ratio(n0: number, n1: number, s: Smoothing): { r: number; cls: number } {
+  const r = Math.log(n1 + s.alpha) - Math.log(s.total[1] + s.alpha * s.vocab) - Math.log(n0 + s.alpha) + Math.log(s.total[0] + s.alpha * s.vocab);
+  const n = n0 + n1;
+  let k = 0;
+  while (k < CONFIDENCE_EDGES.length && n >= CONFIDENCE_EDGES[k]) k++;
+  return { r, cls: k * 2 + (r < 0 ? 1 : 0) };
+}
+
+/** Dense log-ratio table used while training. Buckets never seen get 0: an unknown word says nothing. */
+export interface NbTable {
+  r: Float32Array;
+  cls: Uint8Array;
+}
+
 export function buildTable(c: NbCounts, alpha: number): NbTable {
+  const s: Smoothing = { alpha, vocab: vocabulary(c), total: c.total };
   const r = new Float32Array(c.size);
   const cls = new Uint8Array(c.size);
-  let vocab = 0;
-  for (let f = 0; f < c.size; f++) if (c.neg[f] + c.pos[f] > 0) vocab++;
-  const d1 = Math.log(c.total[1] + alpha * vocab);
-  const d0 = Math.log(c.total[0] + alpha * vocab);
   for (let f = 0; f < c.size; f++) {
-    const n0 = c.neg[f];
-    const n1 = c.pos[f];
-    const n = n0 + n1;
-    if (n <= 0) continue;
-    const x = Math.log(n1 + alpha) - d1 - (Math.log(n0 + alpha) - d0);
-    r[f] = x;
-    let k = 0;
-    while (k < CONFIDENCE_EDGES.length && n >= CONFIDENCE_EDGES[k]) k++;
-    cls[f] = k * 2 + (x < 0 ? 1 : 0);
+    if (c.neg[f] + c.pos[f] <= 0) continue;
+    const x = ratio(c.neg[f], c.pos[f], s);
+    r[f] = x.r;
+    cls[f] = x.cls;
   }
   return { r, cls };
 }
@@ -85,23 +92,15 @@ export function inputOf(g: number, cls: number): number {
 }
 
 /** Fills `out` with the calibration inputs for `d` (see N_INPUTS). */
-export function groupSums(t: NbTable, d: Doc, out: Float64Array): Float64Array {
+export function groupSums(t: NbTable, d: Doc, l: Layout, out: Float64Array): Float64Array {
   out.fill(0);
   const { r, cls } = t;
-  const v = d.v;
-  const stride = 2 * N_CONF;
-  for (let i = 0; i < v.length; i++) {
-    const f = v.ids[i];
-    out[v.groups[i] * stride + cls[f]] += r[f] * v.weights[i];
+  const { ids, length } = d.v;
+  for (let i = 0; i < length; i++) {
+    const f = ids[i];
+    out[inputOf(groupOf(f, l), cls[f])] += r[f];
   }
-  for (const f of d.meta) out[G_META * stride + cls[f]] += r[f];
-  out[N_INPUTS - 1] = Math.log1p(v.length);
+  for (const f of d.meta) out[inputOf(groupOf(f, l), cls[f])] += r[f];
+  out[N_INPUTS - 1] = Math.log1p(length);
   return out;
-}
-
-/** A head ready to score: its log-ratio table and its calibration. */
-export interface RuntimeHead {
-  name: string;
-  table: NbTable;
-  cal: Calibration;
 }

@@ -6,9 +6,9 @@ export interface Normalized {
   /** The normalised text. */
   text: string;
   /** `from[i]` is the start offset in the original text of the character that produced `text[i]`. */
-  from: number[];
+  from: Int32Array;
   /** `to[i]` is the end offset (exclusive) in the original text for `text[i]`. */
-  to: number[];
+  to: Int32Array;
 }
 
 // Arabic-script variants are unified so Persian and Arabic spellings of one word share features.
@@ -58,50 +58,57 @@ function foldCodePoint(cp: number): string {
   return out;
 }
 
-function isLetterCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c > 127 && c !== 32);
+// Output buffers are reused across calls (scoring is synchronous); each call copies out what it keeps.
+let codes = new Uint16Array(1024);
+let fromBuf = new Int32Array(1024);
+let toBuf = new Int32Array(1024);
+
+function grow(need: number): void {
+  let cap = codes.length;
+  while (cap < need) cap *= 2;
+  if (cap === codes.length) return;
+  const c = new Uint16Array(cap);
+  c.set(codes);
+  codes = c;
+  const f = new Int32Array(cap);
+  f.set(fromBuf);
+  fromBuf = f;
+  const t = new Int32Array(cap);
+  t.set(toBuf);
+  toBuf = t;
 }
 
-/**
- * Normalises `input` and records the original span of every output character.
- * Runs of three or more of the same letter collapse to two ("freeeee" -> "free"), which keeps
- * real double letters while defeating elongation; the kept letters' spans stretch over the run.
- */
+function decode(len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i += 4096) s += String.fromCharCode.apply(null, codes.subarray(i, Math.min(len, i + 4096)) as unknown as number[]);
+  return s;
+}
+
+/** Normalises `input` and records the original span of every output character. */
 export function normalize(input: string): Normalized {
-  let text = '';
-  const from: number[] = [];
-  const to: number[] = [];
   const n = input.length;
+  grow(n + 16);
+  let m = 0;
   let i = 0;
-  // The last two output units are tracked here: reading them back from a growing string would flatten it each time.
-  let prev1 = -1;
-  let prev2 = -1;
   while (i < n) {
     const code = input.charCodeAt(i);
-    let piece: string;
-    let len = 1;
     if (code < 128) {
-      if (code >= 65 && code <= 90) piece = String.fromCharCode(code + 32);
-      else if (code < 32 || code === 127) piece = ' ';
-      else piece = input[i];
-    } else {
-      const cp = input.codePointAt(i)!;
-      len = cp > 0xffff ? 2 : 1;
-      piece = foldCodePoint(cp);
+      codes[m] = code >= 65 && code <= 90 ? code + 32 : code < 32 || code === 127 ? 32 : code;
+      fromBuf[m] = i;
+      toBuf[m++] = i + 1;
+      i++;
+      continue;
     }
+    const cp = input.codePointAt(i)!;
+    const len = cp > 0xffff ? 2 : 1;
+    const piece = foldCodePoint(cp);
+    grow(m + piece.length + 16);
     for (let k = 0; k < piece.length; k++) {
-      const c = piece.charCodeAt(k);
-      if (c === prev1 && c === prev2 && isLetterCode(c)) {
-        to[to.length - 1] = i + len;
-        continue;
-      }
-      prev2 = prev1;
-      prev1 = c;
-      text += piece[k];
-      from.push(i);
-      to.push(i + len);
+      codes[m] = piece.charCodeAt(k);
+      fromBuf[m] = i;
+      toBuf[m++] = i + len;
     }
     i += len;
   }
-  return { text, from, to };
+  return { text: decode(m), from: fromBuf.slice(0, m), to: toBuf.slice(0, m) };
 }

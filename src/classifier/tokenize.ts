@@ -32,6 +32,18 @@ const HOMOGLYPH: Record<string, string> = {
   ј: 'j', ѕ: 's', ԁ: 'd', ɡ: 'g', α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
 };
 
+/**
+ * Collapses runs of three or more of one letter to two ("freeeee" -> "free", "fuuuck" -> "fuuck"):
+ * real double letters survive while elongation stops creating new words.
+ */
+export function collapseRuns(w: string): string {
+  for (let i = 2; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c === w.charCodeAt(i - 1) && c === w.charCodeAt(i - 2)) return w.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  }
+  return w;
+}
+
 /** Folds leetspeak and homoglyphs inside one word ("v1agra" -> "viagra", "раypal" -> "paypal"). */
 export function foldWord(w: string): string {
   const latin = /[a-z]/.test(w);
@@ -53,34 +65,101 @@ function domainOf(url: string): string {
   return host.split('.').filter(Boolean).slice(-2).join('.');
 }
 
+function pushMatch(m: RegExpExecArray, out: Token[], from: Int32Array, to: Int32Array): void {
+  const g = m.groups!;
+  const start = from[m.index];
+  const end = to[m.index + m[0].length - 1];
+  if (g.url) {
+    out.push({ value: '__url__', word: false, start, end });
+    out.push({ value: 'dom:' + domainOf(g.url), word: false, start, end });
+  } else if (g.email) {
+    out.push({ value: '__email__', word: false, start, end });
+    out.push({ value: 'dom:' + domainOf(g.email.split('@')[1]), word: false, start, end });
+  } else if (g.mention) {
+    out.push({ value: '__mention__', word: false, start, end });
+  } else if (g.phone) {
+    const digits = g.phone.replace(/\D/g, '').length;
+    out.push({ value: digits >= 9 ? '__phone__' : `__num${digits}__`, word: false, start, end });
+  } else if (g.word) {
+    const w = g.word;
+    if (/^[0-9]+$/.test(w)) out.push({ value: `__num${Math.min(w.length, 9)}__`, word: false, start, end });
+    else out.push({ value: collapseRuns(foldWord(w)), word: true, start, end });
+  } else if (g.emoji) {
+    out.push({ value: g.emoji, word: false, start, end });
+  }
+}
+
+// Character classes of BMP code units, filled lazily: 1 letter, 2 other.
+const CLASS = new Uint8Array(65536);
+const LETTER = /\p{L}/u;
+
+function isLetter(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  let k = CLASS[c];
+  if (k === 0) CLASS[c] = k = c >= 0xd800 && c <= 0xdfff ? 2 : LETTER.test(String.fromCharCode(c)) ? 1 : 2;
+  return k === 1;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
+}
+
+// Characters that can start or sit inside a URL, e-mail, mention, phone or leet word; a chunk with none
+// of them is plain words and punctuation, tokenised without the big pattern.
+function isSpecial(c: number, next: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || c === 64 || c === 47 || c === 36 || c === 0x20ac || c === 0xa3 || c === 124 || c === 42 ||
+    c === 43 || c >= 0xd800 || (c > 127 && c !== 0x2019 && !isLetter(c)) || ((c === 46 || c === 33) && isLetter(next))
+  );
+}
+
 /** Tokenises `input` after normalisation; every token carries its span in the original string. */
 export function tokenize(input: string): Token[] {
-  const norm = normalize(input);
+  const { text, from, to } = normalize(input);
   const out: Token[] = [];
-  const { text, from, to } = norm;
-  PATTERN.lastIndex = 0;
-  for (let m = PATTERN.exec(text); m; m = PATTERN.exec(text)) {
-    const g = m.groups!;
-    const start = from[m.index];
-    const end = to[m.index + m[0].length - 1];
-    if (g.url) {
-      out.push({ value: '__url__', word: false, start, end });
-      out.push({ value: 'dom:' + domainOf(g.url), word: false, start, end });
-    } else if (g.email) {
-      out.push({ value: '__email__', word: false, start, end });
-      out.push({ value: 'dom:' + domainOf(g.email.split('@')[1]), word: false, start, end });
-    } else if (g.mention) {
-      out.push({ value: '__mention__', word: false, start, end });
-    } else if (g.phone) {
-      const digits = g.phone.replace(/\D/g, '').length;
-      out.push({ value: digits >= 9 ? '__phone__' : `__num${digits}__`, word: false, start, end });
-    } else if (g.word) {
-      const w = g.word;
-      if (/^[0-9]+$/.test(w)) out.push({ value: `__num${Math.min(w.length, 9)}__`, word: false, start, end });
-      else out.push({ value: foldWord(w), word: true, start, end });
-    } else if (g.emoji) {
-      out.push({ value: g.emoji, word: false, start, end });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let j = i;
+    let special = false;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (isSpace(c)) break;
+      if (!special && isSpecial(c, j + 1 < n ? text.charCodeAt(j + 1) : 32)) special = true;
+      j++;
     }
+    if (special) {
+      // Rare path: the full pattern, which may run past the chunk (phone numbers hold spaces).
+      PATTERN.lastIndex = i;
+      let end = j;
+      for (let m = PATTERN.exec(text); m && m.index < j; m = PATTERN.exec(text)) {
+        pushMatch(m, out, from, to);
+        end = Math.max(end, PATTERN.lastIndex);
+      }
+      i = end;
+      continue;
+    }
+    // Plain chunk: runs of letters are words, everything else is punctuation.
+    let k = i;
+    while (k < j) {
+      while (k < j && !isLetter(text.charCodeAt(k))) k++;
+      const s = k;
+      for (;;) {
+        while (k < j && isLetter(text.charCodeAt(k))) k++;
+        // An apostrophe between letters stays inside the word ("don't"), as in the full pattern.
+        const c = k + 1 < j ? text.charCodeAt(k) : 0;
+        if ((c === 39 || c === 0x2019) && k > s && isLetter(text.charCodeAt(k + 1))) k++;
+        else break;
+      }
+      if (k > s) {
+        const w = text.slice(s, k);
+        // Plain ASCII words need no folding; others may hide homoglyphs or a typographic apostrophe.
+        out.push({ value: collapseRuns(/[^\x00-\x7f]/.test(w) ? foldWord(w) : w), word: true, start: from[s], end: to[k - 1] });
+      }
+    }
+    i = j;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { fitCalibration, refitBias, sigmoid, applyCalibration, type Calibration } from './calibration';
 import { ATTRIBUTES, type LabeledDoc } from './datasets';
-import { featurize, type Doc } from './doc';
+import { featurize, layoutFor, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
 import { FORMAT, FORMAT_VERSION, encodeCounts, type HeadFile, type ModelFile } from './model-file';
@@ -52,13 +52,14 @@ function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[]): HeadSpec[] {
 function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Required<TrainOptions>) {
   const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
   const w = docs.map((d) => o.sourceWeights[d.source] ?? 1);
-  const size = 2 ** o.features.bits;
+  const layout = layoutFor(o.features);
+  const size = layout.size;
   const oof: Float64Array[] = new Array(docs.length);
   for (let k = 0; k < o.folds; k++) {
     const c = emptyCounts(size);
     for (const i of idx) if (fold[i] !== k) addDocument(c, feats[i], spec.label(docs[i])!, w[i]);
     const r = buildTable(c, o.alpha);
-    for (const i of idx) if (fold[i] === k) oof[i] = groupSums(r, feats[i], new Float64Array(N_INPUTS)).slice();
+    for (const i of idx) if (fold[i] === k) oof[i] = groupSums(r, feats[i], layout, new Float64Array(N_INPUTS)).slice();
   }
   const xs = idx.map((i) => oof[i]);
   const ys = idx.map((i) => spec.label(docs[i])!);

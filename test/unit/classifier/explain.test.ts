@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { layoutFor } from '../../../src/classifier/doc';
+import { DEFAULT_FEATURES, extract, vectorize } from '../../../src/classifier/features';
+import { loadDataset } from '../../../src/classifier/datasets';
+import { NaiveBayesModel } from '../../../src/classifier/model';
+import { tokenize } from '../../../src/classifier/tokenize';
+import { trainModel } from '../../../src/classifier/train';
+import { sigmoid } from '../../../src/classifier/calibration';
+
+const docs = loadDataset(path.resolve(__dirname, '../../fixtures/classifier/youtube-tiny.csv'));
+const model = new NaiveBayesModel(trainModel(docs, { task: 'spam', name: 'tiny', folds: 3, minCount: 1 }));
+
+describe('explanations', () => {
+  it('when asked to explain, then each token span slices the original text to what was typed', () => {
+    const text = 'CHECK   0ut my CHANNEL, fr€e gift http://bit.ly/x';
+    const { explanation } = model.score({ text }, { explain: true });
+    expect(explanation?.length).toBeGreaterThan(0);
+    for (const e of explanation!) {
+      for (const [s, end] of e.spans) {
+        expect(s).toBeGreaterThanOrEqual(0);
+        expect(end).toBeLessThanOrEqual(text.length);
+        expect(text.slice(s, end).length).toBeGreaterThan(0);
+      }
+    }
+    const channel = explanation!.find((e) => e.token === 'channel');
+    expect(channel && text.slice(...channel.spans[0])).toBe('CHANNEL');
+  });
+
+  it('when the top tokens are listed, then they are sorted by absolute contribution and the spammy ones push up', () => {
+    const { explanation } = model.score({ text: 'subscribe to my channel' }, { explain: true });
+    const abs = explanation!.map((e) => Math.abs(e.contribution));
+    expect(abs).toEqual([...abs].sort((a, b) => b - a));
+    expect(explanation!.find((e) => e.token === 'subscribe')!.contribution).toBeGreaterThan(0);
+  });
+
+  it('when every contribution is added to the bias and length term, then it gives back the score', () => {
+    const input = { text: 'free money check out my channel' };
+    const d = model.featurize(input);
+    const all = model.score(input, { explain: true }).explanation!;
+    // With at most 10 tokens listed, this comment's explanation is complete.
+    const z = model.table.bias[0] + model.table.lengthWeight[0] * Math.log1p(d.v.length) + all.reduce((a, e) => a + e.contribution, 0);
+    expect(sigmoid(z)).toBeCloseTo(model.score(input).score, 3);
+  });
+});
+
+describe('features', () => {
+  it('when vectorize and extract see the same tokens, then they produce the same unique buckets', () => {
+    const tokens = tokenize('The quick brown fox, the QUICK brown dog! http://x.com v1agra');
+    const l = layoutFor(DEFAULT_FEATURES);
+    const seen = new Set<number>();
+    extract(tokens, DEFAULT_FEATURES, l, (b) => seen.add(b));
+    const v = vectorize(tokens, DEFAULT_FEATURES, l);
+    expect(new Set(v.ids)).toEqual(seen);
+    expect(v.length).toBe(seen.size);
+  });
+});
