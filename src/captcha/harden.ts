@@ -177,7 +177,33 @@ function hsl(h: number, s: number, l: number): string {
   return '#' + ((1 << 24) | (f(0) << 16) | (f(8) << 8) | f(4)).toString(16).slice(1);
 }
 
-const darkColour = () => hsl(between(0, 360), between(0.45, 0.75), between(0.18, 0.32));
+/** WCAG relative luminance of #rrggbb. */
+export function luminance(hex: string): number {
+  const ch = (i: number) => {
+    const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * ch(0) + 0.7152 * ch(1) + 0.0722 * ch(2);
+}
+
+/**
+ * Letter colours have a relative luminance of at most 0.06 and backgrounds at least 0.8, so the contrast ratio is at
+ * least 7.7:1, above WCAG's 7:1 for AAA text, whatever the hues.
+ */
+function darkColour(): string {
+  const h = between(0, 360), s = between(0.45, 0.75);
+  for (let l = between(0.2, 0.34); ; l -= 0.03) {
+    const c = hsl(h, s, l);
+    if (luminance(c) <= 0.06) return c;
+  }
+}
+
 const midColour = () => hsl(between(0, 360), between(0.4, 0.7), between(0.3, 0.45));
-const lightColour = () => hsl(between(0, 360), between(0.3, 0.6), between(0.93, 0.97));
+function lightColour(): string {
+  const h = between(0, 360), s = between(0.3, 0.6);
+  for (let l = between(0.93, 0.97); ; l += 0.01) {
+    const c = hsl(h, s, Math.min(l, 1));
+    if (luminance(c) >= 0.8) return c;
+  }
+}
 
