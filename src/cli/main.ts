@@ -1,6 +1,7 @@
 import { CliIo, UsageError } from './io';
 import { sitesCommand, sitesHelp } from './commands/sites';
 import { moderatorsCommand, moderatorsHelp } from './commands/moderators';
+import { captchaCommand, captchaHelp } from './commands/captcha';
 
 type Entry = { help: string; run: () => Promise<(argv: string[], io: CliIo) => Promise<number>> };
 
@@ -11,6 +12,7 @@ type Entry = { help: string; run: () => Promise<(argv: string[], io: CliIo) => P
 const commands: Record<string, Entry> = {
   sites: { help: sitesHelp, run: async () => sitesCommand },
   moderators: { help: moderatorsHelp, run: async () => moderatorsCommand },
+  captcha: { help: captchaHelp, run: async () => captchaCommand },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
