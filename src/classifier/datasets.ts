@@ -105,7 +105,8 @@ export function loadDataset(file: string): LabeledDoc[] {
   if (/\t(OFF|NOT_OFF)\t/.test(first)) {
     return lines(text).map((l) => {
       const c = l.split('\t');
-      return { input: { text: placeholders(c[0]) }, label: c[1] === 'OFF' ? 1 : 0, task: 'toxicity', source, natural: true };
+      // Collected through the vocative particle يا, which raises the offensive share: not a natural mix.
+      return { input: { text: placeholders(c[0]) }, label: c[1] === 'OFF' ? 1 : 0, task: 'toxicity', source, natural: false };
     });
   }
   throw new Error(`${file}: unrecognised data set format (first line: ${JSON.stringify(first.slice(0, 80))})`);

@@ -28,6 +28,8 @@ export interface ModelFile {
   task: 'spam' | 'toxicity';
   version: number;
   features: FeatureOptions;
+  /** Document-frequency edges of the calibration's confidence classes (see naive-bayes.ts). */
+  confidenceEdges: number[];
   /** Whether metadata features (links, author, fill time...) are used. */
   meta: boolean;
   /** Fixed log-odds for metadata features absent from the training data (see meta.ts). */
@@ -84,6 +86,7 @@ export function readModelFile(path: string): ModelFile {
   if (data.formatVersion !== FORMAT_VERSION) {
     throw new Error(`model file ${path} has format version ${data.formatVersion}; this build reads version ${FORMAT_VERSION}`);
   }
+  if (!Array.isArray(data.confidenceEdges)) throw new Error(`model file ${path} has no confidenceEdges`);
   if (data.task !== 'spam' && data.task !== 'toxicity') throw new Error(`model file ${path} has unknown task ${data.task}`);
   const head = data.heads?.score;
   if (!head || !Array.isArray(head.index) || head.index.length !== head.neg?.length || head.index.length !== head.pos?.length) {

@@ -37,16 +37,16 @@ export function vocabulary(c: NbCounts): number {
 /**
  * Document-frequency edges of the confidence classes. A log-ratio estimated from three documents is
  * much noisier than one from three hundred; giving each class its own calibration weight lets the
- * calibration learn how far to trust each (Naive Bayes alone trusts them all equally).
+ * calibration learn how far to trust each. Chosen per model by measurement (see MODEL_CARD.md).
  */
-export const CONFIDENCE_EDGES = [4, 30];
-const N_CONF = CONFIDENCE_EDGES.length + 1;
+export type ConfidenceEdges = number[];
 
 /** Smoothing constants shared by training and loading, so both compute the same log-ratios. */
 export interface Smoothing {
   alpha: number;
   vocab: number;
   total: [number, number];
+  edges: ConfidenceEdges;
 }
 
 /**
@@ -57,7 +57,7 @@ export function ratio(n0: number, n1: number, s: Smoothing): { r: number; cls: n
   const r = Math.log(n1 + s.alpha) - Math.log(s.total[1] + s.alpha * s.vocab) - Math.log(n0 + s.alpha) + Math.log(s.total[0] + s.alpha * s.vocab);
   const n = n0 + n1;
   let k = 0;
-  while (k < CONFIDENCE_EDGES.length && n >= CONFIDENCE_EDGES[k]) k++;
+  while (k < s.edges.length && n >= s.edges[k]) k++;
   return { r, cls: k * 2 + (r < 0 ? 1 : 0) };
 }
 
@@ -67,8 +67,8 @@ export interface NbTable {
   cls: Uint8Array;
 }
 
-export function buildTable(c: NbCounts, alpha: number): NbTable {
-  const s: Smoothing = { alpha, vocab: vocabulary(c), total: c.total };
+export function buildTable(c: NbCounts, alpha: number, edges: ConfidenceEdges): NbTable {
+  const s: Smoothing = { alpha, vocab: vocabulary(c), total: c.total, edges };
   const r = new Float32Array(c.size);
   const cls = new Uint8Array(c.size);
   for (let f = 0; f < c.size; f++) {
@@ -84,23 +84,25 @@ export function buildTable(c: NbCounts, alpha: number): NbTable {
  * Number of calibration inputs: per feature group and confidence class, the sum of the positive and
  * of the negative log-ratios (evidence for and against is trusted differently), then log(1 + feature count).
  */
-export const N_INPUTS = GROUPS.length * 2 * N_CONF + 1;
-
-/** Calibration input that a feature of group `g` in bucket class `cls` adds to. */
-export function inputOf(g: number, cls: number): number {
-  return g * 2 * N_CONF + cls;
+export function inputCount(edges: ConfidenceEdges): number {
+  return GROUPS.length * 2 * (edges.length + 1) + 1;
 }
 
-/** Fills `out` with the calibration inputs for `d` (see N_INPUTS). */
-export function groupSums(t: NbTable, d: Doc, l: Layout, out: Float64Array): Float64Array {
-  out.fill(0);
+/** Calibration input that a feature of group `g` in bucket class `cls` adds to. */
+export function inputOf(g: number, cls: number, edges: ConfidenceEdges): number {
+  return g * 2 * (edges.length + 1) + cls;
+}
+
+/** The calibration inputs for `d` (see inputCount). */
+export function groupSums(t: NbTable, d: Doc, l: Layout, edges: ConfidenceEdges): Float64Array {
+  const out = new Float64Array(inputCount(edges));
   const { r, cls } = t;
   const { ids, length } = d.v;
   for (let i = 0; i < length; i++) {
     const f = ids[i];
-    out[inputOf(groupOf(f, l), cls[f])] += r[f];
+    out[inputOf(groupOf(f, l), cls[f], edges)] += r[f];
   }
-  for (const f of d.meta) out[inputOf(groupOf(f, l), cls[f])] += r[f];
-  out[N_INPUTS - 1] = Math.log1p(length);
+  for (const f of d.meta) out[inputOf(groupOf(f, l), cls[f], edges)] += r[f];
+  out[out.length - 1] = Math.log1p(length);
   return out;
 }

@@ -1,6 +1,6 @@
 import { G_META, groupOf, metaBucket, type Layout } from './features';
 import { forEachBucket, type ModelFile } from './model-file';
-import { CONFIDENCE_EDGES, inputOf, N_INPUTS, ratio } from './naive-bayes';
+import { inputCount, inputOf, ratio } from './naive-bayes';
 
 /**
  * Scoring table: for bucket f and head h, `q[f * heads + h]` is the bucket's log-ratio already
@@ -24,19 +24,21 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
   heads.forEach((name, h) => {
     const head = file.heads[name];
     const w = head.calibration.weights;
-    if (w.length !== N_INPUTS) throw new Error(`head ${name}: calibration has ${w.length} weights, expected ${N_INPUTS}`);
-    const s = { alpha: head.alpha, vocab: head.vocab, total: head.total };
+    const edges = file.confidenceEdges;
+    const nIn = inputCount(edges);
+    if (w.length !== nIn) throw new Error(`head ${name}: calibration has ${w.length} weights, expected ${nIn}`);
+    const s = { alpha: head.alpha, vocab: head.vocab, total: head.total, edges };
     forEachBucket(head, l.size, (f, n0, n1) => {
       const { r, cls } = ratio(n0, n1, s);
-      q[f * H + h] = w[inputOf(groupOf(f, l), cls)] * r;
+      q[f * H + h] = w[inputOf(groupOf(f, l), cls, edges)] * r;
     });
     bias[h] = head.calibration.bias;
-    lengthWeight[h] = w[N_INPUTS - 1];
+    lengthWeight[h] = w[nIn - 1];
     if (h === 0 && file.meta && file.metaPriors) {
       // Priors count as well-supported evidence: the highest confidence class.
-      const top = CONFIDENCE_EDGES.length * 2;
+      const top = edges.length * 2;
       for (const [k, llr] of Object.entries(file.metaPriors)) {
-        q[metaBucket(k, l) * H] = w[inputOf(G_META, top + (llr < 0 ? 1 : 0))] * llr;
+        q[metaBucket(k, l) * H] = w[inputOf(G_META, top + (llr < 0 ? 1 : 0), edges)] * llr;
       }
     }
   });
