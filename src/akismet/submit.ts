@@ -1,0 +1,75 @@
+import type Redis from 'ioredis';
+import type { Site } from '../sites/site-store';
+import type { EventBus } from '../events/events';
+import { getComment, setCommentStatus, type StoredComment } from '../comments/comment-store';
+import { recordFeedback } from '../learning/feedback';
+import { maskEmail } from '../moderation/identity';
+import { commentInputOf, flag, type AkismetForm } from './fields';
+
+export interface SubmitDeps {
+  redis: Redis;
+  events: EventBus;
+  retentionSeconds: number;
+  now?: () => Date;
+}
+
+export interface SubmitOutcome {
+  /** False for test submissions and for ones with no text to learn from. */
+  learnt: boolean;
+  /** The stored comment the `guid` named, when there was one. */
+  commentId?: string;
+  /** The comment's new status when the submission changed it. */
+  marked?: 'approved' | 'rejected';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Akismet's submit-spam / submit-ham: a person on the site says what a comment really was. The example feeds the
+ * site's learning stream (the e-mail only masked: the spam model reads its domain, nothing more). When `guid` names
+ * a comment comment-check stored, that comment is also moved to the status the person chose, as a moderator's
+ * decision would. A test submission (`is_test`) learns and changes nothing.
+ */
+export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetForm, kind: 'spam' | 'ham'): Promise<SubmitOutcome> {
+  if (flag(form.is_test)) return { learnt: false };
+  const guid = form.guid?.trim();
+  const found = guid && UUID.test(guid) ? await getComment(deps.redis, site.id, guid.toLowerCase()) : undefined;
+  const input = commentInputOf(form);
+  const text = input.body || found?.body || '';
+  let learnt = false;
+  if (text) {
+    await recordFeedback(deps.redis, site.id, {
+      task: 'spam',
+      positive: kind === 'spam',
+      text,
+      ...(input.author.name ? { author: input.author.name } : {}),
+      ...(input.author.email ? { email: maskEmail(input.author.email) } : found ? { email: found.author.emailMasked } : {}),
+      ...(input.author.url ? { url: input.author.url } : {}),
+      source: 'akismet',
+      ...(found ? { commentId: found.id } : {}),
+    });
+    learnt = true;
+  }
+  if (!found) return { learnt };
+  const marked = await mark(deps, found, kind === 'spam' ? 'rejected' : 'approved', kind);
+  return { learnt, commentId: found.id, ...(marked ? { marked } : {}) };
+}
+
+async function mark(deps: SubmitDeps, c: StoredComment, status: 'approved' | 'rejected', kind: 'spam' | 'ham') {
+  if (c.status === status && !c.needsReview) return undefined;
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  const reason = kind === 'spam' ? 'reported_spam' : 'reported_ham';
+  const after = await setCommentStatus(
+    deps.redis, c.siteId, c.id, status,
+    { decidedAt: at, decidedBy: 'akismet', needsReview: undefined, reasons: [...c.reasons.filter((r) => r !== reason), reason] },
+    deps.retentionSeconds,
+  );
+  if (!after) return undefined;
+  await deps.events.emit({
+    type: kind === 'spam' ? 'comment.spam' : 'comment.approved',
+    siteId: c.siteId,
+    at,
+    data: { commentId: c.id, threadId: c.threadId, status, scores: c.scores, reasons: after.reasons, decision: kind, source: 'akismet' },
+  });
+  return status;
+}
