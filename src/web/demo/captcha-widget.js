@@ -1,18 +1,78 @@
 'use strict';
 /*
  * Vigil's captcha widget. mount(el, {apiBase, siteKey}) asks Vigil for a challenge in the site's mode and returns
- * { answer(): Promise<{id, answer}>, refresh(): Promise<void> }. The image mode shows the picture with a refresh
- * button and a labelled text field.
+ * { answer(): Promise<{id, answer}>, refresh(): Promise<void> }.
+ * - svg: the picture with a refresh button and a labelled text field.
+ * - pow: no picture and nothing to type: the browser solves a proof-of-work challenge in the background (in a Web
+ *   Worker from pow-worker.js next to this script, or in small chunks on the page when workers are unavailable), and
+ *   a status line tells people and screen readers what is happening.
  */
 (function () {
+  var scriptBase = (document.currentScript && document.currentScript.src) || location.href;
+  var workerUrl = new URL('pow-worker.js', scriptBase).href;
+
+  /** Solves on the page in chunks, yielding between them so the page stays responsive. */
+  function solveOnPage(salt, difficulty) {
+    return loadScript(workerUrl).then(function () {
+      return new Promise(function (resolve) {
+        var from = 0;
+        (function step() {
+          var n = window.VigilPow.search(salt, difficulty, from, 4096);
+          if (n >= 0) return resolve(n);
+          from += 4096;
+          setTimeout(step, 0);
+        })();
+      });
+    });
+  }
+
+  function loadScript(src) {
+    if (window.VigilPow) return Promise.resolve();
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error('could not load the proof-of-work solver')); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function solve(salt, difficulty) {
+    var worker;
+    try {
+      worker = new Worker(workerUrl);
+    } catch (e) {
+      return solveOnPage(salt, difficulty);
+    }
+    return new Promise(function (resolve, reject) {
+      worker.onmessage = function (ev) {
+        worker.terminate();
+        if (ev.data.error) reject(new Error(ev.data.error));
+        else resolve(ev.data.n);
+      };
+      worker.onerror = function (ev) {
+        ev.preventDefault();
+        worker.terminate();
+        solveOnPage(salt, difficulty).then(resolve, reject);
+      };
+      worker.postMessage({ salt: salt, difficulty: difficulty });
+    });
+  }
+
   function mount(el, opts) {
     var current = null;
+    var solution = null;
     el.textContent = '';
+    el.hidden = false;
+
+    var imageBox = document.createElement('div');
     var wrap = document.createElement('div');
     wrap.className = 'captcha-image';
     var img = document.createElement('img');
     img.alt = 'Captcha: type the characters shown in this picture';
     img.id = 'captcha-img';
+    img.width = 200;
+    img.height = 70;
     var refreshBtn = document.createElement('button');
     refreshBtn.type = 'button';
     refreshBtn.className = 'captcha-refresh';
@@ -25,13 +85,48 @@
     var input = document.createElement('input');
     input.name = 'captcha';
     input.autocomplete = 'off';
-    input.required = true;
     input.maxLength = 12;
     input.setAttribute('autocapitalize', 'off');
     input.setAttribute('spellcheck', 'false');
+    var hint = document.createElement('p');
+    hint.className = 'captcha-hint';
+    hint.textContent = 'Letters and digits; upper or lower case does not matter.';
     label.appendChild(input);
-    el.appendChild(wrap);
-    el.appendChild(label);
+    imageBox.appendChild(wrap);
+    imageBox.appendChild(label);
+    imageBox.appendChild(hint);
+
+    var powBox = document.createElement('p');
+    powBox.className = 'captcha-pow';
+    powBox.id = 'captcha-pow';
+    powBox.setAttribute('role', 'status');
+    powBox.setAttribute('aria-live', 'polite');
+
+    el.appendChild(imageBox);
+    el.appendChild(powBox);
+
+    function show(mode) {
+      imageBox.hidden = mode !== 'svg';
+      input.required = mode === 'svg';
+      powBox.hidden = mode !== 'pow';
+      el.hidden = mode === 'off';
+    }
+
+    function startSolving(c) {
+      powBox.textContent = 'Checking that you are a person, in the background; nothing to do.';
+      powBox.dataset.state = 'solving';
+      solution = solve(c.pow.salt, c.pow.difficulty).then(function (n) {
+        if (current === c) {
+          powBox.textContent = 'Check complete: you can post your comment.';
+          powBox.dataset.state = 'solved';
+        }
+        return String(n);
+      });
+      solution.catch(function () {
+        powBox.textContent = 'The background check failed; reload the page to try again.';
+        powBox.dataset.state = 'failed';
+      });
+    }
 
     function refresh() {
       input.value = '';
@@ -45,17 +140,29 @@
         })
         .then(function (c) {
           current = c;
-          if (c.type === 'off') { el.hidden = true; return; }
-          img.src = 'data:image/svg+xml;base64,' + btoa(unescape(encodeURIComponent(c.svg)));
+          show(c.type);
+          if (c.type === 'svg') img.src = 'data:image/svg+xml;base64,' + btoa(unescape(encodeURIComponent(c.svg)));
+          if (c.type === 'pow') startSolving(c);
         });
     }
     refreshBtn.addEventListener('click', function () { refresh().catch(function () {}); });
+
+    function expired(c) {
+      return c.expiresAt && Date.parse(c.expiresAt) - 5000 < Date.now();
+    }
 
     return {
       refresh: refresh,
       answer: function () {
         if (!current) return Promise.reject(new Error('No captcha loaded yet'));
-        return Promise.resolve({ id: current.id, answer: input.value.trim() });
+        if (current.type === 'off') return Promise.resolve(undefined);
+        if (current.type === 'svg') return Promise.resolve({ id: current.id, answer: input.value.trim() });
+        // A challenge left open past its lifetime is replaced rather than sent to fail.
+        var ready = expired(current) ? refresh() : Promise.resolve();
+        return ready.then(function () {
+          var c = current;
+          return solution.then(function (n) { return { id: c.id, answer: n }; });
+        });
       },
     };
   }

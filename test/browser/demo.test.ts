@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, BrowserContext, Page } from 'playwright-core';
+import { captchaStats } from '../../src/captcha/captcha-store';
+import { issueCaptcha } from '../../src/captcha/issue';
+import { renderCaptcha } from '../../src/captcha/render';
+import { getSite } from '../../src/sites/site-store';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+/**
+ * The demo page in headless Chromium, in both captcha modes. In svg mode a browser test cannot read the picture (that
+ * is the point of it), so the test issues the captcha itself, in-process, with the real renderer wrapped to keep the
+ * answer, and hands it to the page in place of the POST /v1/captchas response. Production has no way to reveal an
+ * answer; the wrapping exists only in this process. In pow mode nothing is faked: the browser solves the challenge.
+ */
+let t: TestApp;
+let context: BrowserContext;
+let userDataDir: string;
+
+beforeAll(async () => {
+  t = await startTestApp({}, { workers: false });
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await t?.close();
+});
+
+
+async function fillForm(page: Page): Promise<void> {
+  await page.fill('input[name=name]', 'Jane Reader');
+  await page.fill('input[name=email]', 'jane@example.com');
+  await page.fill('textarea[name=body]', 'Good to see the park approved at last; the cycle path will help a lot of families.');
+}
+
+describe('demo page in headless Chromium', () => {
+  it('when the site uses image captchas and the reader types the answer, then the verdict appears', async () => {
+    const site = await t.site({ minFillTimeMs: 0, captcha: 'svg' }, [t.url]);
+    const siteRecord = (await getSite(t.redis, site.siteId))!;
+    const answers: string[] = [];
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route('**/v1/captchas', async (route) => {
+      const deps = {
+        redis: t.redis, secret: t.service.ctx.moderation.secret, ttlSeconds: 300,
+        render: () => {
+          const r = renderCaptcha();
+          answers.push(r.answer);
+          return r;
+        },
+      };
+      await route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify(await issueCaptcha(deps, siteRecord)) });
+    });
+    await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    const img = page.locator('#captcha-img');
+    await img.waitFor();
+    await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
+    expect(await img.getAttribute('alt')).toMatch(/captcha/i);
+    expect(await page.getByRole('button', { name: 'Show a new captcha image' }).count()).toBe(1);
+    expect(await page.getByLabel('Captcha Code').count()).toBe(1);
+    // The picture really renders: a broken SVG would leave naturalWidth at 0.
+    expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(200);
+
+    const first = await img.getAttribute('src');
+    await page.getByRole('button', { name: 'Show a new captcha image' }).click();
+    await page.waitForFunction((old) => (document.getElementById('captcha-img') as HTMLImageElement).src !== old, first);
+    expect(answers).toHaveLength(2);
+
+    await fillForm(page);
+    await page.fill('input[name=captcha]', answers[1].toLowerCase());
+    await page.click('#submit');
+    await page.locator('#verdict').waitFor({ state: 'visible' });
+    expect(await page.textContent('#verdict-status')).toMatch(/^(approved|pending|rejected)$/);
+    expect((await captchaStats(t.redis, site.siteId)).svg.solved).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('when the site uses proof of work, then the browser solves it in the background and the verdict appears', async () => {
+    await powRoundTrip(false);
+  });
+
+  it('when the page cannot start Web Workers (widget embedded on another origin), then it solves on the page', async () => {
+    await powRoundTrip(true);
+  });
+});
+
+/** Opens the demo on a pow site, waits for the background solution, posts and checks the verdict and the stats. */
+async function powRoundTrip(noWorkers: boolean): Promise<void> {
+  const site = await t.site({ minFillTimeMs: 0, captcha: 'pow', powDifficulty: 16 }, [t.url]);
+  const page = await context.newPage();
+  if (noWorkers) {
+    await page.addInitScript(() => {
+      (window as unknown as { Worker: unknown }).Worker = function () {
+        throw new DOMException('blocked', 'SecurityError');
+      };
+    });
+  }
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+  const status = page.locator('#captcha-pow');
+  await status.waitFor({ state: 'visible' });
+  expect(await status.getAttribute('role')).toBe('status');
+  expect(await page.locator('#captcha-img').isVisible()).toBe(false);
+  await page.waitForSelector('#captcha-pow[data-state=solved]');
+
+  await fillForm(page);
+  await page.click('#submit');
+  await page.locator('#verdict').waitFor({ state: 'visible' });
+  expect(await page.textContent('#verdict-status')).toMatch(/^(approved|pending|rejected)$/);
+  const stats = (await captchaStats(t.redis, site.siteId)).pow;
+  expect(stats.solved).toBe(1);
+  expect(stats.failed).toBe(0);
+  expect(await page.evaluate(() => 'VigilPow' in window)).toBe(noWorkers);
+  expect(errors).toEqual([]);
+  await page.close();
+}
