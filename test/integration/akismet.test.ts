@@ -237,6 +237,24 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
     expect((await readFeedback(t.redis, site.siteId)).at(-1)!.feedback).toMatchObject({ positive: true, text: SPAM, commentId: guid });
   });
 
+  it('when a comment waits for review because of its spam score, then it is spam (held by the client) but not discarded', async () => {
+    const site = await t.site({ thresholds: { spam: { review: 0, reject: 0.9999 } } });
+    const res = await wpPost('/1.1/comment-check', wpComment({ api_key: site.secretKey }));
+    expect(res.text).toBe('true');
+    expect(res.headers['x-akismet-pro-tip']).toBeUndefined();
+    expect(res.headers['x-vigil-status']).toBe('pending');
+    expect((await comment(site.secretKey, String(res.headers['x-akismet-guid']))).json.status).toBe('pending');
+  });
+
+  it('when a comment waits only for pre-moderation, or the site runs in shadow mode, then it is not spam', async () => {
+    const pre = await t.site({ moderation: 'pre' });
+    const held = await wpPost('/1.1/comment-check', wpComment({ api_key: pre.secretKey }));
+    expect([held.text, held.headers['x-vigil-status']]).toEqual(['false', 'pending']);
+    const shadow = await t.site({ shadowMode: true });
+    const spam = await wpPost('/1.1/comment-check', wpComment({ api_key: shadow.secretKey, comment_content: SPAM }));
+    expect([spam.text, spam.headers['x-vigil-status'], spam.headers['x-akismet-pro-tip']]).toEqual(['false', 'approved', undefined]);
+  });
+
   it('when a re-check of an existing comment comes in, then it is answered without storing a second copy', async () => {
     const site = await t.site();
     const permalink = `${BLOG}/recheck`;
