@@ -8,6 +8,7 @@ import { loadServerSecret } from './infra/server-secret';
 import { createApp, AppExtras } from './http/app';
 import { EventBus } from './events/events';
 import { emitIntakeEvents } from './events/intake-events';
+import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
@@ -22,7 +23,7 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug];
+const plugs: Plug[] = [akismetPlug, webhooksPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;

@@ -12,7 +12,10 @@ export const configSpec = {
     doc: 'Redis to use. When unset, `npm start` runs its own redis-server (AOF on, appendfsync always, data in DATA_DIR).',
   },
   DATA_DIR: { schema: z.string().default('./data'), doc: "Directory of the bundled Redis's data when REDIS_URL is unset." },
-  OWN_REDIS_PORT: { schema: z.coerce.number().int().min(1).max(65535).default(6379), doc: 'Port of the bundled Redis.' },
+  OWN_REDIS_PORT: {
+    schema: z.coerce.number().int().min(1).max(65535).default(6380),
+    doc: 'Port of the bundled Redis (on 127.0.0.1). Not 6379, so it never collides with a system Redis.',
+  },
   MODELS_DIR: { schema: z.string().optional(), doc: 'Directory with spam.json and toxicity.json. Default: the bundled models/.' },
   VIGIL_SECRET: {
     schema: z.string().min(16).optional(),
@@ -34,9 +37,24 @@ export const configSpec = {
   },
   DEV_ORIGIN: { schema: z.string().url().optional(), doc: 'Allowed origin of the dev site. Default: http://localhost:PORT.' },
   WORKERS: { schema: z.coerce.number().int().min(1).max(64).default(1), doc: 'Number of API processes (node:cluster).' },
+  REVIEW_LEASE_SECONDS: {
+    schema: z.coerce.number().min(0.2).max(86400).default(300),
+    doc: 'How long a moderator holds a claimed review item; an unfinished claim returns to the queue when it ends.',
+  },
+  REVIEW_UNDO_SECONDS: { schema: z.coerce.number().int().min(1).max(86400).default(60), doc: 'How long a review decision can be undone.' },
   VIGIL_WEBHOOK_ALLOWLIST: {
     schema: z.string().default(''),
     doc: 'Comma-separated hosts or CIDR ranges webhooks may reach even though they are private or loopback.',
+  },
+  VIGIL_WEBHOOK_RETRY_SCHEDULE: {
+    schema: z.string().regex(/^\s*\d+(ms|s|m|h)\s*(,\s*\d+(ms|s|m|h)\s*)*$/, 'comma-separated delays like 5s,5m,2h').default('5s,5m,30m,2h,5h,10h,10h'),
+    doc: 'Delays between webhook attempts after the first, immediate one (±20 % jitter); one attempt per entry plus the first. The default is the Standard Webhooks example schedule.',
+  },
+  VIGIL_WEBHOOK_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(60000).default(10000), doc: 'Deadline of one webhook attempt (connect, send, answer).' },
+  VIGIL_WEBHOOK_LOG_DAYS: { schema: z.coerce.number().min(1).max(90).default(7), doc: 'Days webhook messages and their delivery logs are kept.' },
+  VIGIL_WEBHOOK_QUEUE: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]+$/).default('webhooks'),
+    doc: 'BullMQ queue of webhook deliveries. Processes that share a Redis but differ in webhook settings (e.g. test suites) use different names.',
   },
 } as const;
 

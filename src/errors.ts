@@ -61,3 +61,6 @@ export class ServiceUnavailableError extends VigilError {
     super('service_unavailable', 503, message, {}, { 'Retry-After': '5' });
   }
 }
+export class WebhookUrlRefusedError extends VigilError {
+  constructor(message: string) { super('webhook_url_refused', 422, message); }
+}

@@ -14,9 +14,13 @@ export type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Raised for bad usage; the dispatcher prints it with the command's help and exits 2. */
 export class UsageError extends Error {}
 
-/** Opens Redis from REDIS_URL (default redis://127.0.0.1:6379) for one command, and always closes it. */
+/**
+ * Opens Redis from REDIS_URL for one command, and always closes it. Without REDIS_URL it is the Redis that
+ * `npm start` runs for itself (127.0.0.1:OWN_REDIS_PORT).
+ */
 export async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {
-  const url = loadConfig().REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const config = loadConfig();
+  const url = config.REDIS_URL ?? `redis://127.0.0.1:${config.OWN_REDIS_PORT}`;
   const redis = createRedis(url, { enableOfflineQueue: true });
   try {
     await connectRedis(redis, 5000).catch(() => {

@@ -46,6 +46,19 @@ export const keys = {
   /** Stream of labelled examples from moderators and Akismet submissions (capped). */
   feedback: (siteId: string) => site(siteId, 'feedback'),
 
+  /** Hash: a webhook endpoint (url, events, secrets, enabled). */
+  webhook: (siteId: string, id: string) => site(siteId, 'webhook', id),
+  /** Sorted set of a site's webhook endpoint ids by creation time. */
+  webhookIndex: (siteId: string) => site(siteId, 'webhooks'),
+  /** String: a webhook message (type and signed body), shared by its deliveries; TTL = delivery log retention. */
+  webhookMessage: (siteId: string, msgId: string) => site(siteId, 'webhook-msg', msgId),
+  /** String: one delivery of a message to one endpoint, with its attempts (JSON); TTL = delivery log retention. */
+  webhookDelivery: (siteId: string, id: string) => site(siteId, 'webhook-delivery', id),
+  /** Sorted set of an endpoint's delivery ids by time (capped); the delivery log. */
+  webhookLog: (siteId: string, endpointId: string) => site(siteId, 'webhook-log', endpointId),
+  /** Sorted set of a site's dead-lettered delivery ids by time (capped). */
+  webhookDead: (siteId: string) => site(siteId, 'webhook-dead'),
+
   /** Hash: a moderator record; moderators are global because one may serve several sites. */
   moderator: (moderatorId: string) => global('moderator', moderatorId),
   /** Set of moderator ids given access to a site. */

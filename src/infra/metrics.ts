@@ -34,4 +34,16 @@ export const metrics = {
     labelNames: ['site', 'mode', 'outcome'] as const,
     registers: [registry],
   }),
+  webhookAttempts: new client.Counter({
+    name: 'vigil_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome (delivered, retry, gone, dead, refused, cancelled).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  webhookDuration: new client.Histogram({
+    name: 'vigil_webhook_attempt_duration_seconds',
+    help: 'Time from connecting to a webhook endpoint to reading its answer.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  }),
 };

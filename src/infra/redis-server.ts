@@ -47,7 +47,7 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
-      if (child.exitCode !== null) return reject(new Error(`redis-server exited with code ${child.exitCode}`));
+      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`redis-server exited (${child.exitCode ?? child.signalCode})`));
       const sock = net.connect(port, '127.0.0.1');
       sock.once('connect', () => {
         sock.write('PING\r\n');
@@ -95,7 +95,7 @@ export async function startOwnRedis(opts: OwnRedisOptions): Promise<OwnRedis> {
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

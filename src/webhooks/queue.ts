@@ -1,0 +1,72 @@
+import type Redis from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { VigilEvent } from '../events/events';
+import { ConflictError, NotFoundError } from '../errors';
+import { listEndpoints, requireEndpoint } from './endpoints';
+import { buildPayload } from './payload';
+import { createDelivery, Delivery, getDelivery, newDeliveryId, newMessageId, saveDelivery, saveMessage } from './deliveries';
+
+/** What a webhook job carries: only ids; the message and delivery live in Redis under the site's keys. */
+export interface DeliveryJob {
+  siteId: string;
+  deliveryId: string;
+  trigger: 'auto' | 'redeliver';
+}
+
+export interface ProducerSettings {
+  /** Attempts per run: the first plus one per schedule entry. */
+  attempts: number;
+  /** Lifetime of messages and delivery records. */
+  logTtlSeconds: number;
+}
+
+/**
+ * The webhooks queue's one producer. An event becomes one message (one webhook-id, one body) and one delivery per
+ * subscribed endpoint; each delivery is a job whose id is the delivery id, so enqueuing twice is harmless.
+ */
+export class WebhookProducer {
+  constructor(
+    private redis: Redis,
+    private queue: Queue<DeliveryJob>,
+    private settings: ProducerSettings,
+  ) {}
+
+  async onEvent(e: VigilEvent, now = new Date()): Promise<string[]> {
+    const targets = (await listEndpoints(this.redis, e.siteId)).filter((ep) => ep.enabled && ep.events.includes(e.type));
+    if (!targets.length) return [];
+    const msg = { id: newMessageId(), type: e.type, body: buildPayload(e) };
+    await saveMessage(this.redis, e.siteId, msg, this.settings.logTtlSeconds);
+    const ids: string[] = [];
+    for (const ep of targets) {
+      const d: Delivery = {
+        id: newDeliveryId(), endpointId: ep.id, msgId: msg.id, eventType: e.type, status: 'pending',
+        createdAt: now.toISOString(), updatedAt: now.toISOString(), attemptCount: 0, attempts: [], runs: 0,
+      };
+      await createDelivery(this.redis, e.siteId, d, this.settings.logTtlSeconds);
+      await this.enqueue({ siteId: e.siteId, deliveryId: d.id, trigger: 'auto' }, d.id);
+      ids.push(d.id);
+    }
+    return ids;
+  }
+
+  /**
+   * Sends a delivery again, with the same webhook-id and a fresh retry schedule. A delivery still being retried
+   * is refused, so one message never has two runs racing each other.
+   */
+  async redeliver(siteId: string, endpointId: string, deliveryId: string, now = new Date()): Promise<Delivery> {
+    await requireEndpoint(this.redis, siteId, endpointId);
+    const d = await getDelivery(this.redis, siteId, deliveryId);
+    if (!d || d.endpointId !== endpointId) throw new NotFoundError('The delivery');
+    if (d.status === 'pending') throw new ConflictError('This delivery is still being attempted.');
+    d.status = 'pending';
+    d.runs += 1;
+    d.updatedAt = now.toISOString();
+    await saveDelivery(this.redis, siteId, d, this.settings.logTtlSeconds);
+    await this.enqueue({ siteId, deliveryId: d.id, trigger: 'redeliver' }, `${d.id}-r${d.runs}`);
+    return d;
+  }
+
+  private async enqueue(job: DeliveryJob, jobId: string): Promise<void> {
+    await this.queue.add('deliver', job, { jobId, attempts: this.settings.attempts, backoff: { type: 'webhook' } });
+  }
+}

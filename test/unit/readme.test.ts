@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { configSpec } from '../../src/config';
+
+const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const errorsSource = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'errors.ts'), 'utf8');
+
+describe('README stays true', () => {
+  it.each(Object.keys(configSpec))('when %s is a config variable, then the README documents it', (name) => {
+    expect(readme).toContain(`\`${name}\``);
+  });
+
+  const codes = [...errorsSource.matchAll(/super\('([a-z_]+)', \d{3}/g)].map((m) => m[1]);
+  it('when errors.ts has error codes, then each one is in the README error table', () => {
+    expect(codes.length).toBeGreaterThan(10);
+    for (const code of codes) expect(readme).toContain(`| \`${code}\` |`);
+  });
+});
