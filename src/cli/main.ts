@@ -19,7 +19,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const usage = () => Object.values(commands).map((c) => c.help).join('\n');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(`Usage:\n${usage()}\n\nEvery command that touches Redis reads REDIS_URL (default: the Redis `npm start` runs, redis://127.0.0.1:6380).\n`);
+    io.stdout.write(`Usage:\n${usage()}\n\nEvery command that touches Redis reads REDIS_URL (default: the Redis that npm start runs, redis://127.0.0.1:6380).\n`);
     return name ? 0 : 2;
   }
   const entry = commands[name];
