@@ -150,6 +150,13 @@ describe('Akismet API with the npm akismet-api client', () => {
     expect(await t.redis.keys(`vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
   });
 
+  it('when is_test meets the site\'s blocklist, then the verdict is the one a real comment would get', async () => {
+    const site = await t.site({ blocked: { domains: ['spam-links.example'] } });
+    const res = await wpPost('/1.1/comment-check', wpComment({ api_key: site.secretKey, is_test: '1', comment_content: 'See http://spam-links.example/x' }));
+    expect([res.text, res.headers['x-akismet-pro-tip'], res.headers['x-vigil-reasons']]).toEqual(['true', 'discard', 'blocked_domain']);
+    expect(await t.redis.keys(`vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
+  });
+
   it('when the client is given the exact sk_ key, then its lowercased host name cannot carry it: the DNS-safe spelling is needed', async () => {
     const site = await t.site();
     // The client lowercases the host name (Node's url.parse), and the sk_ key is case-sensitive.
