@@ -12,12 +12,19 @@ export function loadModelFile(file: string): Model {
   return new NaiveBayesModel(readModelFile(file));
 }
 
+const DEFAULT_DIR = path.resolve(__dirname, '../../models');
+
+/** Path of a shipped model file. @defaultValue dir: `<repo>/models` */
+export function bundledModelPath(name: 'spam' | 'toxicity', dir: string = DEFAULT_DIR): string {
+  return path.join(dir, `${name}.json`);
+}
+
 /**
  * Loads the shipped spam and toxicity models.
  * @param dir - directory holding spam.json and toxicity.json
  * @defaultValue dir: `<repo>/models`, resolved from this file so it works from src/ and from dist/
  */
-export function loadBundledModels(dir: string = path.resolve(__dirname, '../../models')): { spam: Model; toxicity: Model } {
+export function loadBundledModels(dir: string = DEFAULT_DIR): { spam: Model; toxicity: Model } {
   const spam = loadModelFile(path.join(dir, 'spam.json'));
   const toxicity = loadModelFile(path.join(dir, 'toxicity.json'));
   if (spam.task !== 'spam') throw new Error(`${path.join(dir, 'spam.json')} is a ${spam.task} model, expected spam`);

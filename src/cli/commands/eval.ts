@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
-import { loadBundledModels, loadModelFile, type Model } from '../../classifier';
+import { bundledModelPath, loadModelFile, type Model } from '../../classifier';
 import { loadDataset } from '../../classifier/datasets';
 import { metricsAt, rocAuc, thresholdTable, type BinaryMetrics } from '../../classifier/metrics';
 import { splitHoldout } from '../../classifier/split';
-import type { CliIo } from './score';
+import type { CliIo } from '../io';
 
-const USAGE =
+/** Usage text, for the dispatcher's help. */
+export const help =
   'usage: vigil eval --model spam|toxicity|PATH --data PATH [--data PATH...] [--threshold T] [--holdout FRACTION --seed N] [--json]\n';
 
 const pct = (x: number): string => (x * 100).toFixed(1).padStart(5) + '%';
@@ -58,21 +59,21 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       },
     }));
   } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    io.stderr.write(`${(e as Error).message}\n${help}`);
     return 2;
   }
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(help);
     return 0;
   }
   const data = [...(values.data ?? []), ...positionals];
   if (!values.model || !data.length) {
-    io.stderr.write(USAGE);
+    io.stderr.write(help);
     return 2;
   }
   try {
-    const model: Model =
-      values.model === 'spam' || values.model === 'toxicity' ? loadBundledModels()[values.model] : loadModelFile(values.model);
+    const which = values.model;
+    const model: Model = loadModelFile(which === 'spam' || which === 'toxicity' ? bundledModelPath(which) : which);
     const threshold = values.threshold !== undefined ? Number(values.threshold) : model.thresholds.review;
     const holdout = Number(values.holdout);
     const all = { probs: [] as number[], labels: [] as number[] };

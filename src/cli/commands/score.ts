@@ -1,18 +1,12 @@
 import { parseArgs } from 'node:util';
-import { loadBundledModels, loadModelFile, type Model } from '../../classifier';
+import { bundledModelPath, loadModelFile, type Model } from '../../classifier';
+import type { CliIo } from '../io';
 
-/** The streams a CLI command talks to; the dispatcher passes the process's own. */
-export interface CliIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-const USAGE = 'usage: vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl\n';
+/** Usage text, for the dispatcher's help. */
+export const help = 'usage: vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl\n';
 
 function pickModel(which: string): Model {
-  if (which === 'spam' || which === 'toxicity') return loadBundledModels()[which];
-  return loadModelFile(which);
+  return loadModelFile(which === 'spam' || which === 'toxicity' ? bundledModelPath(which) : which);
 }
 
 /** `vigil score`: one JSON line in ({"text", author?, email?, url?, meta?}), one JSON line out, in order. */
@@ -21,15 +15,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     ({ values } = parseArgs({ args: argv, options: { model: { type: 'string' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    io.stderr.write(`${(e as Error).message}\n${help}`);
     return 2;
   }
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(help);
     return 0;
   }
   if (!values.model) {
-    io.stderr.write(USAGE);
+    io.stderr.write(help);
     return 2;
   }
   let model: Model;

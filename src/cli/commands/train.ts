@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { loadDataset } from '../../classifier/datasets';
 import { splitHoldout } from '../../classifier/split';
 import { trainModel } from '../../classifier/train';
-import type { CliIo } from './score';
+import type { CliIo } from '../io';
 
-const USAGE =
+/** Usage text, for the dispatcher's help. */
+export const help =
   'usage: vigil train --task spam|toxicity --data PATH [--data PATH...] --out models/NAME.json [--seed N] [--name NAME] [--version N]\n' +
   '                   [--weight FILE_NAME=W ...] [--holdout FRACTION]\n';
 
@@ -32,23 +33,23 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
     }));
   } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    io.stderr.write(`${(e as Error).message}\n${help}`);
     return 2;
   }
   if (values.help) {
-    io.stdout.write(USAGE);
+    io.stdout.write(help);
     return 0;
   }
   const task = values.task;
   const data = [...(values.data ?? []), ...positionals];
   if ((task !== 'spam' && task !== 'toxicity') || !data.length || !values.out) {
-    io.stderr.write(USAGE);
+    io.stderr.write(help);
     return 2;
   }
   const seed = Number(values.seed);
   const version = Number(values.version);
   if (!Number.isInteger(seed) || !Number.isInteger(version)) {
-    io.stderr.write(`--seed and --version must be integers\n${USAGE}`);
+    io.stderr.write(`--seed and --version must be integers\n${help}`);
     return 2;
   }
   const sourceWeights: Record<string, number> = {};

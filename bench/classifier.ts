@@ -1,0 +1,147 @@
+/**
+ * Speed and accuracy of Vigil's Naive Bayes against natural's BayesClassifier, trained on the same
+ * documents (a seeded sample of --max, because natural's training time grows with documents times
+ * vocabulary) and tested on the same held-out 20%, each in its own child process so RSS figures do not mix:
+ *   node scripts/run-ts.js bench/classifier.ts [--data DIR] [--max N]
+ * Prints one side-by-side table. Times are CPU time of the measuring process (the machine may be shared).
+ * A script, not a timed test: numbers depend on the machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadDataset, type LabeledDoc } from '../src/classifier/datasets';
+import { metricsAt, rocAuc } from '../src/classifier/metrics';
+import { mulberry32, shuffle } from '../src/classifier/random';
+import { splitHoldout } from '../src/classifier/split';
+
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, worker: { type: 'string' }, task: { type: 'string' }, max: { type: 'string', default: '4000' } },
+});
+const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
+const REPO = path.resolve(__dirname, '..');
+
+const FILES: Record<string, string[]> = {
+  spam: ['youtube-spam/Youtube01-Psy.csv', 'youtube-spam/Youtube02-KatyPerry.csv', 'youtube-spam/Youtube03-LMFAO.csv', 'youtube-spam/Youtube04-Eminem.csv', 'sms-spam/SMSSpamCollection'],
+  toxicity: ['jigsaw/train5k_shared_80pct.csv', 'jigsaw/train_pools_extra.csv'],
+};
+
+function data(task: string): { train: LabeledDoc[]; test: LabeledDoc[] } {
+  const { train, test } = splitHoldout(FILES[task].flatMap((f) => loadDataset(path.join(D, f))), 0.2, 42);
+  return { train: shuffle(train, mulberry32(42)).slice(0, Number(values.max)), test };
+}
+
+interface Result {
+  who: string;
+  task: string;
+  trainDocs: number;
+  trainMs: number;
+  perSec: number;
+  accuracy: number;
+  auc: number;
+  maxRssMb: number;
+  loadMs?: number;
+}
+
+/** CPU milliseconds used by this process: steadier than wall time on a machine shared with other work. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Scores the test set repeatedly for at least `minMs` of CPU time; returns comments per CPU-second. */
+function rate(texts: string[], fn: (t: string) => unknown, minMs = 1500): number {
+  let n = 0;
+  const t0 = cpuMs();
+  do for (const t of texts) (fn(t), n++);
+  while (cpuMs() - t0 < minMs);
+  return n / ((cpuMs() - t0) / 1000);
+}
+
+function quality(p: number[], test: LabeledDoc[], threshold: number): { accuracy: number; auc: number } {
+  const y = test.map((d) => d.label as number);
+  return { accuracy: metricsAt(p, y, threshold).accuracy, auc: rocAuc(p, y) };
+}
+
+function worker(who: string, task: 'spam' | 'toxicity'): Result {
+  const { train, test } = data(task);
+  const texts = test.map((d) => d.input.text);
+  if (who === 'natural') {
+    // The baseline, and the only place natural's classifier is loaded.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier');
+    const docs = train;
+    const c = new BayesClassifier();
+    const t0 = cpuMs();
+    for (const d of docs) c.addDocument(d.input.text, String(d.label));
+    c.train();
+    const trainMs = cpuMs() - t0;
+    // getClassifications gives per-class values; products of probabilities, which underflow on long texts.
+    const prob = (t: string): number => {
+      const cl = c.getClassifications(t) as Array<{ label: string; value: number }>;
+      const pos = cl.find((x) => x.label === '1')?.value ?? 0;
+      const neg = cl.find((x) => x.label === '0')?.value ?? 0;
+      return pos + neg > 0 ? pos / (pos + neg) : 0.5;
+    };
+    const p = texts.map(prob);
+    const perSec = rate(texts.slice(0, 300), (t) => c.classify(t), 1000);
+    return { who, task, trainDocs: docs.length, trainMs, perSec, ...quality(p, test, 0.5), maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
+  const { trainModel } = require('../src/classifier/train') as typeof import('../src/classifier/train');
+  const { loadModelFile } = require('../src/classifier') as typeof import('../src/classifier');
+  const t0 = cpuMs();
+  const file = trainModel(train, { task, name: task, ...(task === 'spam' ? { sourceWeights: { SMSSpamCollection: 0.1 } } : {}) });
+  const trainMs = cpuMs() - t0;
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-')), `${task}.json`);
+  writeFileSync(out, JSON.stringify(file));
+  const t1 = cpuMs();
+  const m = loadModelFile(out);
+  const loadMs = cpuMs() - t1;
+  const p = texts.map((t) => m.score({ text: t }).score);
+  const perSec = rate(texts, (t) => m.score({ text: t }));
+  return { who, task, trainDocs: train.length, trainMs, perSec, loadMs, ...quality(p, test, m.thresholds.review), maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** Both shipped models on Wikipedia comments, in a fresh process: load time, joint rate, RSS. */
+function shipped(): Record<string, number> {
+  const texts = data('toxicity').test.map((d) => d.input.text);
+  // Required before the clock starts: under run-ts the first require compiles TypeScript, which dist/ does not.
+  const { loadBundledModels } = require('../src/classifier') as typeof import('../src/classifier');
+  const rss0 = process.memoryUsage().rss;
+  const t0 = cpuMs();
+  const { spam, toxicity } = loadBundledModels(path.join(REPO, 'models'));
+  const loadMs = cpuMs() - t0;
+  const rssModels = (process.memoryUsage().rss - rss0) / 1e6;
+  const both = rate(texts, (t) => (spam.score({ text: t }), toxicity.score({ text: t })), 3000);
+  const avgChars = texts.reduce((a, t) => a + t.length, 0) / texts.length;
+  return { loadMs, rssModelsMb: rssModels, bothPerSec: both, avgChars, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function child(args: string[]): unknown {
+  const out = execFileSync(process.execPath, [path.join(REPO, 'scripts/run-ts.js'), __filename, ...args, '--data', D, '--max', values.max!], {
+    encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+if (values.worker === 'shipped') console.log(JSON.stringify(shipped()));
+else if (values.worker) console.log(JSON.stringify(worker(values.worker, values.task as 'spam' | 'toxicity')));
+else {
+  const rows: Result[] = [];
+  for (const task of ['spam', 'toxicity']) for (const who of ['vigil', 'natural']) rows.push(child(['--worker', who, '--task', task]) as Result);
+  const f = (x: number | undefined, d = 0): string => (x === undefined ? '-' : x.toFixed(d));
+  console.log('| task | classifier | train docs | train CPU ms | comments per CPU-s | load CPU ms | accuracy | ROC-AUC | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.task} | ${r.who} | ${r.trainDocs} | ${f(r.trainMs)} | ${f(r.perSec)} | ${f(r.loadMs)} | ${f(r.accuracy, 3)} | ${f(r.auc, 3)} | ${f(r.maxRssMb)} |`);
+  }
+  for (const task of ['spam', 'toxicity']) {
+    const [a, b] = rows.filter((r) => r.task === task);
+    console.log(`${task}: Vigil scores ${(a.perSec / b.perSec).toFixed(0)}x faster than natural's BayesClassifier`);
+  }
+  const s = child(['--worker', 'shipped']) as Record<string, number>;
+  console.log(
+    `shipped models (spam + toxicity) on Wikipedia comments (avg ${f(s.avgChars)} chars): load ${f(s.loadMs)} CPU ms, ` +
+      `${f(s.bothPerSec)} comments per CPU-second scored by both, models add ${f(s.rssModelsMb)} MB RSS, peak RSS ${f(s.maxRssMb)} MB`,
+  );
+}
