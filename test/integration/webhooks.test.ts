@@ -94,6 +94,7 @@ describe('webhooks', () => {
     const second = posted.json.status === 'approved' ? 'comment.approved' : `comment.${posted.json.status}`;
     if (second !== 'comment.approved') await bus.emit(event(site.siteId, 'comment.approved', { status: 'approved' }));
     await until('all six event types', () => new Set(rx.hits.map((h) => verify(endpoint.secret, h).type)).size === 6);
+    expect(new Set(rx.hits.map((h) => h.id)).size).toBe(rx.hits.length);
     for (const h of rx.hits) {
       const p = verify(endpoint.secret, h);
       expect(ALL).toContain(p.type);
