@@ -10,6 +10,7 @@ import { EventBus } from './events/events';
 import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
+import { reviewPlug } from './review/plug';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -23,7 +24,7 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, webhooksPlug];
+const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;

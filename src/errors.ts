@@ -64,3 +64,12 @@ export class ServiceUnavailableError extends VigilError {
 export class WebhookUrlRefusedError extends VigilError {
   constructor(message: string) { super('webhook_url_refused', 422, message); }
 }
+export class ReviewClaimedError extends VigilError {
+  constructor() { super('review_claimed', 409, 'Another moderator holds this item; it returns to the queue if their lease ends.'); }
+}
+export class AlreadyDecidedError extends VigilError {
+  constructor() { super('already_decided', 409, 'This comment is not waiting for review any more.'); }
+}
+export class UndoExpiredError extends VigilError {
+  constructor() { super('undo_expired', 409, 'There is no decision on this comment that can still be undone.'); }
+}

@@ -65,6 +65,33 @@ export const keys = {
   siteModerators: (siteId: string) => site(siteId, 'moderators'),
   /** Sorted set of all moderator ids. */
   moderatorIndex: () => global('moderators'),
+
+  /** String: a moderator's claim on a review item (moderator id, BullMQ lock token); TTL = the lease. */
+  reviewClaim: (siteId: string, commentId: string) => site(siteId, 'review', 'claim', commentId),
+  /** String: a short lock so one comment is decided once even when two requests race; TTL a few seconds. */
+  reviewLock: (siteId: string, commentId: string) => site(siteId, 'review', 'lock', commentId),
+  /** String: the last decision on a comment, kept for undo; TTL = REVIEW_UNDO_SECONDS. */
+  reviewUndo: (siteId: string, commentId: string) => site(siteId, 'review', 'undo', commentId),
+  /** Hash: an author's decision counts on the site (keyed e-mail hash); TTL = a year after the last decision. */
+  reviewAuthor: (siteId: string, emailHash: string) => site(siteId, 'review', 'author', emailHash),
+  /** List: an author's most recent decisions (capped); same TTL as reviewAuthor. */
+  reviewAuthorLog: (siteId: string, emailHash: string) => site(siteId, 'review', 'author-log', emailHash),
+  /** Set of keyed e-mail hashes a moderator blocked on the site. */
+  reviewBlockedEmails: (siteId: string) => site(siteId, 'review', 'blocked-emails'),
+  /** Set of keyed IP hashes a moderator blocked on the site. */
+  reviewBlockedIps: (siteId: string) => site(siteId, 'review', 'blocked-ips'),
+  /** Stream: the append-only audit log of review decisions (capped at a large length). */
+  reviewAudit: (siteId: string) => site(siteId, 'review', 'audit'),
+  /** List: the latest submission-to-decision times in ms (capped), for the p50/p95 gauges. */
+  reviewLatency: (siteId: string) => site(siteId, 'review', 'latency'),
+  /** Hash: shadow-mode counts of what Vigil would have decided (pending, rejected). */
+  reviewShadow: (siteId: string) => site(siteId, 'review', 'shadow'),
+  /** List: recent shadow-mode comments Vigil would have held or rejected (capped). */
+  reviewShadowLog: (siteId: string) => site(siteId, 'review', 'shadow-log'),
+  /** Pub/sub channel: live review events (new item, decision) for the /moderate page's server-sent events. */
+  reviewLive: (siteId: string) => site(siteId, 'review', 'live'),
+  /** Pattern matching every site's reviewLive channel. */
+  reviewLivePattern: () => `${P}:{*}:review:live`,
 } as const;
 
 /** The hash tag Redis Cluster would use for a key; tests use it to check that multi-key operations stay in one slot. */

@@ -46,4 +46,23 @@ export const metrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   }),
+  reviewDepth: new client.Gauge({
+    name: 'vigil_review_queue_depth',
+    help: 'Review items by site and state (waiting, claimed), read from the queues at scrape time.',
+    labelNames: ['site', 'state'] as const,
+    registers: [registry],
+  }),
+  reviewDecisionSeconds: new client.Histogram({
+    name: 'vigil_review_decision_seconds',
+    help: 'Time from a comment being submitted to its review decision, by decision (this process).',
+    labelNames: ['decision'] as const,
+    buckets: [10, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400],
+    registers: [registry],
+  }),
+  reviewDecisionLatency: new client.Gauge({
+    name: 'vigil_review_decision_latency_seconds',
+    help: 'p50 and p95 of submission-to-decision time over the last 1000 decisions per site (all instances, from Redis).',
+    labelNames: ['site', 'quantile'] as const,
+    registers: [registry],
+  }),
 };

@@ -13,6 +13,14 @@ export const queueNames = {
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
+/**
+ * Each site has its own review queue, so a moderator claims only from the sites given to them and the queue depth
+ * per site is one call. BullMQ forbids ':' in queue names.
+ */
+export function reviewQueueName(siteId: string): string {
+  return `${queueNames.review}-${siteId}`;
+}
+
 export const defaultJobOptions: Record<QueueName, JobsOptions> = {
   review: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   webhooks: { removeOnComplete: 1000, removeOnFail: 5000 },

@@ -11,14 +11,21 @@ import { blocklistPhase } from './phases/blocklist';
 import { formSignalsPhase } from './phases/form-signals';
 import { historySignalsPhase } from './phases/history-signals';
 import { scorePhase } from './phases/score';
+import { authorStandingPhase } from './phases/author-standing';
 import type { CommentInput, ModerationContext, ModerationDeps, ModerationResult, Phase } from './types';
 
 /**
  * The phases, in order. Cheap refusals come first (rate limit, captcha) so that a flood costs little; the blocklist
  * and form signals run before scoring because they can decide on their own; history counts are taken only for
- * requests that passed the captcha, so a bot cannot inflate another author's counts without solving one.
+ * requests that passed the captcha, so a bot cannot inflate another author's counts without solving one. The
+ * author's standing (trusted, suspect, blocked by a moderator) comes right after the site's blocklists: it is one
+ * Redis round trip and can decide on its own too.
  */
-export const phases: Phase[] = [rateLimitPhase, captchaPhase, blocklistPhase, formSignalsPhase, historySignalsPhase, scorePhase];
+export const phases: Phase[] = [
+  rateLimitPhase, captchaPhase, blocklistPhase,
+  authorStandingPhase, // sets ctx.authorStanding from review history; rejects e-mails/IPs blocked from /moderate
+  formSignalsPhase, historySignalsPhase, scorePhase,
+];
 
 export interface ModerateRequest {
   site: Site;

@@ -1,0 +1,70 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { AppContext } from '../context';
+import { parse } from '../validate';
+import { registerOperations } from '../openapi';
+import type { ReviewDeps } from '../../review/deps';
+import { readAudit } from '../../review/audit';
+import { sitesFor } from '../../review/claims';
+import { shadowReport } from '../../review/intake';
+import { actorOf, moderatorAuth } from './review-auth';
+
+const auditQuery = z.object({
+  siteId: z.string().min(1).max(64),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.string().regex(/^\d+-\d+$/).optional(),
+});
+const shadowQuery = z.object({ siteId: z.string().min(1).max(64), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+// @bull-board/express pins its own copy of @bull-board/api; the two are the same at run time.
+type BoardAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
+
+/** bull-board renders with inline styles, so its pages get a CSP that allows those and still no inline script. */
+const BOARD_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+  "connect-src 'self'", "font-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'",
+].join('; ');
+
+/** Admin-only: the audit log, the shadow-mode report, and bull-board for the review queues of the admin's sites. */
+export function reviewAdminRoutes(ctx: AppContext, d: ReviewDeps): Router {
+  const r = Router();
+  const admin = moderatorAuth(ctx.redis, { admin: true });
+
+  r.get('/v1/review/audit', admin, async (req, res) => {
+    const q = parse(auditQuery, req.query);
+    sitesFor(actorOf(res), q.siteId);
+    res.setHeader('Cache-Control', 'no-store').json(await readAudit(ctx.redis, q.siteId, { limit: q.limit, ...(q.before ? { before: q.before } : {}) }));
+  });
+  r.get('/v1/review/shadow', moderatorAuth(ctx.redis), async (req, res) => {
+    const q = parse(shadowQuery, req.query);
+    sitesFor(actorOf(res), q.siteId);
+    res.setHeader('Cache-Control', 'no-store').json(await shadowReport(ctx.redis, q.siteId, q.limit));
+  });
+
+  // One board per admin, so each sees only the queues of their own sites; the list is refreshed on every request
+  // because sites can be granted at any time.
+  const boards = new Map<string, { adapter: ExpressAdapter; board: ReturnType<typeof createBullBoard> }>();
+  const boardAuth = moderatorAuth(ctx.redis, { admin: true, basicChallenge: true });
+  r.use('/admin/queues', boardAuth, (req, res, next) => {
+    const actor = actorOf(res);
+    let b = boards.get(actor.id);
+    if (!b) {
+      const adapter = new ExpressAdapter();
+      adapter.setBasePath('/admin/queues');
+      b = { adapter, board: createBullBoard({ queues: [], serverAdapter: adapter as unknown as BoardAdapter, options: { uiConfig: { boardTitle: 'Vigil review' } } }) };
+      boards.set(actor.id, b);
+    }
+    b.board.replaceQueues(actor.siteIds.map((s) => new BullMQAdapter(d.queues.queue(s))));
+    res.setHeader('Content-Security-Policy', BOARD_CSP);
+    (b.adapter.getRouter() as express.Router)(req, res, next);
+  });
+  return r;
+}
+
+registerOperations([
+  { method: 'get', path: '/v1/review/audit', summary: 'The audit log of a site, newest first (admins).', auth: 'moderatorToken', query: auditQuery, responses: { '200': { description: '{entries, next}' }, '401': { description: 'unauthorized' }, '403': { description: 'not an admin of the site' } } },
+  { method: 'get', path: '/v1/review/shadow', summary: 'What Vigil would have held or rejected while the site runs in shadow mode.', auth: 'moderatorToken', query: shadowQuery, responses: { '200': { description: '{wouldBe, recent}' }, '401': { description: 'unauthorized' } } },
+]);

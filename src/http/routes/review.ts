@@ -1,0 +1,122 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { parse, requireJson } from '../validate';
+import { registerOperations } from '../openapi';
+import type { ReviewDeps } from '../../review/deps';
+import { claimNext, extendClaim, listWaiting, releaseClaim, reviewCounts } from '../../review/claims';
+import { decide, decideMany, undoDecision } from '../../review/decisions';
+import { readAudit } from '../../review/audit';
+import { authorHistory } from '../../review/author-history';
+import { getComment } from '../../comments/comment-store';
+import { getSite } from '../../sites/site-store';
+import { siteOfComment, sitesFor } from '../../review/claims';
+import { NotFoundError } from '../../errors';
+import { actorOf, moderatorAuth } from './review-auth';
+
+const siteQuery = z.object({ siteId: z.string().min(1).max(64).optional() });
+const listQuery = siteQuery.extend({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+const historyQuery = listQuery.extend({ before: z.string().regex(/^\d+-\d+$/).optional(), all: z.enum(['true', 'false']).optional() });
+const claimBody = z.object({ siteId: z.string().min(1).max(64).optional() }).strict();
+const decisionEnum = z.enum(['approve', 'reject', 'spam']);
+const decisionBody = z
+  .object({
+    decision: decisionEnum,
+    note: z.string().max(2000).optional(),
+    siteId: z.string().min(1).max(64).optional(),
+    block: z.object({ email: z.boolean().optional(), ip: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+const bulkBody = z
+  .object({
+    decision: decisionEnum,
+    note: z.string().max(2000).optional(),
+    items: z.array(z.object({ commentId: z.string().min(1).max(64), siteId: z.string().min(1).max(64).optional() }).strict()).min(1).max(200),
+  })
+  .strict();
+const siteBody = z.object({ siteId: z.string().min(1).max(64).optional() }).strict();
+
+/** The moderators' API: counts, claim with a lease, decide, bulk, undo, list and history. */
+export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
+  const r = Router();
+  const auth = moderatorAuth(ctx.redis);
+  const body = (v: unknown) => (v === undefined || v === null || v === '' ? {} : v);
+
+  r.get('/v1/review/counts', auth, async (req, res) => {
+    const q = parse(siteQuery, req.query);
+    res.setHeader('Cache-Control', 'no-store').json(await reviewCounts(d, actorOf(res), q.siteId));
+  });
+  r.post('/v1/review/claim', auth, requireJson, async (req, res) => {
+    const b = parse(claimBody, body(req.body));
+    const claimed = await claimNext(d, actorOf(res), b.siteId);
+    if (!claimed) return void res.status(204).end();
+    res.json(claimed);
+  });
+  r.get('/v1/review/items', auth, async (req, res) => {
+    const q = parse(listQuery, req.query);
+    res.setHeader('Cache-Control', 'no-store').json({ items: await listWaiting(d, actorOf(res), q.siteId, q.limit) });
+  });
+  r.post('/v1/review/decisions', auth, requireJson, async (req, res) => {
+    const b = parse(bulkBody, req.body);
+    res.json({ results: await decideMany(d, actorOf(res), b) });
+  });
+  r.get('/v1/review/history', auth, async (req, res) => {
+    const q = parse(historyQuery, req.query);
+    const actor = actorOf(res);
+    // Moderators see their own decisions; admins may ask for everyone's (that is the audit log).
+    const mine = !(actor.role === 'admin' && q.all === 'true');
+    const entries = [];
+    for (const s of sitesFor(actor, q.siteId)) {
+      entries.push(...(await readAudit(ctx.redis, s, { limit: q.limit, ...(q.before ? { before: q.before } : {}), ...(mine ? { moderatorId: actor.id } : {}) })).entries);
+    }
+    entries.sort((a, b) => (a.at < b.at ? 1 : -1));
+    res.setHeader('Cache-Control', 'no-store').json({ entries: entries.slice(0, q.limit) });
+  });
+  r.get('/v1/review/:commentId', auth, async (req, res) => {
+    const q = parse(siteQuery, req.query);
+    const actor = actorOf(res);
+    const s = await siteOfComment(d, actor, String(req.params.commentId), q.siteId);
+    const c = await getComment(ctx.redis, s, String(req.params.commentId));
+    if (!c) throw new NotFoundError(`Comment ${req.params.commentId}`);
+    const site = await getSite(ctx.redis, s);
+    const { client: _client, ...rest } = c;
+    res.setHeader('Cache-Control', 'no-store').json({
+      ...rest, author: { name: c.author.name, emailMasked: c.author.emailMasked, url: c.author.url },
+      history: await authorHistory(ctx.redis, s, c.author.emailHash, site?.policy.trustedAuthorApprovals ?? 3),
+    });
+  });
+  r.post('/v1/review/:commentId/decision', auth, requireJson, async (req, res) => {
+    const b = parse(decisionBody, req.body);
+    const c = await decide(d, actorOf(res), { commentId: String(req.params.commentId), ...b });
+    res.json({ commentId: c.id, status: c.status, decidedAt: c.decidedAt, undoSeconds: d.settings.undoSeconds });
+  });
+  r.post('/v1/review/:commentId/undo', auth, requireJson, async (req, res) => {
+    const b = parse(siteBody, body(req.body));
+    const c = await undoDecision(d, actorOf(res), String(req.params.commentId), b.siteId);
+    res.json({ commentId: c.id, status: c.status, needsReview: true });
+  });
+  r.post('/v1/review/:commentId/extend', auth, requireJson, async (req, res) => {
+    const b = parse(siteBody, body(req.body));
+    res.json(await extendClaim(d, actorOf(res), String(req.params.commentId), b.siteId));
+  });
+  r.post('/v1/review/:commentId/release', auth, requireJson, async (req, res) => {
+    const b = parse(siteBody, body(req.body));
+    await releaseClaim(d, actorOf(res), String(req.params.commentId), b.siteId);
+    res.status(204).end();
+  });
+  return r;
+}
+
+const errs = { '401': { description: 'unauthorized' }, '403': { description: 'forbidden' } };
+registerOperations([
+  { method: 'get', path: '/v1/review/counts', summary: 'Items waiting and claimed, in total and per site.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: '{pending, waiting, claimed, sites}' }, ...errs } },
+  { method: 'post', path: '/v1/review/claim', summary: 'Claim the next item for one lease.', auth: 'moderatorToken', body: claimBody, responses: { '200': { description: '{item, leaseExpiresAt}' }, '204': { description: 'nothing waiting' }, ...errs } },
+  { method: 'get', path: '/v1/review/items', summary: 'Waiting items in queue order, unclaimed.', auth: 'moderatorToken', query: listQuery, responses: { '200': { description: '{items}' }, ...errs } },
+  { method: 'get', path: '/v1/review/history', summary: "Recent decisions: the moderator's own, or everyone's for admins with all=true.", auth: 'moderatorToken', query: historyQuery, responses: { '200': { description: '{entries}' }, ...errs } },
+  { method: 'get', path: '/v1/review/{commentId}', summary: 'A comment with its author history.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: 'comment' }, '404': { description: 'not found' }, ...errs } },
+  { method: 'post', path: '/v1/review/{commentId}/decision', summary: 'Approve, reject or mark as spam; optionally block the e-mail or IP.', auth: 'moderatorToken', body: decisionBody, responses: { '200': { description: '{commentId, status}' }, '409': { description: 'review_claimed, already_decided or conflict' }, ...errs } },
+  { method: 'post', path: '/v1/review/decisions', summary: 'Decide many items; each result stands alone.', auth: 'moderatorToken', body: bulkBody, responses: { '200': { description: '{results}' }, ...errs } },
+  { method: 'post', path: '/v1/review/{commentId}/undo', summary: 'Undo a decision within REVIEW_UNDO_SECONDS.', auth: 'moderatorToken', body: siteBody, responses: { '200': { description: '{commentId, status}' }, '409': { description: 'undo_expired' }, ...errs } },
+  { method: 'post', path: '/v1/review/{commentId}/extend', summary: 'Extend your lease by a full lease.', auth: 'moderatorToken', body: siteBody, responses: { '200': { description: '{leaseExpiresAt}' }, ...errs } },
+  { method: 'post', path: '/v1/review/{commentId}/release', summary: 'Give a claimed item back to the queue.', auth: 'moderatorToken', body: siteBody, responses: { '204': { description: 'released' }, ...errs } },
+]);

@@ -1,0 +1,46 @@
+import type Redis from 'ioredis';
+import { keys } from '../infra/keys';
+
+/** One line of the audit log: who did what to which comment, when, and why. */
+export interface AuditEntry {
+  at: string;
+  action: 'decision' | 'undo';
+  commentId: string;
+  moderator: { id: string; name: string };
+  /** The decision taken, or the one undone. */
+  decision: string;
+  from: { status: string; needsReview: boolean };
+  to: { status: string; needsReview: boolean };
+  note?: string;
+  blocked?: { email?: boolean; ip?: boolean };
+}
+
+/**
+ * The stream is append-only: nothing edits or deletes an entry, an undo is an entry of its own. It is capped far
+ * above what a site produces in years so Redis cannot grow without bound.
+ */
+const MAX_AUDIT = 1_000_000;
+
+export async function appendAudit(redis: Redis, siteId: string, e: AuditEntry): Promise<string> {
+  return (await redis.xadd(keys.reviewAudit(siteId), 'MAXLEN', '~', String(MAX_AUDIT), '*', 'json', JSON.stringify(e))) ?? '';
+}
+
+/** Newest first. `before` is an entry id from a previous page. */
+export async function readAudit(
+  redis: Redis, siteId: string, opts: { limit: number; before?: string; moderatorId?: string },
+): Promise<{ entries: Array<AuditEntry & { id: string; siteId: string }>; next?: string }> {
+  const out: Array<AuditEntry & { id: string; siteId: string }> = [];
+  let end = opts.before ? `(${opts.before}` : '+';
+  // Filtering by moderator may need several pages of the stream; bounded so one request stays cheap.
+  for (let round = 0; round < 20 && out.length < opts.limit; round++) {
+    const rows = await redis.xrevrange(keys.reviewAudit(siteId), end, '-', 'COUNT', opts.limit * 2);
+    if (!rows.length) return { entries: out };
+    for (const [id, fields] of rows) {
+      const e = JSON.parse(fields[1]) as AuditEntry;
+      if (!opts.moderatorId || e.moderator.id === opts.moderatorId) out.push({ id, siteId, ...e });
+      if (out.length >= opts.limit) return { entries: out, next: id };
+    }
+    end = `(${rows[rows.length - 1][0]}`;
+  }
+  return { entries: out, ...(out.length ? { next: out[out.length - 1].id } : {}) };
+}

@@ -1,0 +1,78 @@
+import type Redis from 'ioredis';
+import { keys } from '../infra/keys';
+
+/** Outcomes counted per author: a moderator's decisions, and the comments Vigil decided on its own. */
+export type Outcome = 'approved' | 'rejected' | 'spam' | 'auto_approved' | 'auto_rejected';
+export type AuthorCounts = Record<Outcome, number>;
+
+export interface AuthorHistory {
+  counts: AuthorCounts;
+  /** Share of the author's decided comments that were rejected or spam, 0 when there are none. */
+  rejectionRate: number;
+  standing?: 'trusted' | 'suspect';
+  recent: Array<{ commentId: string; outcome: Outcome; at: string; by: string }>;
+}
+
+/** An author needs at least this many decided comments before a high rejection rate makes them a suspect. */
+export const SUSPECT_MIN_DECIDED = 3;
+/** At or above this rejection rate an author's comments are all pre-moderated. */
+export const SUSPECT_REJECTION_RATE = 0.5;
+const RECENT = 20;
+/** Standing fades a year after the author's last decided comment. */
+const HISTORY_TTL_SECONDS = 365 * 86400;
+
+export function emptyCounts(): AuthorCounts {
+  return { approved: 0, rejected: 0, spam: 0, auto_approved: 0, auto_rejected: 0 };
+}
+
+/**
+ * Trusted: N approvals by a moderator and nothing ever rejected. Only people grant trust, because an author who
+ * posts N harmless comments to earn it must not get it from the models alone. Suspect: a high share of rejections,
+ * counting the models' rejections too.
+ */
+export function standingOf(c: AuthorCounts, trustedApprovals: number): 'trusted' | 'suspect' | undefined {
+  const bad = c.rejected + c.spam + c.auto_rejected;
+  const total = bad + c.approved + c.auto_approved;
+  if (bad === 0 && c.approved >= trustedApprovals) return 'trusted';
+  if (total >= SUSPECT_MIN_DECIDED && bad / total >= SUSPECT_REJECTION_RATE) return 'suspect';
+  return undefined;
+}
+
+export function rejectionRate(c: AuthorCounts): number {
+  const bad = c.rejected + c.spam + c.auto_rejected;
+  const total = bad + c.approved + c.auto_approved;
+  return total ? Math.round((bad / total) * 1000) / 1000 : 0;
+}
+
+export function parseCounts(h: Record<string, string>): AuthorCounts {
+  const c = emptyCounts();
+  for (const k of Object.keys(c) as Outcome[]) c[k] = Math.max(0, Number(h[k] ?? 0) || 0);
+  return c;
+}
+
+export async function readCounts(redis: Redis, siteId: string, emailHash: string): Promise<AuthorCounts> {
+  return parseCounts(await redis.hgetall(keys.reviewAuthor(siteId, emailHash)));
+}
+
+/** Records (delta 1) or takes back (delta -1, for undo) one outcome. */
+export async function recordOutcome(
+  redis: Redis, siteId: string, emailHash: string,
+  entry: { commentId: string; outcome: Outcome; at: string; by: string }, delta: 1 | -1 = 1,
+): Promise<void> {
+  const k = keys.reviewAuthor(siteId, emailHash);
+  const log = keys.reviewAuthorLog(siteId, emailHash);
+  const m = redis.multi().hincrby(k, entry.outcome, delta).expire(k, HISTORY_TTL_SECONDS);
+  if (delta > 0) m.lpush(log, JSON.stringify(entry)).ltrim(log, 0, RECENT - 1).expire(log, HISTORY_TTL_SECONDS);
+  else m.lrem(log, 1, JSON.stringify(entry));
+  await m.exec();
+}
+
+export async function authorHistory(redis: Redis, siteId: string, emailHash: string, trustedApprovals: number): Promise<AuthorHistory> {
+  const [h, log] = await Promise.all([
+    redis.hgetall(keys.reviewAuthor(siteId, emailHash)),
+    redis.lrange(keys.reviewAuthorLog(siteId, emailHash), 0, RECENT - 1),
+  ]);
+  const counts = parseCounts(h);
+  const standing = standingOf(counts, trustedApprovals);
+  return { counts, rejectionRate: rejectionRate(counts), ...(standing ? { standing } : {}), recent: log.map((l) => JSON.parse(l)) };
+}

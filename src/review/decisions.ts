@@ -1,0 +1,183 @@
+import crypto from 'node:crypto';
+import { getComment, setCommentStatus, StoredComment } from '../comments/comment-store';
+import { AlreadyDecidedError, ConflictError, ForbiddenError, NotFoundError, ReviewClaimedError, UndoExpiredError } from '../errors';
+import type { EventType } from '../events/events';
+import { keys } from '../infra/keys';
+import { metrics } from '../infra/metrics';
+import { Feedback, recordFeedback } from '../learning/feedback';
+import { Outcome, recordOutcome } from './author-history';
+import { appendAudit } from './audit';
+import { readClaim, siteOfComment } from './claims';
+import { Actor, nowOf, ReviewDecision, ReviewDeps } from './deps';
+import { publishLive } from './live';
+import { UNDO_PRIORITY } from './priority';
+
+export interface DecisionInput {
+  commentId: string;
+  siteId?: string;
+  decision: ReviewDecision;
+  note?: string;
+  /** Also reject every later comment from this author's e-mail and/or IP on the site. */
+  block?: { email?: boolean; ip?: boolean };
+}
+
+/** What undo needs to put everything back as it was. */
+interface UndoRecord {
+  decision: ReviewDecision;
+  moderatorId: string;
+  at: string;
+  before: Pick<StoredComment, 'status' | 'needsReview' | 'decidedAt' | 'decidedBy' | 'reasons'>;
+  outcome: { commentId: string; outcome: Outcome; at: string; by: string };
+  feedbackIds: string[];
+  blocked: { email: boolean; ip: boolean };
+}
+
+const STATUS: Record<ReviewDecision, 'approved' | 'rejected'> = { approve: 'approved', reject: 'rejected', spam: 'rejected' };
+const EVENT: Record<ReviewDecision, EventType> = { approve: 'comment.approved', reject: 'comment.rejected', spam: 'comment.spam' };
+const OUTCOME: Record<ReviewDecision, Outcome> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
+const LATENCY_SAMPLES = 1000;
+
+/** Runs `fn` while holding a short per-comment lock, so two requests cannot decide (or undo) one comment at once. */
+async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: string, fn: () => Promise<T>): Promise<T> {
+  const key = keys.reviewLock(siteId, commentId);
+  const token = crypto.randomUUID();
+  if (!(await d.redis.set(key, token, 'PX', 10000, 'NX'))) throw new ConflictError('This comment is being decided right now.');
+  try {
+    return await fn();
+  } finally {
+    if ((await d.redis.get(key)) === token) await d.redis.del(key);
+  }
+}
+
+/**
+ * A moderator's decision: take the item off the queue (the claimant by its lease; anyone while it is unclaimed),
+ * set the comment's status, then record it everywhere it matters: author history, blocks, audit log, learning
+ * feedback, events (webhooks), metrics, and the undo record.
+ */
+export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput): Promise<StoredComment> {
+  const siteId = await siteOfComment(d, actor, input.commentId, input.siteId);
+  return withCommentLock(d, siteId, input.commentId, async () => {
+    const before = await getComment(d.redis, siteId, input.commentId);
+    if (!before) throw new NotFoundError(`Comment ${input.commentId}`);
+    if (!before.needsReview) throw new AlreadyDecidedError();
+    const claim = await readClaim(d, siteId, input.commentId);
+    if (claim && claim.moderatorId !== actor.id) throw new ReviewClaimedError();
+    const taken = await d.queues.finish(siteId, input.commentId, claim?.token, { decision: input.decision, moderatorId: actor.id });
+    if (!taken) throw new ReviewClaimedError();
+    await d.redis.del(keys.reviewClaim(siteId, input.commentId));
+
+    const now = nowOf(d);
+    const at = now.toISOString();
+    const after = await setCommentStatus(
+      d.redis, siteId, input.commentId, STATUS[input.decision],
+      { needsReview: undefined, decidedAt: at, decidedBy: `moderator:${actor.id}`, reasons: [...before.reasons, `moderator_${input.decision}`] },
+      d.settings.retentionSeconds,
+    );
+    if (!after) throw new NotFoundError(`Comment ${input.commentId}`);
+
+    const outcome = { commentId: before.id, outcome: OUTCOME[input.decision], at, by: actor.id };
+    await recordOutcome(d.redis, siteId, before.author.emailHash, outcome);
+    const blocked = {
+      email: input.block?.email ? (await d.redis.sadd(keys.reviewBlockedEmails(siteId), before.author.emailHash)) === 1 : false,
+      ip: input.block?.ip ? (await d.redis.sadd(keys.reviewBlockedIps(siteId), before.client.ipHash)) === 1 : false,
+    };
+    const feedbackIds: string[] = [];
+    for (const f of feedbackFor(input.decision, before)) feedbackIds.push(await recordFeedback(d.redis, siteId, f));
+    const undo: UndoRecord = {
+      decision: input.decision, moderatorId: actor.id, at,
+      before: { status: before.status, needsReview: before.needsReview, decidedAt: before.decidedAt, decidedBy: before.decidedBy, reasons: before.reasons },
+      outcome, feedbackIds, blocked,
+    };
+    await d.redis.set(keys.reviewUndo(siteId, before.id), JSON.stringify(undo), 'EX', d.settings.undoSeconds);
+    await appendAudit(d.redis, siteId, {
+      at, action: 'decision', commentId: before.id, moderator: { id: actor.id, name: actor.name }, decision: input.decision,
+      from: { status: before.status, needsReview: true }, to: { status: after.status, needsReview: false },
+      ...(input.note ? { note: input.note } : {}), ...(input.block ? { blocked: input.block } : {}),
+    });
+    const latencyMs = Math.max(0, now.getTime() - Date.parse(before.createdAt));
+    metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
+    await d.redis.multi().lpush(keys.reviewLatency(siteId), String(latencyMs)).ltrim(keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1).exec();
+
+    const data = {
+      commentId: after.id, threadId: after.threadId, status: after.status, scores: after.scores, reasons: after.reasons,
+      moderator: { id: actor.id, name: actor.name }, decision: input.decision, ...(input.note ? { note: input.note } : {}),
+    };
+    await d.events.emit({ type: EVENT[input.decision], siteId, at, data });
+    await d.events.emit({ type: 'review.decided', siteId, at, data });
+    await publishLive(d.redis, { type: 'decided', siteId, commentId: after.id });
+    return after;
+  });
+}
+
+/**
+ * What a decision teaches the models. Approving says the comment is neither spam nor toxic; spam says spam. A
+ * rejection teaches toxicity only when the models had flagged toxicity, because sites also reject comments that are
+ * merely off-topic, and those must not be learnt as toxic.
+ */
+function feedbackFor(decision: ReviewDecision, c: StoredComment): Feedback[] {
+  const base = { text: c.body, author: c.author.name, ...(c.author.url ? { url: c.author.url } : {}), source: 'moderator' as const, commentId: c.id };
+  if (decision === 'approve') return [{ ...base, task: 'spam', positive: false }, { ...base, task: 'toxicity', positive: false }];
+  if (decision === 'spam') return [{ ...base, task: 'spam', positive: true }];
+  return c.reasons.some((r) => r === 'possibly_toxic' || r === 'toxic') ? [{ ...base, task: 'toxicity', positive: true }] : [];
+}
+
+/** Decides many items; each succeeds or fails on its own, like single decisions. */
+export async function decideMany(
+  d: ReviewDeps, actor: Actor, input: { items: Array<{ commentId: string; siteId?: string }>; decision: ReviewDecision; note?: string },
+): Promise<Array<{ commentId: string; status?: string; error?: { code: string; detail: string } }>> {
+  const out = [];
+  for (const it of input.items) {
+    try {
+      const c = await decide(d, actor, { ...it, decision: input.decision, ...(input.note ? { note: input.note } : {}) });
+      out.push({ commentId: it.commentId, status: c.status });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (!e.code) throw err;
+      out.push({ commentId: it.commentId, error: { code: e.code, detail: e.message ?? '' } });
+    }
+  }
+  return out;
+}
+
+/**
+ * Takes back a decision within the undo window: the comment, author history, blocks and learning feedback return to
+ * how they were, and the item goes back to the front of the queue. The audit log keeps both entries.
+ */
+export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: string, siteId?: string): Promise<StoredComment> {
+  const s = await siteOfComment(d, actor, commentId, siteId);
+  return withCommentLock(d, s, commentId, async () => {
+    const raw = await d.redis.get(keys.reviewUndo(s, commentId));
+    if (!raw) throw new UndoExpiredError();
+    const u = JSON.parse(raw) as UndoRecord;
+    if (u.moderatorId !== actor.id && actor.role !== 'admin') throw new ForbiddenError('Only the moderator who decided, or an admin, can undo.');
+    const current = await getComment(d.redis, s, commentId);
+    if (!current) throw new NotFoundError(`Comment ${commentId}`);
+    const restored = await setCommentStatus(
+      d.redis, s, commentId, u.before.status,
+      { needsReview: true, decidedAt: u.before.decidedAt, decidedBy: u.before.decidedBy, reasons: u.before.reasons },
+      d.settings.retentionSeconds,
+    );
+    if (!restored) throw new NotFoundError(`Comment ${commentId}`);
+    await d.redis.del(keys.reviewUndo(s, commentId));
+    await recordOutcome(d.redis, s, current.author.emailHash, u.outcome, -1);
+    if (u.blocked.email) await d.redis.srem(keys.reviewBlockedEmails(s), current.author.emailHash);
+    if (u.blocked.ip) await d.redis.srem(keys.reviewBlockedIps(s), current.client.ipHash);
+    if (u.feedbackIds.length) await d.redis.xdel(keys.feedback(s), ...u.feedbackIds);
+    await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
+    const at = nowOf(d).toISOString();
+    await appendAudit(d.redis, s, {
+      at, action: 'undo', commentId, moderator: { id: actor.id, name: actor.name }, decision: u.decision,
+      from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: true },
+    });
+    const data = {
+      commentId, threadId: restored.threadId, status: restored.status, scores: restored.scores, reasons: restored.reasons,
+      moderator: { id: actor.id, name: actor.name }, decision: 'undo', undone: u.decision,
+    };
+    if (restored.status !== current.status) {
+      await d.events.emit({ type: restored.status === 'pending' ? 'comment.pending' : 'comment.approved', siteId: s, at, data });
+    }
+    await d.events.emit({ type: 'review.decided', siteId: s, at, data });
+    await publishLive(d.redis, { type: 'undone', siteId: s, commentId });
+    return restored;
+  });
+}

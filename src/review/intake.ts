@@ -1,0 +1,73 @@
+import type Redis from 'ioredis';
+import { getComment, StoredComment } from '../comments/comment-store';
+import { keys } from '../infra/keys';
+import { getSite, listSites } from '../sites/site-store';
+import { recordOutcome } from './author-history';
+import type { ReviewDeps } from './deps';
+import { publishLive } from './live';
+import { reviewPriority } from './priority';
+
+const SHADOW_LOG = 200;
+
+/** The priority of a comment under its site's thresholds (the model defaults where the site sets none). */
+export async function priorityOf(d: ReviewDeps, c: StoredComment): Promise<number> {
+  const site = await getSite(d.redis, c.siteId);
+  const t = site?.policy.thresholds ?? {};
+  return reviewPriority({
+    scores: c.scores,
+    thresholds: { spam: t.spam ?? d.models.spam.thresholds, toxicity: t.toxicity ?? d.models.toxicity.thresholds },
+  });
+}
+
+/**
+ * The after-persist hook. A comment that needs a person goes on its site's queue; one Vigil decided alone counts
+ * towards its author's history; in shadow mode, what Vigil would have done is recorded.
+ */
+export async function onCommentStored(d: ReviewDeps, c: StoredComment): Promise<void> {
+  if (c.needsReview) {
+    await d.queues.add({ siteId: c.siteId, commentId: c.id, createdAt: c.createdAt }, await priorityOf(d, c));
+    await publishLive(d.redis, { type: 'item', siteId: c.siteId, commentId: c.id });
+  } else if (c.status !== 'pending') {
+    const outcome = c.status === 'approved' ? 'auto_approved' : 'auto_rejected';
+    await recordOutcome(d.redis, c.siteId, c.author.emailHash, { commentId: c.id, outcome, at: c.createdAt, by: 'vigil' });
+  }
+  if (c.shadowStatus) await recordShadow(d.redis, c);
+}
+
+async function recordShadow(redis: Redis, c: StoredComment): Promise<void> {
+  const entry = { commentId: c.id, wouldBe: c.shadowStatus, scores: c.scores, reasons: c.reasons, at: c.createdAt };
+  await redis
+    .multi()
+    .hincrby(keys.reviewShadow(c.siteId), c.shadowStatus!, 1)
+    .lpush(keys.reviewShadowLog(c.siteId), JSON.stringify(entry))
+    .ltrim(keys.reviewShadowLog(c.siteId), 0, SHADOW_LOG - 1)
+    .exec();
+}
+
+export async function shadowReport(redis: Redis, siteId: string, limit = 50) {
+  const [counts, log] = await Promise.all([redis.hgetall(keys.reviewShadow(siteId)), redis.lrange(keys.reviewShadowLog(siteId), 0, limit - 1)]);
+  return {
+    wouldBe: { pending: Number(counts.pending ?? 0), rejected: Number(counts.rejected ?? 0) },
+    recent: log.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+/**
+ * Puts every stored pending comment that is missing from its queue back on it. The pending index is written in the
+ * same transaction as the comment, while the queue is written after, so a crash or a Redis blip between the two
+ * would otherwise lose an item for good. Returns how many were re-added.
+ */
+export async function reconcileQueues(d: ReviewDeps, siteIds?: string[]): Promise<number> {
+  let added = 0;
+  const ids = siteIds ?? (await listSites(d.redis)).map((s) => s.id);
+  for (const siteId of ids) {
+    const pending = await d.redis.zrange(keys.pending(siteId), 0, -1);
+    if (pending.length) d.queues.watch(siteId);
+    for (const commentId of pending) {
+      const c = await getComment(d.redis, siteId, commentId);
+      if (!c?.needsReview) continue;
+      if (await d.queues.ensure({ siteId, commentId, createdAt: c.createdAt }, await priorityOf(d, c))) added++;
+    }
+  }
+  return added;
+}

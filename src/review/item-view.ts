@@ -1,0 +1,42 @@
+import type { StoredComment } from '../comments/comment-store';
+import { getSite } from '../sites/site-store';
+import { authorHistory, AuthorHistory } from './author-history';
+import type { ReviewDeps } from './deps';
+
+/** A review item as the API and the /moderate page show it. The body is raw text: the page renders it as text. */
+export interface ReviewItem {
+  commentId: string;
+  siteId: string;
+  threadId: string;
+  body: string;
+  status: string;
+  scores: StoredComment['scores'];
+  reasons: string[];
+  /** Per model, the tokens that drove the score with their [start, end) spans in the body. */
+  explanation: { spam?: unknown; toxicity?: unknown };
+  author: { name: string; emailMasked: string; url?: string; history: AuthorHistory };
+  createdAt: string;
+  via: string;
+}
+
+/**
+ * Builds the item view. Comments scored without explanations (the caller did not ask for them) get them now, from
+ * the same models, so the page can always highlight the words behind the scores.
+ */
+export async function reviewItem(d: ReviewDeps, c: StoredComment): Promise<ReviewItem> {
+  const site = await getSite(d.redis, c.siteId);
+  const history = await authorHistory(d.redis, c.siteId, c.author.emailHash, site?.policy.trustedAuthorApprovals ?? 3);
+  let explanation = c.explanation ?? {};
+  if (!explanation.spam || !explanation.toxicity) {
+    explanation = {
+      spam: explanation.spam ?? d.models.spam.score({ text: c.body, author: c.author.name, url: c.author.url }, { explain: true }).explanation,
+      toxicity: explanation.toxicity ?? d.models.toxicity.score({ text: c.body }, { explain: true }).explanation,
+    };
+  }
+  return {
+    commentId: c.id, siteId: c.siteId, threadId: c.threadId, body: c.body, status: c.status,
+    scores: c.scores, reasons: c.reasons, explanation,
+    author: { name: c.author.name, emailMasked: c.author.emailMasked, ...(c.author.url ? { url: c.author.url } : {}), history },
+    createdAt: c.createdAt, via: c.via,
+  };
+}

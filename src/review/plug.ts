@@ -1,0 +1,68 @@
+import type { Plug } from '../compose';
+import { createWorkerRedis } from '../infra/redis';
+import { metrics } from '../infra/metrics';
+import { keys } from '../infra/keys';
+import { listSites } from '../sites/site-store';
+import { reviewRoutes } from '../http/routes/review';
+import { reviewAdminRoutes } from '../http/routes/review-admin';
+import { reviewEventRoutes } from '../http/routes/review-events';
+import type { ReviewDeps } from './deps';
+import { onCommentStored, reconcileQueues } from './intake';
+import { LiveHub } from './live';
+import { ReviewQueues } from './queue';
+
+/** Nearest-rank quantile of a sorted list. */
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/**
+ * The review capability: per-site BullMQ review queues fed by an after-persist hook and reconciled at start-up from
+ * the pending index, the moderators' API and live events, the /moderate page, bull-board and the queue metrics.
+ */
+export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers }) => {
+  const { config, logger } = ctx;
+  const connection = createWorkerRedis(redisUrl);
+  connection.on('error', (err) => logger.warn({ err: err.message }, 'review queue connection error'));
+  const queues = new ReviewQueues(connection, {
+    leaseMs: Math.round(config.REVIEW_LEASE_SECONDS * 1000),
+    checkStalled: workers,
+    onError: (err) => logger.warn({ err }, 'review queue error'),
+  });
+  const d: ReviewDeps = {
+    redis: ctx.redis, queues, events: ctx.events, models: ctx.moderation.models, logger,
+    settings: {
+      leaseMs: Math.round(config.REVIEW_LEASE_SECONDS * 1000),
+      undoSeconds: config.REVIEW_UNDO_SECONDS,
+      retentionSeconds: Math.round(config.RETENTION_DAYS * 86400),
+    },
+  };
+  const hub = new LiveHub(() => createWorkerRedis(redisUrl));
+  closers.push(async () => {
+    await hub.close();
+    await queues.close();
+    connection.disconnect();
+  });
+
+  ctx.moderation.afterPersist.push((c) => onCommentStored(d, c));
+  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewRoutes(ctx, d));
+  extras.metricsCollectors.push(async () => {
+    for (const s of await listSites(ctx.redis)) {
+      const c = await queues.counts(s.id);
+      metrics.reviewDepth.set({ site: s.id, state: 'waiting' }, c.waiting);
+      metrics.reviewDepth.set({ site: s.id, state: 'claimed' }, c.claimed);
+      const samples = (await ctx.redis.lrange(keys.reviewLatency(s.id), 0, -1)).map(Number).sort((a, b) => a - b);
+      if (samples.length) {
+        metrics.reviewDecisionLatency.set({ site: s.id, quantile: '0.5' }, quantile(samples, 0.5) / 1000);
+        metrics.reviewDecisionLatency.set({ site: s.id, quantile: '0.95' }, quantile(samples, 0.95) / 1000);
+      }
+    }
+  });
+
+  if (workers) {
+    // Reconciling in the background keeps start-up fast; a failure is logged and the next start tries again.
+    void reconcileQueues(d)
+      .then((n) => n && logger.info({ added: n }, 'review queue reconciled from the pending index'))
+      .catch((err) => logger.error({ err }, 'review queue reconcile failed'));
+  }
+};
