@@ -27,8 +27,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Akismet's submit-spam / submit-ham: a person on the site says what a comment really was. The example feeds the
  * site's learning stream (the e-mail only masked: the spam model reads its domain, nothing more). When `guid` names
- * a comment comment-check stored, that comment is also moved to the status the person chose, as a moderator's
- * decision would. A test submission (`is_test`) learns and changes nothing.
+ * a comment comment-check stored and Vigil decided on its own, that comment is also moved to the status the person
+ * chose. A test submission (`is_test`) learns and changes nothing.
  */
 export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetForm, kind: 'spam' | 'ham'): Promise<SubmitOutcome> {
   if (flag(form.is_test)) return { learnt: false };
@@ -55,13 +55,17 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
   return { learnt, commentId: found.id, ...(marked ? { marked } : {}) };
 }
 
+/**
+ * Re-labels a comment Vigil decided on its own. One waiting in the review queue is left to the moderators: the queue
+ * owns it (claims, leases, audit), and the client has already acted on its own copy; the example is learnt anyway.
+ */
 async function mark(deps: SubmitDeps, c: StoredComment, status: 'approved' | 'rejected', kind: 'spam' | 'ham') {
-  if (c.status === status && !c.needsReview) return undefined;
+  if (c.needsReview || c.status === status) return undefined;
   const at = (deps.now?.() ?? new Date()).toISOString();
   const reason = kind === 'spam' ? 'reported_spam' : 'reported_ham';
   const after = await setCommentStatus(
     deps.redis, c.siteId, c.id, status,
-    { decidedAt: at, decidedBy: 'akismet', needsReview: undefined, reasons: [...c.reasons.filter((r) => r !== reason), reason] },
+    { decidedAt: at, decidedBy: 'akismet', reasons: [...c.reasons.filter((r) => r !== reason), reason] },
     deps.retentionSeconds,
   );
   if (!after) return undefined;

@@ -262,6 +262,19 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
     expect([spam.text, spam.headers['x-vigil-status'], spam.headers['x-akismet-pro-tip']]).toEqual(['false', 'approved', undefined]);
   });
 
+  it('when a comment waiting in the review queue is reported as ham, then it is learnt but left to the moderators', async () => {
+    const site = await t.site({ thresholds: { spam: { review: 0, reject: 0.9999 } } });
+    const check = await wpPost('/1.1/comment-check', wpComment({ api_key: site.secretKey }));
+    const guid = String(check.headers['x-akismet-guid']);
+    expect((await comment(site.secretKey, guid)).json.status).toBe('pending');
+    const ham = await wpPost('/1.1/submit-ham', wpComment({ api_key: site.secretKey, guid }));
+    expect([ham.text, ham.headers['x-vigil-status']]).toEqual([THANKS, undefined]);
+    expect((await comment(site.secretKey, guid)).json.status).toBe('pending');
+    expect((await readFeedback(t.redis, site.siteId)).map((f) => f.feedback)).toEqual([
+      expect.objectContaining({ positive: false, text: HAM, commentId: guid }),
+    ]);
+  });
+
   it('when a re-check of an existing comment comes in, then it is answered without storing a second copy', async () => {
     const site = await t.site();
     const permalink = `${BLOG}/recheck`;
