@@ -1,0 +1,68 @@
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli/main';
+import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+
+async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr });
+  return { code, out, err };
+}
+
+let t: TestApp;
+beforeAll(async () => {
+  process.env.REDIS_URL = process.env.TEST_REDIS_URL;
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('vigil sites', () => {
+  it('when a site is created with --json, then exactly one JSON object with working keys is printed', async () => {
+    const r = await vigil('sites', 'create', '--name', 'Ledger', '--origin', 'https://ledger.example', '--captcha', 'off', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const created = JSON.parse(lines[0]);
+    expect(Object.keys(created).sort()).toEqual(['secretKey', 'siteId', 'siteKey']);
+    const res = await api(t.url, 'POST', '/v1/comments', { key: created.secretKey, body: serverComment() });
+    expect(res.status).toBe(201);
+    const list = await vigil('sites', 'list', '--json');
+    expect(JSON.parse(list.out).map((s: { siteId: string }) => s.siteId)).toContain(created.siteId);
+  });
+
+  it('when the policy is set from the CLI, then the API sees it', async () => {
+    const created = JSON.parse((await vigil('sites', 'create', '--name', 'P', '--origin', 'https://p.example', '--json')).out);
+    const set = await vigil('sites', 'policy', created.siteId, '--set', '{"captcha":"pow","blocked":{"words":["casino"]}}');
+    expect(set.code).toBe(0);
+    const policy = await api(t.url, 'GET', '/v1/site/policy', { key: created.secretKey });
+    expect(policy.json).toMatchObject({ captcha: 'pow', blocked: { words: ['casino'] } });
+  });
+
+  it('when arguments are missing or wrong, then a usage error and exit code 2', async () => {
+    expect((await vigil('sites', 'create', '--name', 'x')).code).toBe(2);
+    expect((await vigil('sites', 'policy', 'abc', '--set', '{"captcha":"maybe"}')).code).toBe(2);
+    expect((await vigil('nonsense')).code).toBe(2);
+  });
+
+  it('when a moderator is created with --json, then moderatorId and token are printed', async () => {
+    const created = JSON.parse((await vigil('sites', 'create', '--name', 'M', '--origin', 'https://m.example', '--json')).out);
+    const r = await vigil('moderators', 'create', '--site', created.siteId, '--name', 'Ann', '--json');
+    expect(r.code).toBe(0);
+    expect(Object.keys(JSON.parse(r.out)).sort()).toEqual(['moderatorId', 'token']);
+    expect((await vigil('moderators', 'create', '--site', 'ffffffffffffffff', '--name', 'x')).code).toBe(1);
+  });
+});
+
+describe('/openapi.json', () => {
+  it('when fetched, then it is OpenAPI 3.1 with the comment body schema from the validator', async () => {
+    const doc = (await api(t.url, 'GET', '/openapi.json')).json;
+    expect(doc.openapi).toBe('3.1.0');
+    const schema = doc.paths['/v1/comments'].post.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['threadId', 'author', 'body']));
+    expect(schema.properties.body.maxLength).toBe(10000);
+  });
+});
