@@ -305,6 +305,14 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
     expect(await t.redis.keys(`vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
   });
 
+  it('when only the required fields are sent, then the comment is still checked and stored', async () => {
+    const site = await t.site();
+    const res = await wpPost('/1.1/comment-check', { api_key: site.secretKey, blog: BLOG, user_ip: '2001:db8::7' });
+    expect(res.status).toBe(200);
+    expect(['true', 'false']).toContain(res.text);
+    expect((await comment(site.secretKey, String(res.headers['x-akismet-guid']))).json.threadId).toBe(BLOG);
+  });
+
   it('when a client keeps the exact secret key in the Host header, then that works too', async () => {
     const site = await t.site();
     const res = await wpPost('/1.1/comment-check', wpComment(), `${site.secretKey}.${HOST}`);
