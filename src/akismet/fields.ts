@@ -51,12 +51,30 @@ function honeypotValue(form: AkismetForm): string | undefined {
 const limit = (s: string | undefined, max: number) => (s ?? '').trim().slice(0, max);
 
 /**
+ * The author's web site, kept only as an http(s) URL: it ends up in links on review pages, where `javascript:` must
+ * never arrive. A bare host name (`example.com`, as some forms allow) gets `http://`.
+ */
+function webUrl(raw: string | undefined): string | undefined {
+  const s = limit(raw, 2000);
+  if (!s) return undefined;
+  for (const candidate of /^[a-z][a-z0-9+.-]*:/i.test(s) ? [s] : [`http://${s}`]) {
+    try {
+      const u = new URL(candidate);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.includes('.')) return u.href;
+    } catch {
+      /* not a URL: dropped */
+    }
+  }
+  return undefined;
+}
+
+/**
  * Maps an Akismet request to Vigil's comment input. The thread is the permalink (the article), else the blog; the
  * commenter's IP, user agent and referrer come from the form, as from any server caller. Names and e-mails are cut
  * to the lengths /v1/comments allows; the comment text is kept whole (the 64 KB body limit bounds it).
  */
 export function commentInputOf(form: AkismetForm): CommentInput {
-  const url = limit(form.comment_author_url, 2000);
+  const url = webUrl(form.comment_author_url);
   const honeypot = honeypotValue(form);
   return {
     threadId: limit(form.permalink, 500) || limit(form.blog, 500),

@@ -11,11 +11,20 @@ describe('Akismet fields', () => {
   it('when WordPress fields arrive, then they map to a server comment on the permalink thread', () => {
     expect(commentInputOf(wp)).toEqual({
       threadId: 'https://news.example/a',
-      author: { name: 'Ann', email: 'ann@example.org', url: 'https://ann.example' },
+      author: { name: 'Ann', email: 'ann@example.org', url: 'https://ann.example/' },
       body: 'Nice piece.',
       client: { ip: '203.0.113.9', userAgent: 'Mozilla/5.0', referrer: 'https://news.example/a' },
     });
     expect(commentInputOf({ ...wp, permalink: '' }).threadId).toBe('https://news.example');
+  });
+
+  it('when the author URL is not an http(s) URL, then it is dropped; a bare host gets http://', () => {
+    const url = (u: string) => commentInputOf({ ...wp, comment_author_url: u }).author.url;
+    expect(url('javascript:alert(1)')).toBeUndefined();
+    expect(url('data:text/html,x')).toBeUndefined();
+    expect(url('not a url')).toBeUndefined();
+    expect(url('ann.example')).toBe('http://ann.example/');
+    expect(url('https://ann.example/about')).toBe('https://ann.example/about');
   });
 
   it('when honeypot_field_name names a field, then its value is the honeypot; one of Akismet\'s own fields is ignored', () => {
