@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: Vigil's HTTP throughput against a bare express baseline, measured in one run on one machine.
+ *
+ *   npm run bench                         # baseline, POST /v1/comments, POST /v1/check, POST /v1/captchas
+ *   npm run bench -- --soak 300           # ... then 300 s of the comment path, RSS at start and end
+ *   npm run bench -- --duration 20 --connections 32 --workers 2 --fsync always
+ *
+ * Vigil runs as `node dist/main.js` in its own process (built first when src/ is newer) against a redis-server this
+ * script starts on a free port in a temp dir, so the numbers include the real network hops and Redis round trips.
+ * The baseline (bench/baseline-server.js) is another process with express's JSON parser and a JSON answer. Peak RSS
+ * is sampled from /proc every 100 ms (summed over the process and its children when WORKERS > 1). Results go to
+ * bench/results.json. A script, not a test: the numbers depend on the machine and on what else runs on it.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
+import { freePort, startOwnRedis } from '../src/infra/redis-server';
+import { createSite } from '../src/sites/site-store';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureBuilt } = require('../scripts/ensure-built');
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    soak: { type: 'string' },
+    'soak-only': { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
+    fsync: { type: 'string', default: 'everysec' },
+    'log-level': { type: 'string', default: 'info' },
+    out: { type: 'string', default: path.join(__dirname, 'results.json') },
+    /** Only the endpoints whose name contains this text (the baseline always runs). */
+    only: { type: 'string' },
+    /** Writes a V8 CPU profile of Vigil into this directory, for finding hot paths. */
+    'cpu-prof': { type: 'string' },
+  },
+});
+const ROOT = path.resolve(__dirname, '..');
+const DURATION = Number(values.duration);
+const WARMUP = Number(values.warmup);
+const CONNECTIONS = Number(values.connections);
+
+interface Run {
+  name: string;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  peakRssMb: number;
+}
+
+/** Resident memory of a process and all its descendants, in bytes (0 once it is gone). */
+function rssOf(pid: number): number {
+  let total = 0;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      const kids = fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      for (const k of kids ? kids.split(/\s+/) : []) total += rssOf(Number(k));
+    }
+  } catch {
+    /* the process ended between two reads */
+  }
+  return total;
+}
+
+function sampleRss(pid: number): { stop(): number } {
+  let peak = rssOf(pid);
+  const t = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
+  return {
+    stop: () => {
+      clearInterval(t);
+      return Math.max(peak, rssOf(pid));
+    },
+  };
+}
+
+async function waitFor(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const SENTENCES = [
+  'Thanks for the thorough reporting on the council budget.',
+  'The figures on school funding were genuinely useful to our parents group.',
+  'I walk past that junction every morning and the new crossing has made a difference.',
+  'Does anyone know whether the library will keep its Saturday hours?',
+  'Good to see the bus timetable finally published in full.',
+  'My neighbour said the same thing at the last public meeting.',
+  'I would like to see more coverage of the housing plans on the east side.',
+  'This is the third article this month about the bridge repairs.',
+];
+
+let seq = 0;
+/** A different commenter, IP and text each time, so rate limits and the duplicate-body signal see normal traffic. */
+function commentBody(): string {
+  const i = seq++;
+  const text = `${SENTENCES[i % SENTENCES.length]} ${SENTENCES[(i * 7 + 3) % SENTENCES.length]} (reader ${i})`;
+  return JSON.stringify({
+    threadId: `article-${i % 50}`,
+    author: { name: `Reader ${i % 997}`, email: `reader${i}@example.com` },
+    body: text,
+    client: { ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, userAgent: 'Mozilla/5.0 (bench)', referrer: 'https://news.example/a' },
+  });
+}
+
+function checkBody(): string {
+  const i = seq++;
+  return JSON.stringify({ body: `${SENTENCES[i % SENTENCES.length]} ${SENTENCES[(i * 5 + 1) % SENTENCES.length]}`, author: { name: 'Reader', email: 'r@example.com' } });
+}
+
+function fakeIp(): string {
+  const i = seq++;
+  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+}
+
+interface Target {
+  url: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: () => string;
+  /** Varies X-Forwarded-For (trusted from loopback) for endpoints limited by the connection's IP. */
+  forwardedFor?: boolean;
+}
+
+function cannon(t: Target, seconds: number): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon(
+      {
+        url: t.url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        timeout: 10,
+        requests: [
+          {
+            method: 'POST',
+            path: t.path,
+            headers: t.headers,
+            setupRequest: (req: any) => {
+              const headers = t.forwardedFor ? { ...t.headers, 'x-forwarded-for': fakeIp() } : t.headers;
+              return { ...req, headers, body: t.body ? t.body() : undefined };
+            },
+          },
+        ],
+      },
+      (err: Error | null, result: any) => (err ? reject(err) : resolve(result)),
+    );
+    void inst;
+  });
+}
+
+async function measure(name: string, t: Target, pid: number, seconds = DURATION): Promise<Run> {
+  if (WARMUP > 0) await cannon(t, WARMUP);
+  const rss = sampleRss(pid);
+  const r = await cannon(t, seconds);
+  const peak = rss.stop();
+  const run: Run = {
+    name,
+    requestsPerSec: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    peakRssMb: Math.round(peak / 1048576),
+  };
+  process.stderr.write(`  ${name}: ${run.requestsPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}\n`);
+  return run;
+}
+
+async function main(): Promise<void> {
+  ensureBuilt(ROOT);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  const redisPort = await freePort();
+  const redis = await startOwnRedis({ port: redisPort, dir, appendfsync: values.fsync as 'always' | 'everysec' });
+  const children: ChildProcess[] = [];
+  const cleanup = async () => {
+    for (const c of children) await stop(c);
+    await redis.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    const admin = new Redis(redis.url);
+    const limits = { commentsPerIpPerMinute: 100000, commentsPerEmailPerHour: 100000, captchasPerIpPerMinute: 100000 };
+    const site = await createSite(admin, { name: 'bench', origins: ['https://news.example'], policy: { rateLimits: limits, captcha: 'svg' } });
+    admin.disconnect();
+
+    const basePort = await freePort();
+    const base = spawn(process.execPath, [path.join(__dirname, 'baseline-server.js')], { env: { ...process.env, PORT: String(basePort) }, stdio: 'ignore' });
+    children.push(base);
+    const vigilPort = await freePort();
+    const profArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
+    const vigil = spawn(process.execPath, [...profArgs, path.join(ROOT, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, REDIS_URL: redis.url, PORT: String(vigilPort), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false',
+        WORKERS: values.workers, LOG_LEVEL: values['log-level'], NODE_ENV: 'production',
+      },
+      // Logs go to /dev/null rather than a pipe nobody reads, which would stall the process once the pipe is full.
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(vigil);
+    const baseUrl = `http://127.0.0.1:${basePort}`;
+    const vigilUrl = `http://127.0.0.1:${vigilPort}`;
+    // The baseline answers only POST /echo; any HTTP answer at all means it is listening.
+    await waitFor(vigilUrl + '/readyz', 60000, vigil);
+    await new Promise((r) => setTimeout(r, 300));
+    const json = { 'content-type': 'application/json' };
+    const sk = { ...json, authorization: `Bearer ${site.secretKey}` };
+    const pk = { authorization: `Bearer ${site.siteKey}` };
+
+    process.stderr.write(`bench: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per endpoint, WORKERS=${values.workers}, appendfsync ${values.fsync}, LOG_LEVEL ${values['log-level']}\n`);
+    const runs: Run[] = [];
+    if (!values['soak-only']) {
+      runs.push(await measure('baseline (bare express JSON POST)', { url: baseUrl, path: '/echo', headers: json, body: commentBody }, base.pid!));
+      const want = (name: string) => !values.only || name.includes(values.only);
+      if (want('comments')) runs.push(await measure('POST /v1/comments', { url: vigilUrl, path: '/v1/comments', headers: sk, body: commentBody }, vigil.pid!));
+      if (want('check')) runs.push(await measure('POST /v1/check', { url: vigilUrl, path: '/v1/check', headers: sk, body: checkBody }, vigil.pid!));
+      if (want('captchas')) runs.push(await measure('POST /v1/captchas', { url: vigilUrl, path: '/v1/captchas', headers: pk, forwardedFor: true }, vigil.pid!));
+    }
+    let soak: Record<string, number> | undefined;
+    if (values.soak) {
+      const seconds = Number(values.soak);
+      process.stderr.write(`soak: ${seconds} s of POST /v1/comments\n`);
+      const t: Target = { url: vigilUrl, path: '/v1/comments', headers: sk, body: commentBody };
+      await cannon(t, 10);
+      const startRss = rssOf(vigil.pid!);
+      const run = await measure('soak POST /v1/comments', t, vigil.pid!, seconds);
+      const endRss = rssOf(vigil.pid!);
+      soak = {
+        seconds, requestsPerSec: run.requestsPerSec, p99Ms: run.p99Ms, requests: run.requests, non2xx: run.non2xx,
+        rssStartMb: Math.round(startRss / 1048576), rssEndMb: Math.round(endRss / 1048576), peakRssMb: run.peakRssMb,
+        rssGrowthPct: Math.round(((endRss - startRss) / startRss) * 1000) / 10,
+      };
+    }
+    const result = report(runs, soak);
+    fs.writeFileSync(values.out!, JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(`\nwritten to ${path.relative(process.cwd(), values.out!)}\n`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function report(runs: Run[], soak?: Record<string, number>) {
+  const base = runs[0]?.requestsPerSec;
+  const pct = (r?: Run) => (r && base ? Math.round((r.requestsPerSec / base) * 1000) / 10 : undefined);
+  const rows = runs.map((r, i) => [
+    r.name, String(r.requestsPerSec), i === 0 ? '100%' : `${pct(r)}%`, r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.peakRssMb), String(r.non2xx + r.errors),
+  ]);
+  const head = ['endpoint', 'req/s', 'of baseline', 'p50 ms', 'p99 ms', 'peak RSS MB', 'non-2xx/err'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const comments = runs.find((r) => r.name === 'POST /v1/comments');
+  const check = runs.find((r) => r.name === 'POST /v1/check');
+  const targets: Record<string, boolean> = {};
+  if (comments) {
+    targets['comments >= 50% of baseline'] = (pct(comments) ?? 0) >= 50;
+    targets['comments p99 < 50 ms'] = comments.p99Ms < 50;
+  }
+  if (check) targets['check >= 70% of baseline'] = (pct(check) ?? 0) >= 70;
+  if (soak) {
+    out.push('', `soak: ${soak.seconds} s, ${soak.requestsPerSec} req/s, p99 ${soak.p99Ms} ms, RSS ${soak.rssStartMb} MB -> ${soak.rssEndMb} MB (${soak.rssGrowthPct}%), non-2xx ${soak.non2xx}`);
+    targets['soak RSS within 10%'] = Math.abs(soak.rssGrowthPct) <= 10;
+  }
+  out.push('', ...Object.entries(targets).map(([k, ok]) => `${ok ? 'PASS' : 'FAIL'}  ${k}`));
+  process.stdout.write(out.join('\n') + '\n');
+  return {
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+    settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, workers: Number(values.workers), appendfsync: values.fsync, logLevel: values['log-level'] },
+    runs: runs.map((r) => ({ ...r, ofBaselinePct: pct(r) })),
+    ...(soak ? { soak } : {}),
+    targets,
+  };
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
