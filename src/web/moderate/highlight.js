@@ -1,0 +1,58 @@
+/*
+ * Splits a comment body into plain and highlighted segments from the classifier's explanations
+ * ({spam?: [{token, contribution, spans: [[start, end]]}], toxicity?: [...]}). It only computes offsets; the page turns
+ * segments into text nodes, so nothing in a comment can ever become markup.
+ */
+(function (root) {
+  'use strict';
+
+  /** Words that pushed a score up, at most `limit` per model, strongest first. */
+  function drivers(list, limit) {
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter(function (e) { return e && typeof e.contribution === 'number' && e.contribution > 0 && Array.isArray(e.spans); })
+      .sort(function (a, b) { return b.contribution - a.contribution; })
+      .slice(0, limit);
+  }
+
+  function segments(body, explanation, limit) {
+    var text = String(body);
+    var max = limit || 8;
+    var marks = [];
+    var models = [['spam', 'hl-spam'], ['toxicity', 'hl-toxic']];
+    for (var m = 0; m < models.length; m++) {
+      var list = drivers(explanation && explanation[models[m][0]], max);
+      for (var i = 0; i < list.length; i++) {
+        for (var j = 0; j < list[i].spans.length; j++) {
+          var s = list[i].spans[j];
+          var start = Math.max(0, Math.min(text.length, Number(s[0]) | 0));
+          var end = Math.max(start, Math.min(text.length, Number(s[1]) | 0));
+          if (end > start) marks.push({ start: start, end: end, cls: models[m][1], token: String(list[i].token) });
+        }
+      }
+    }
+    // Cut the body at every mark boundary; each piece carries the classes of the marks covering it.
+    var cuts = [0, text.length];
+    marks.forEach(function (k) { cuts.push(k.start, k.end); });
+    cuts = cuts.filter(function (v, idx, arr) { return arr.indexOf(v) === idx; }).sort(function (a, b) { return a - b; });
+    var out = [];
+    for (var c = 0; c + 1 < cuts.length; c++) {
+      var a = cuts[c];
+      var b = cuts[c + 1];
+      var classes = [];
+      var tokens = [];
+      marks.forEach(function (k) {
+        if (k.start <= a && k.end >= b) {
+          if (classes.indexOf(k.cls) < 0) classes.push(k.cls);
+          if (tokens.indexOf(k.token) < 0) tokens.push(k.token);
+        }
+      });
+      out.push({ text: text.slice(a, b), classes: classes, tokens: tokens });
+    }
+    return out;
+  }
+
+  var api = { segments: segments };
+  if (typeof module === 'object' && module.exports) module.exports = api;
+  else root.VigilHighlight = api;
+})(typeof self !== 'undefined' ? self : this);

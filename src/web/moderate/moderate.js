@@ -1,0 +1,317 @@
+/*
+ * The moderator's workspace. Everything a comment contains is put on the page with textContent or as text nodes,
+ * never as HTML, and the page runs under a CSP that allows only this origin's scripts, so a comment cannot run code.
+ */
+(function () {
+  'use strict';
+
+  var HOLD = 3; // items claimed at once: enough to move between with j/k, few enough to leave work for others
+  var TOKEN_KEY = 'vigil.moderatorToken';
+
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { token: null, items: [], index: 0, undo: [], leaseMs: 0, lastActivity: Date.now(), filling: false, busy: false, stream: null };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function say(msg) { $('status').textContent = msg; }
+
+  async function api(method, path, body, opts) {
+    var headers = { authorization: 'Bearer ' + state.token };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    var res = await fetch(path, Object.assign({ method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' }, opts || {}));
+    var data = null;
+    if (res.status !== 204) {
+      try { data = await res.json(); } catch (e) { data = null; }
+    }
+    if (res.status === 401) { signOut('Your token is no longer valid.'); }
+    return { status: res.status, data: data };
+  }
+
+  // ---- sign in / out -------------------------------------------------------------------------------------------
+
+  async function signIn(token) {
+    state.token = token;
+    var r = await api('GET', '/v1/review/counts');
+    if (r.status !== 200) {
+      state.token = null;
+      $('signin-error').textContent = r.status === 401 ? 'That token is not valid.' : 'Vigil did not answer; try again.';
+      return;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $('signin').hidden = true;
+    $('workspace').hidden = false;
+    $('signout').hidden = false;
+    showCounts(r.data);
+    listen();
+    await fill();
+    render();
+  }
+
+  function signOut(msg) {
+    releaseAll();
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    state.items = [];
+    if (state.stream) state.stream.abort();
+    $('workspace').hidden = true;
+    $('signout').hidden = true;
+    $('signin').hidden = false;
+    $('counts').textContent = '';
+    $('signin-error').textContent = msg || '';
+    $('token').value = '';
+    $('token').focus();
+  }
+
+  /** Hands held items back so other moderators get them at once rather than when the leases end. */
+  function releaseAll() {
+    if (!state.token) return;
+    state.items.forEach(function (h) {
+      fetch('/v1/review/' + encodeURIComponent(h.item.commentId) + '/release', {
+        method: 'POST', keepalive: true,
+        headers: { authorization: 'Bearer ' + state.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ siteId: h.item.siteId }),
+      }).catch(function () {});
+    });
+  }
+
+  // ---- queue -----------------------------------------------------------------------------------------------------
+
+  function showCounts(c) {
+    $('counts').textContent = c.pending + ' pending · ' + c.waiting + ' waiting · ' + c.claimed + ' claimed';
+  }
+
+  async function refreshCounts() {
+    var r = await api('GET', '/v1/review/counts');
+    if (r.status === 200) showCounts(r.data);
+  }
+
+  async function fill() {
+    if (state.filling) return;
+    state.filling = true;
+    try {
+      while (state.token && state.items.length < HOLD) {
+        var r = await api('POST', '/v1/review/claim');
+        if (r.status !== 200) break;
+        if (!state.leaseMs) state.leaseMs = Math.max(1000, Date.parse(r.data.leaseExpiresAt) - Date.now());
+        state.items.push(r.data);
+      }
+    } finally {
+      state.filling = false;
+    }
+    await refreshCounts();
+  }
+
+  /** Keeps the leases of held items alive while the moderator is at work; an idle tab lets them lapse. */
+  function heartbeat() {
+    if (!state.token || !state.leaseMs) return;
+    if (Date.now() - state.lastActivity > state.leaseMs) return;
+    state.items.forEach(function (h) {
+      if (Date.parse(h.leaseExpiresAt) - Date.now() > state.leaseMs / 2) return;
+      api('POST', '/v1/review/' + encodeURIComponent(h.item.commentId) + '/extend', { siteId: h.item.siteId }).then(function (r) {
+        if (r.status === 200) h.leaseExpiresAt = r.data.leaseExpiresAt;
+        else dropItem(h.item.commentId, 'Your lease on an item ended; it went back to the queue.');
+      });
+    });
+  }
+
+  function dropItem(commentId, msg) {
+    var i = state.items.findIndex(function (h) { return h.item.commentId === commentId; });
+    if (i < 0) return;
+    state.items.splice(i, 1);
+    if (state.index >= state.items.length) state.index = Math.max(0, state.items.length - 1);
+    if (msg) say(msg);
+    render();
+  }
+
+  // ---- decisions -------------------------------------------------------------------------------------------------
+
+  var LABEL = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam' };
+
+  /**
+   * One decision or undo at a time, so a key held down cannot decide the same item twice. Only the request itself is
+   * guarded: the page shows the next item as soon as the answer arrives, and refilling happens behind it.
+   */
+  async function guarded(fn) {
+    if (state.busy) return undefined;
+    state.busy = true;
+    try { return await fn(); } finally { state.busy = false; }
+  }
+
+  async function decide(decision) {
+    var h = state.items[state.index];
+    if (!h) return;
+    var r = await guarded(function () {
+      return api('POST', '/v1/review/' + encodeURIComponent(h.item.commentId) + '/decision', { decision: decision, siteId: h.item.siteId }).then(function (res) {
+        if (res.status === 200) {
+          state.undo.push({ commentId: h.item.commentId, siteId: h.item.siteId });
+          dropItem(h.item.commentId, LABEL[decision] + ' · press u to undo');
+        } else {
+          var code = res.data && res.data.code;
+          dropItem(h.item.commentId, code === 'review_claimed' ? 'Your lease ended and someone else has that item now.' : 'Could not decide: ' + ((res.data && res.data.detail) || res.status));
+        }
+        return res;
+      });
+    });
+    if (r) fill().then(render);
+  }
+
+  async function undo() {
+    await guarded(async function () {
+      var last = state.undo.pop();
+      if (!last) return say('Nothing to undo.');
+      var r = await api('POST', '/v1/review/' + encodeURIComponent(last.commentId) + '/undo', { siteId: last.siteId });
+      if (r.status !== 200) return say(r.data && r.data.code === 'undo_expired' ? 'Too late to undo that one.' : 'Could not undo.');
+      say('Undone; the item is back in the queue.');
+      // An undone item goes to the front of the queue, so the next claim brings it straight back here.
+      var back = await api('POST', '/v1/review/claim');
+      if (back.status === 200) state.items.push(back.data);
+      var i = state.items.findIndex(function (h) { return h.item.commentId === last.commentId; });
+      if (i >= 0) state.index = i;
+      render();
+      refreshCounts();
+    });
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------------------------
+
+  function render() {
+    var q = $('queue');
+    q.replaceChildren();
+    state.items.forEach(function (h, i) {
+      var li = el('li', i === state.index ? 'current' : '', h.item.body);
+      if (i === state.index) li.setAttribute('aria-current', 'true');
+      q.appendChild(li);
+    });
+    var box = $('item');
+    box.replaceChildren();
+    var h = state.items[state.index];
+    if (!h) {
+      delete box.dataset.commentId;
+      box.appendChild(el('p', 'empty', 'Nothing waiting. New comments appear here as they arrive.'));
+      return;
+    }
+    var it = h.item;
+    box.dataset.commentId = it.commentId;
+    box.appendChild(el('p', 'meta', 'Thread ' + it.threadId + ' · ' + new Date(it.createdAt).toLocaleString() + ' · ' + it.status + ' · via ' + it.via));
+    var body = el('div', 'body');
+    body.id = 'body';
+    VigilHighlight.segments(it.body, it.explanation).forEach(function (seg) {
+      if (!seg.classes.length) { body.appendChild(document.createTextNode(seg.text)); return; }
+      var mark = el('mark', seg.classes.join(' '), seg.text);
+      mark.title = seg.tokens.join(', ');
+      body.appendChild(mark);
+    });
+    box.appendChild(body);
+
+    var scores = el('div', 'scores');
+    [['spam', it.scores.spam], ['toxicity', it.scores.toxicity]].concat(
+      Object.keys(it.scores.attributes || {}).filter(function (k) { return it.scores.attributes[k] >= 0.3; }).map(function (k) { return [k, it.scores.attributes[k]]; }),
+    ).forEach(function (p) {
+      scores.appendChild(el('span', '', p[0]));
+      var m = el('meter');
+      m.min = 0; m.max = 1; m.low = 0.5; m.high = 0.8; m.optimum = 0; m.value = p[1];
+      scores.appendChild(m);
+      scores.appendChild(el('span', '', Math.round(p[1] * 100) + '%'));
+    });
+    box.appendChild(scores);
+
+    var reasons = el('ul', 'reasons');
+    it.reasons.forEach(function (r) { reasons.appendChild(el('li', '', r)); });
+    box.appendChild(reasons);
+
+    var a = it.author;
+    var hist = a.history;
+    var author = el('div', 'author');
+    author.appendChild(el('strong', '', a.name));
+    author.appendChild(document.createTextNode(' ' + a.emailMasked + (a.url ? ' · ' + a.url : '')));
+    if (hist.standing) author.appendChild(el('span', 'standing ' + hist.standing, ' · ' + hist.standing));
+    var c = hist.counts;
+    author.appendChild(el('p', 'meta', 'Approved ' + (c.approved + c.auto_approved) + ' · rejected ' + (c.rejected + c.auto_rejected) + ' · spam ' + c.spam +
+      ' · rejection rate ' + Math.round(hist.rejectionRate * 100) + '%'));
+    if (hist.recent.length) {
+      var ul = el('ul', 'history');
+      hist.recent.slice(0, 5).forEach(function (e) {
+        ul.appendChild(el('li', '', e.outcome.replace('_', ' ') + ' · ' + new Date(e.at).toLocaleDateString() + (e.by === 'vigil' ? ' (by Vigil)' : '')));
+      });
+      author.appendChild(ul);
+    }
+    box.appendChild(author);
+  }
+
+  // ---- live events -----------------------------------------------------------------------------------------------
+
+  /** Reads the event stream with fetch, so the token goes in a header (EventSource cannot send one). */
+  async function listen() {
+    if (state.stream) state.stream.abort();
+    var ctl = new AbortController();
+    state.stream = ctl;
+    var live = $('live');
+    try {
+      var res = await fetch('/v1/review/events', { headers: { authorization: 'Bearer ' + state.token }, signal: ctl.signal, cache: 'no-store' });
+      if (!res.ok || !res.body) throw new Error('stream refused');
+      live.textContent = 'live';
+      live.className = 'live';
+      var reader = res.body.getReader();
+      var dec = new TextDecoder();
+      var buf = '';
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) break;
+        buf += dec.decode(chunk.value, { stream: true });
+        var parts = buf.split('\n\n');
+        buf = parts.pop();
+        parts.forEach(onEvent);
+      }
+    } catch (e) {
+      if (ctl.signal.aborted) return;
+    }
+    live.textContent = 'offline';
+    live.className = 'live off';
+    if (state.token && state.stream === ctl) setTimeout(function () { if (state.token && state.stream === ctl) listen(); }, 3000);
+  }
+
+  function onEvent(block) {
+    var type = 'message';
+    block.split('\n').forEach(function (line) {
+      if (line.indexOf('event: ') === 0) type = line.slice(7);
+    });
+    if (type === 'item' && state.items.length < HOLD) fill().then(render);
+    else if (type === 'item' || type === 'decided' || type === 'undone') refreshCounts();
+  }
+
+  // ---- keyboard --------------------------------------------------------------------------------------------------
+
+  document.addEventListener('keydown', function (ev) {
+    state.lastActivity = Date.now();
+    if (!state.token || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
+    var k = ev.key;
+    if (k === 'j') { if (state.index < state.items.length - 1) state.index++; render(); }
+    else if (k === 'k') { if (state.index > 0) state.index--; render(); }
+    else if (k === 'a') decide('approve');
+    else if (k === 'r') decide('reject');
+    else if (k === 's') decide('spam');
+    else if (k === 'u') undo();
+    else return;
+    ev.preventDefault();
+  });
+  document.addEventListener('pointerdown', function () { state.lastActivity = Date.now(); });
+
+  $('signin').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    $('signin-error').textContent = '';
+    signIn($('token').value.trim());
+  });
+  $('signout').addEventListener('click', function () { signOut(); });
+  window.addEventListener('pagehide', releaseAll);
+  setInterval(heartbeat, 1000);
+
+  var saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved) signIn(saved);
+})();

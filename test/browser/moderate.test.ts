@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, BrowserContext, Page } from 'playwright-core';
+import { createModerator } from '../../src/sites/moderator-store';
+import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+
+/** The /moderate page in headless Chromium: keyboard-only work through a queue, and hostile comment bodies. */
+let t: TestApp;
+let context: BrowserContext;
+let userDataDir: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await t?.close();
+});
+
+async function setup(bodies: string[]) {
+  // Reject thresholds of 1 keep even the spammy and rude bodies in the queue instead of rejecting them at intake.
+  const site = await t.site({
+    captcha: 'off', moderation: 'pre', rateLimits: { commentsPerIpPerMinute: 1000, commentsPerEmailPerHour: 1000 },
+    thresholds: { spam: { review: 0.5, reject: 1 }, toxicity: { review: 0.5, reject: 1 } },
+  });
+  const mod = await createModerator(t.redis, { name: 'Kim', role: 'moderator', siteIds: [site.siteId] });
+  const ids: string[] = [];
+  for (const body of bodies) {
+    const res = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ body }) });
+    expect(res.json.status).toBe('pending');
+    ids.push(res.json.id);
+  }
+  return { site, token: mod.token, ids };
+}
+
+async function open(token: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  const res = await page.goto(`${t.url}/moderate/`);
+  expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+  // Keyboard only: the token field has focus when the page opens.
+  await page.keyboard.type(token);
+  await page.keyboard.press('Enter');
+  return { page, problems };
+}
+
+const statusOf = async (secretKey: string, id: string) => (await api(t.url, 'GET', `/v1/comments/${id}`, { key: secretKey })).json.status;
+
+describe('/moderate in headless Chromium', () => {
+  it('when a moderator works through the queue with the keyboard alone, then every item is decided and undo works', async () => {
+    const bodies = [
+      'The new cycle path is great news for everyone who commutes from the northern suburbs every day.',
+      'Buy cheap watches and pills online now at http://cheap-deals.example, best prices guaranteed, click here!!!',
+      'You are an idiot and everyone who voted for this stupid park is a moron.',
+      'Will the library keep its longer opening hours during the construction of the park next spring?',
+    ];
+    const { site, token, ids } = await setup(bodies);
+    const { page, problems } = await open(token);
+    await page.waitForSelector('#item .body');
+    await page.waitForFunction(() => document.querySelectorAll('#queue li').length === 3);
+    const current = () => page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId);
+
+    // j and k move between the held items.
+    const first = await current();
+    await page.keyboard.press('j');
+    expect(await current()).not.toBe(first);
+    await page.keyboard.press('k');
+    expect(await current()).toBe(first);
+
+    const decided: Record<string, string> = {};
+    for (const key of ['a', 's', 'r', 'a']) {
+      const id = (await current())!;
+      await page.keyboard.press(key);
+      await page.waitForFunction((prev) => (document.getElementById('item') as HTMLElement).dataset.commentId !== prev || !document.querySelector('#item .body'), id);
+      decided[id] = key;
+    }
+    expect(Object.keys(decided).sort()).toEqual([...ids].sort());
+    await page.waitForSelector('#item .empty');
+    await page.waitForFunction(() => /^0 pending/.test(document.getElementById('counts')!.textContent ?? ''));
+    const expected: Record<string, string> = { a: 'approved', s: 'rejected', r: 'rejected' };
+    for (const id of ids) expect(await statusOf(site.secretKey, id)).toBe(expected[decided[id]]);
+
+    // u brings the last decision back for another look.
+    const last = Object.keys(decided).find((id) => decided[id] === 'a' && id !== Object.keys(decided)[0])!;
+    await page.keyboard.press('u');
+    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id && !!document.querySelector('#item .body'), last);
+    expect(await statusOf(site.secretKey, last)).toBe('pending');
+    await page.keyboard.press('r');
+    await page.waitForSelector('#item .empty');
+    expect(await statusOf(site.secretKey, last)).toBe('rejected');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('when a comment body holds HTML or a script, then it shows as text and runs nothing', async () => {
+    const img = '<img src=x onerror=alert(1)> cheap pills http://x.example';
+    const script = '<script>window.__pwned = 1; alert(2)</script> you idiot';
+    const { token } = await setup([img, script]);
+    const { page, problems } = await open(token);
+    await page.waitForSelector('#item .body');
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      seen.push(await page.$eval('#item .body', (e) => e.textContent ?? ''));
+      expect(await page.$$eval('#item .body img, #item .body script, #queue img, #queue script', (els) => els.length)).toBe(0);
+      await page.keyboard.press('j');
+    }
+    expect(seen.sort()).toEqual([img, script].sort());
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$eval('img', (els) => els.length)).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('when a new comment arrives while the page is open, then it appears without a reload', async () => {
+    const { site, token } = await setup([]);
+    const { page, problems } = await open(token);
+    await page.waitForSelector('#item .empty');
+    await page.waitForSelector('#live:not(.off)');
+    const res = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ body: 'Arrived live while the moderator was watching the page.' }) });
+    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id, res.json.id);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
