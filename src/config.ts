@@ -9,7 +9,7 @@ export const configSpec = {
   HOST: { schema: z.string().default('0.0.0.0'), doc: 'Interface the HTTP server binds to.' },
   REDIS_URL: {
     schema: z.string().url().optional(),
-    doc: 'Redis to use. When unset, `npm start` runs its own redis-server (AOF on, appendfsync always, data in DATA_DIR).',
+    doc: 'Redis to use. When unset, `npm start` runs its own redis-server (AOF on, appendfsync always, data in DATA_DIR). For a Redis Cluster, name one master and add `?cluster=true`.',
   },
   DATA_DIR: { schema: z.string().default('./data'), doc: "Directory of the bundled Redis's data when REDIS_URL is unset." },
   OWN_REDIS_PORT: {

@@ -1,17 +1,25 @@
+import cluster from 'node:cluster';
 import http from 'node:http';
 import path from 'node:path';
-import { loadConfig } from './config';
-import { createLogger } from './logger';
+import type Redis from 'ioredis';
+import { Config, loadConfig } from './config';
+import { createLogger, Logger } from './logger';
 import { connectRedis, createRedis } from './infra/redis';
 import { OwnRedis, startOwnRedis } from './infra/redis-server';
 import { loadBundledModels } from './classifier';
 import { composeService } from './compose';
 import { bootstrapDev, DevKeys } from './bootstrap';
 
-/** Boot order: config -> Redis -> models -> app and workers -> listen. SIGTERM closes in the reverse order. */
+/**
+ * Boot order: config -> Redis -> models -> app and workers -> listen. SIGTERM closes in the reverse order.
+ * With WORKERS > 1 this process becomes the cluster primary (see runPrimary) and each forked process runs this same
+ * boot with the primary's Redis URL.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, logger);
+  const forked = cluster.isWorker;
   let own: OwnRedis | undefined;
   let redisUrl = config.REDIS_URL;
   if (!redisUrl) {
@@ -32,12 +40,9 @@ async function main(): Promise<void> {
   const port = (server.address() as { port: number }).port;
   logger.info({ port }, 'vigil listening');
 
-  if (config.DEV_BOOTSTRAP) {
-    // Both spellings of this machine, so /demo works whichever one the browser was pointed at.
-    const origins = config.DEV_ORIGIN ? [config.DEV_ORIGIN] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
-    const dev = await bootstrapDev(redis, origins);
-    if (dev) printDevKeys(dev, port);
-  }
+  // Under the cluster primary, the primary bootstraps once (after the first process listens) instead of each process.
+  if (config.DEV_BOOTSTRAP && !forked) await devBootstrap(config, redis, port);
+  if (forked) process.send?.({ vigil: 'listening', port });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -63,6 +68,80 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function devBootstrap(config: Config, redis: Redis, port: number): Promise<void> {
+  // Both spellings of this machine, so /demo works whichever one the browser was pointed at.
+  const origins = config.DEV_ORIGIN ? [config.DEV_ORIGIN] : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const dev = await bootstrapDev(redis, origins);
+  if (dev) printDevKeys(dev, port);
+}
+
+/**
+ * The cluster primary serves no requests. It starts the bundled Redis when REDIS_URL is unset, forks WORKERS
+ * processes that share the listening port (each a full Vigil: API and queue workers, since BullMQ workers on one
+ * queue share its jobs safely and a killed process's active jobs are taken over through stalled-job recovery), runs
+ * the dev bootstrap once, replaces a process that dies, and on SIGTERM passes the signal on, waits for every process
+ * to finish its in-flight work, then stops Redis.
+ */
+async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  let own: OwnRedis | undefined;
+  let redisUrl = config.REDIS_URL;
+  if (!redisUrl) {
+    own = await startOwnRedis({ port: config.OWN_REDIS_PORT, dir: path.resolve(config.DATA_DIR) });
+    redisUrl = own.url;
+    logger.info({ dir: path.resolve(config.DATA_DIR), port: config.OWN_REDIS_PORT }, 'started own redis-server (AOF, appendfsync always)');
+  }
+  const env = { REDIS_URL: redisUrl };
+  let stopping = false;
+  let bootstrapped = false;
+  let quickFailures = 0;
+  const fork = () => {
+    const started = Date.now();
+    const w = cluster.fork(env);
+    w.on('message', (m: { vigil?: string; port?: number }) => {
+      if (m?.vigil !== 'listening' || bootstrapped) return;
+      bootstrapped = true;
+      logger.info({ port: m.port, workers: config.WORKERS }, 'vigil cluster listening');
+      if (config.DEV_BOOTSTRAP) void withRedis(redisUrl!, (r) => devBootstrap(config, r, m.port!)).catch((err) => logger.error({ err }, 'dev bootstrap failed'));
+    });
+    w.on('exit', (code, signal) => {
+      if (stopping) return;
+      // A process that cannot even start (bad config, Redis unreachable) would fail again at once: give up.
+      quickFailures = Date.now() - started < 5000 ? quickFailures + 1 : 0;
+      logger.error({ pid: w.process.pid, code, signal }, 'vigil process exited; starting another');
+      if (quickFailures >= 3) return void shutdown('workers keep failing', 1);
+      fork();
+    });
+  };
+  const shutdown = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping the vigil processes');
+    const exits = Object.values(cluster.workers ?? {}).map(
+      (w) => new Promise<void>((resolve) => {
+        if (!w || w.isDead()) return resolve();
+        w.once('exit', () => resolve());
+        w.process.kill('SIGTERM');
+      }),
+    );
+    await Promise.all(exits);
+    if (own) await own.stop();
+    process.exit(exitCode);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  for (let i = 0; i < config.WORKERS; i++) fork();
+}
+
+async function withRedis(url: string, fn: (r: Redis) => Promise<void>): Promise<void> {
+  const redis = createRedis(url);
+  try {
+    await connectRedis(redis, 30000);
+    await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function printDevKeys(dev: DevKeys, port: number): void {

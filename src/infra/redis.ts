@@ -1,11 +1,42 @@
-import Redis, { RedisOptions } from 'ioredis';
+import Redis, { Cluster, RedisOptions } from 'ioredis';
+
+/**
+ * A Redis URL with `?cluster=true` (for example `redis://10.0.0.5:6379/?cluster=true`) names one master of a Redis
+ * Cluster; ioredis discovers the others. Every connection Vigil opens goes through createRedis/createWorkerRedis
+ * with REDIS_URL, so the plugs need no cluster logic of their own. The Cluster is typed as Redis because it answers
+ * the same commands, and every multi-key operation Vigil runs stays in one slot (see infra/keys.ts).
+ */
+function clusterSeed(url: string): { host: string; port: number; options: RedisOptions } | undefined {
+  const u = new URL(url);
+  if (u.searchParams.get('cluster') !== 'true') return undefined;
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    options: {
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  };
+}
+
+function connect(url: string, opts: RedisOptions): Redis {
+  const seed = clusterSeed(url);
+  if (!seed) return new Redis(url, opts);
+  const { enableOfflineQueue, lazyConnect, retryStrategy, ...redisOptions } = opts;
+  return new Cluster([{ host: seed.host, port: seed.port }], {
+    enableOfflineQueue, lazyConnect,
+    clusterRetryStrategy: retryStrategy ? (times) => retryStrategy(times) ?? null : undefined,
+    redisOptions: { ...seed.options, ...redisOptions },
+  }) as unknown as Redis;
+}
 
 /**
  * Connection for request handling. The offline queue is off so that, while Redis is down, commands fail at once
  * and the API answers 503 instead of hanging until a client timeout.
  */
 export function createRedis(url: string, extra: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  return connect(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
@@ -18,7 +49,7 @@ export function createRedis(url: string, extra: RedisOptions = {}): Redis {
 
 /** Connection for BullMQ workers, which block on Redis and must retry forever (BullMQ refuses anything else). */
 export function createWorkerRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  return connect(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) });
 }
 
 /** Connects and waits until Redis answers, or throws after `timeoutMs`. */
