@@ -34,6 +34,8 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
   const fills: Contour[][] = Array.from({ length: groups }, () => []);
   const colours = Array.from({ length: groups }, () => darkColour());
 
+  // Slots a little narrower than the glyphs, so that neighbours touch: a person still tells them apart, while OCR
+  // has to segment joined shapes.
   const slot = (W - 16) / text.length;
   let winding: 1 | -1 = 1;
   for (let i = 0; i < text.length; i++) {
@@ -41,9 +43,9 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
     winding = g.winding;
     const s = size * between(0.88, 1.12);
     const m = affine(
-      8 + slot * (i + 0.5) + between(-0.1, 0.1) * slot,
+      W / 2 + slot * (i + 0.5 - text.length / 2) * 0.92 + between(-0.08, 0.08) * slot,
       H / 2 + between(-0.07, 0.07) * H,
-      between(-0.38, 0.38), between(-0.3, 0.3),
+      between(-0.3, 0.3), between(-0.25, 0.25),
       // Keep wide glyphs (M, W) inside their slot so that neighbours overlap only a little, and tall ones inside the
       // image.
       Math.min(s * between(0.85, 1.15), (slot * 1.25) / Math.max(g.width, 0.3)),
@@ -53,8 +55,8 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
     const target = fills[i < groups ? i : below(groups)];
     for (const c of g.contours) target.push(transformContour(c, m));
   }
-  for (let i = 0, n = 2 + below(2); i < n; i++) {
-    const band = noiseBand(W, H, between(1.6, 2.6));
+  for (let i = 0; i < 2; i++) {
+    const band = noiseBand(W, H, between(1.2, 1.8));
     fills[below(groups)].push(signedArea(band) * winding >= 0 ? band : reverseContour(band));
   }
 
@@ -62,14 +64,15 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
   for (let g = 0; g < groups; g++) {
     let d = '';
     for (const c of shuffle(fills[g])) d += encodeContour(c);
-    parts.push(`<path fill="${colours[g]}" d="${d}"/>`);
+    // The outline is stroked too, in the same colour, so the font's thin double outlines read as bold letters.
+    parts.push(`<path fill="${colours[g]}" stroke="${colours[g]}" stroke-width="${K}" d="${d}"/>`);
   }
-  for (let i = 0, n = 2 + below(2); i < n; i++) {
+  for (let i = 0, n = 1 + below(2); i < n; i++) {
     const p = crossing(W, H);
     const curve: Contour = [{ t: 'C', x1: p[1][0], y1: p[1][1], x2: p[2][0], y2: p[2][1], x: p[3][0], y: p[3][1] }];
     // Split like everything else, so it is not one recognisable `M C` noise line.
     const d = encodeContour(curve, { x: p[0][0], y: p[0][1] });
-    parts.push(`<path fill="none" stroke="${midColour()}" stroke-width="${(between(1.2, 2) * K) | 0}" d="${d}"/>`);
+    parts.push(`<path fill="none" stroke="${midColour()}" stroke-width="${(between(1, 1.5) * K) | 0}" d="${d}"/>`);
   }
   shuffle(parts);
   return (
