@@ -1,0 +1,70 @@
+import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { createModerator } from '../../src/sites/moderator-store';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+async function setup() {
+  const site = await t.site({ captcha: 'off', moderation: 'pre' });
+  const mod = await createModerator(t.redis, { name: 'M', role: 'moderator', siteIds: [site.siteId] });
+  const admin = await createModerator(t.redis, { name: 'A', role: 'admin', siteIds: [site.siteId] });
+  return { site, mod: mod.token, admin: admin.token };
+}
+
+describe('bull-board at /admin/queues', () => {
+  it('when nobody signs in, then the browser is asked for the token', async () => {
+    const res = await api(t.url, 'GET', '/admin/queues');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
+  });
+
+  it('when a moderator who is not an admin asks, then it is forbidden', async () => {
+    const { mod } = await setup();
+    expect((await api(t.url, 'GET', '/admin/queues', { key: mod })).status).toBe(403);
+  });
+
+  it("when an admin signs in with the token as Basic password, then the board lists their sites' review queues", async () => {
+    const { site, admin } = await setup();
+    await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment() });
+    const basic = `Basic ${Buffer.from(`admin:${admin}`).toString('base64')}`;
+    const page = await api(t.url, 'GET', '/admin/queues', { headers: { authorization: basic } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="root">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const queues = await api(t.url, 'GET', '/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10', { headers: { authorization: basic } });
+    expect(queues.status).toBe(200);
+    const names = queues.json.queues.map((q: { name: string }) => q.name);
+    expect(names).toEqual([`review-${site.siteId}`]);
+  });
+});
+
+describe('metrics', () => {
+  it('when items wait and decisions are made, then /metrics has the queue depth per site and decision-time quantiles', async () => {
+    const { site, mod } = await setup();
+    for (let i = 0; i < 3; i++) {
+      await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ body: `Comment ${i} on the library opening hours and the budget.` }) });
+    }
+    const claimed = await api(t.url, 'POST', '/v1/review/claim', { key: mod });
+    await api(t.url, 'POST', `/v1/review/${claimed.json.item.commentId}/decision`, { key: mod, body: { decision: 'approve' } });
+    const m = await api(t.url, 'GET', '/metrics');
+    expect(m.text).toContain(`vigil_review_queue_depth{site="${site.siteId}",state="waiting"} 2`);
+    expect(m.text).toMatch(new RegExp(`vigil_review_decision_latency_seconds\\{site="${site.siteId}",quantile="0.95"\\} [0-9.e-]+`));
+    expect(m.text).toContain('vigil_review_decision_seconds_count{decision="approve"}');
+  });
+});
+
+describe('moderators see only their sites', () => {
+  it("when a moderator asks about another site's comment, then it is not found or forbidden", async () => {
+    const a = await setup();
+    const b = await setup();
+    const posted = await api(t.url, 'POST', '/v1/comments', { key: a.site.secretKey, body: serverComment() });
+    expect((await api(t.url, 'GET', `/v1/review/${posted.json.id}`, { key: b.mod })).status).toBe(404);
+    expect((await api(t.url, 'POST', `/v1/review/${posted.json.id}/decision`, { key: b.mod, body: { decision: 'approve' } })).status).toBe(404);
+    expect((await api(t.url, 'GET', `/v1/review/counts?siteId=${a.site.siteId}`, { key: b.mod })).status).toBe(403);
+    expect((await api(t.url, 'POST', '/v1/review/claim', { key: b.mod })).status).toBe(204);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: 'mt_nope' })).status).toBe(401);
+  });
+});

@@ -1,0 +1,30 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { segments } = require('../../../src/web/moderate/highlight.js') as {
+  segments: (body: string, e: unknown) => Array<{ text: string; classes: string[]; tokens: string[] }>;
+};
+
+describe('highlight segments', () => {
+  it('when explanations name spans, then the body is cut into plain and marked pieces that join back to it', () => {
+    const body = 'Buy cheap pills, you idiot';
+    const segs = segments(body, {
+      spam: [{ token: 'cheap', contribution: 1.2, spans: [[4, 9]] }, { token: 'you', contribution: -0.4, spans: [[17, 20]] }],
+      toxicity: [{ token: 'idiot', contribution: 2, spans: [[21, 26]] }],
+    });
+    expect(segs.map((s) => s.text).join('')).toBe(body);
+    expect(segs.filter((s) => s.classes.length).map((s) => [s.text, s.classes.join(' ')])).toEqual([['cheap', 'hl-spam'], ['idiot', 'hl-toxic']]);
+  });
+
+  it('when spans overlap, run past the body or are garbage, then nothing breaks and the text is intact', () => {
+    const body = '<script>x</script>';
+    const segs = segments(body, {
+      spam: [{ token: 'script', contribution: 1, spans: [[1, 7], [-5, 3], [10, 999], ['a', null]] }],
+      toxicity: [{ token: 'x', contribution: 1, spans: [[5, 9]] }],
+    });
+    expect(segs.map((s) => s.text).join('')).toBe(body);
+    expect(segs.some((s) => s.classes.length === 2)).toBe(true);
+  });
+
+  it('when there is no explanation, then the body is one plain piece', () => {
+    expect(segments('hello', undefined)).toEqual([{ text: 'hello', classes: [], tokens: [] }]);
+  });
+});
