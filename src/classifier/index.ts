@@ -9,7 +9,12 @@ export { FORMAT, FORMAT_VERSION } from './model-file';
 
 /** Loads one model file; throws an Error naming the file for a missing file, bad JSON or a wrong format version. */
 export function loadModelFile(file: string): Model {
-  return new NaiveBayesModel(readModelFile(file));
+  const data = readModelFile(file);
+  try {
+    return new NaiveBayesModel(data);
+  } catch (e) {
+    throw new Error(`model file ${file} is damaged: ${(e as Error).message}`);
+  }
 }
 
 const DEFAULT_DIR = path.resolve(__dirname, '../../models');

@@ -12,12 +12,14 @@ export interface BinaryMetrics {
 
 const div = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-export function metricsAt(probs: number[], labels: number[], threshold: number): BinaryMetrics {
+/** Metrics at `threshold`; optional per-document weights count a document `w` times. */
+export function metricsAt(probs: number[], labels: number[], threshold: number, weights?: number[]): BinaryMetrics {
   let tp = 0, fp = 0, tn = 0, fn = 0;
   for (let i = 0; i < probs.length; i++) {
     const pred = probs[i] >= threshold;
-    if (labels[i]) pred ? tp++ : fn++;
-    else pred ? fp++ : tn++;
+    const w = weights ? weights[i] : 1;
+    if (labels[i]) pred ? (tp += w) : (fn += w);
+    else pred ? (fp += w) : (tn += w);
   }
   const precision = div(tp, tp + fp);
   const recall = div(tp, tp + fn);
@@ -26,7 +28,7 @@ export function metricsAt(probs: number[], labels: number[], threshold: number):
   const r0 = div(tn, tn + fp);
   const f10 = div(2 * p0 * r0, p0 + r0);
   return {
-    threshold, accuracy: div(tp + tn, probs.length), precision, recall, f1, macroF1: (f1 + f10) / 2,
+    threshold, accuracy: div(tp + tn, tp + tn + fp + fn), precision, recall, f1, macroF1: (f1 + f10) / 2,
     fpr: div(fp, fp + tn), confusion: { tp, fp, tn, fn },
   };
 }
@@ -52,24 +54,25 @@ const GRID = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 /**
  * Picks default thresholds from measured precision/recall: `review` maximises F1 (the best trade-off
  * for sending to a human), `reject` is the lowest threshold whose precision reaches `rejectPrecision`,
- * so an automatic rejection is wrong at most that rarely on the calibration data.
+ * so an automatic rejection is wrong at most that rarely on the calibration data. Documents count
+ * with their source weight, so a down-weighted source (SMS for comment spam) does not set thresholds.
  */
-export function chooseThresholds(probs: number[], labels: number[], rejectPrecision = 0.97) {
-  let best = metricsAt(probs, labels, 0.5);
+export function chooseThresholds(probs: number[], labels: number[], rejectPrecision = 0.97, weights?: number[]) {
+  let best = metricsAt(probs, labels, 0.5, weights);
   for (const t of GRID) {
-    const m = metricsAt(probs, labels, t);
+    const m = metricsAt(probs, labels, t, weights);
     if (m.f1 > best.f1) best = m;
   }
   let reject = 0.99;
   for (const t of GRID) {
-    const m = metricsAt(probs, labels, t);
+    const m = metricsAt(probs, labels, t, weights);
     if (t > best.threshold && m.precision >= rejectPrecision && m.confusion.tp > 0) {
       reject = t;
       break;
     }
   }
   if (reject <= best.threshold) reject = Math.min(0.99, best.threshold + 0.1);
-  return { review: best.threshold, reject, atReview: best, atReject: metricsAt(probs, labels, reject), auc: rocAuc(probs, labels) };
+  return { review: best.threshold, reject, atReview: best, atReject: metricsAt(probs, labels, reject, weights), auc: rocAuc(probs, labels) };
 }
 
 /** A table of metrics at several thresholds, for the eval command. */

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
 import { vocabulary, type NbCounts } from './naive-bayes';
+import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {
@@ -14,10 +15,15 @@ export interface HeadFile {
   alpha: number;
   /** Buckets seen in training before pruning; smoothing uses it so loaded ratios equal the trained ones. */
   vocab: number;
-  /** Sorted bucket ids, each stored as the difference from the previous one. */
-  index: number[];
-  neg: number[];
-  pos: number[];
+  /** Number of stored buckets. */
+  entries: number;
+  /** Sorted bucket ids, each the difference from the previous one, as base64 varints (varint.ts). */
+  index: string;
+  /** Per stored bucket, document counts of the negative and positive class times `scale`, as base64 varints. */
+  neg: string;
+  pos: string;
+  /** Counts are stored multiplied by this, so weighted (fractional) counts stay integers. */
+  scale: number;
   calibration: Calibration;
 }
 
@@ -40,8 +46,25 @@ export interface ModelFile {
   training?: Record<string, unknown>;
 }
 
+/** Smallest power of ten (up to 1000) that makes every count an integer. */
+function scaleFor(c: NbCounts): number {
+  for (const scale of [1, 10, 100, 1000]) {
+    let ok = true;
+    for (let f = 0; f < c.size && ok; f++) {
+      const a = c.neg[f] * scale;
+      const b = c.pos[f] * scale;
+      ok = Math.abs(a - Math.round(a)) < 1e-6 && Math.abs(b - Math.round(b)) < 1e-6;
+    }
+    if (ok) return scale;
+  }
+  return 1000;
+}
+
+type EncodedCounts = Pick<HeadFile, 'entries' | 'index' | 'neg' | 'pos' | 'scale' | 'docs' | 'total' | 'vocab'>;
+
 /** Sparse-encodes counts, dropping buckets seen fewer than `minCount` times in total (pruning keeps files small). */
-export function encodeCounts(c: NbCounts, minCount: number): Pick<HeadFile, 'index' | 'neg' | 'pos' | 'docs' | 'total' | 'vocab'> {
+export function encodeCounts(c: NbCounts, minCount: number): EncodedCounts {
+  const scale = scaleFor(c);
   const index: number[] = [];
   const neg: number[] = [];
   const pos: number[] = [];
@@ -50,20 +73,33 @@ export function encodeCounts(c: NbCounts, minCount: number): Pick<HeadFile, 'ind
     if (c.neg[f] + c.pos[f] < Math.max(minCount, 1e-9)) continue;
     index.push(f - prev);
     prev = f;
-    neg.push(Math.round(c.neg[f] * 1000) / 1000);
-    pos.push(Math.round(c.pos[f] * 1000) / 1000);
+    neg.push(Math.round(c.neg[f] * scale));
+    pos.push(Math.round(c.pos[f] * scale));
   }
-  return { index, neg, pos, docs: [...c.docs], total: [...c.total], vocab: vocabulary(c) };
+  return {
+    entries: index.length, index: encodeVarints(index), neg: encodeVarints(neg), pos: encodeVarints(pos), scale,
+    docs: [...c.docs], total: [...c.total], vocab: vocabulary(c),
+  };
 }
 
-/** Calls `visit` for every stored bucket of a head with its counts. */
-export function forEachBucket(h: HeadFile, size: number, visit: (f: number, neg: number, pos: number) => void): void {
-  let f = 0;
-  for (let i = 0; i < h.index.length; i++) {
-    f += h.index[i];
-    if (f >= size) throw new Error(`bucket ${f} out of range (feature space ${size})`);
-    visit(f, h.neg[i], h.pos[i]);
+/** Decoded sparse counts of one head (counts already divided by the scale). */
+export interface SparseCounts {
+  index: Float64Array;
+  neg: Float64Array;
+  pos: Float64Array;
+}
+
+export function decodeCounts(h: HeadFile): SparseCounts {
+  const index = decodeVarints(h.index, h.entries);
+  const neg = decodeVarints(h.neg, h.entries);
+  const pos = decodeVarints(h.pos, h.entries);
+  if (h.scale !== 1) {
+    for (let i = 0; i < h.entries; i++) {
+      neg[i] /= h.scale;
+      pos[i] /= h.scale;
+    }
   }
+  return { index, neg, pos };
 }
 
 /** Reads and checks a model file; every failure names the file and what is wrong with it. */
@@ -88,9 +124,11 @@ export function readModelFile(path: string): ModelFile {
   }
   if (!Array.isArray(data.confidenceEdges)) throw new Error(`model file ${path} has no confidenceEdges`);
   if (data.task !== 'spam' && data.task !== 'toxicity') throw new Error(`model file ${path} has unknown task ${data.task}`);
-  const head = data.heads?.score;
-  if (!head || !Array.isArray(head.index) || head.index.length !== head.neg?.length || head.index.length !== head.pos?.length) {
-    throw new Error(`model file ${path} has no valid "score" head`);
+  if (!data.heads?.score) throw new Error(`model file ${path} has no "score" head`);
+  for (const [name, h] of Object.entries(data.heads)) {
+    if (typeof h.index !== 'string' || typeof h.neg !== 'string' || typeof h.pos !== 'string' || !(h.entries >= 0) || !(h.scale > 0)) {
+      throw new Error(`model file ${path}: head "${name}" has no valid counts`);
+    }
   }
   return data;
 }

@@ -1,6 +1,8 @@
 import { G_META, groupOf, metaBucket, type Layout } from './features';
-import { forEachBucket, type ModelFile } from './model-file';
-import { inputCount, inputOf, ratio } from './naive-bayes';
+import { decodeCounts, type ModelFile } from './model-file';
+import { inputCount, inputOf } from './naive-bayes';
+
+const LOG_TABLE = 4096;
 
 /**
  * Scoring table: for bucket f and head h, `q[f * heads + h]` is the bucket's log-ratio already
@@ -27,11 +29,27 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     const edges = file.confidenceEdges;
     const nIn = inputCount(edges);
     if (w.length !== nIn) throw new Error(`head ${name}: calibration has ${w.length} weights, expected ${nIn}`);
-    const s = { alpha: head.alpha, vocab: head.vocab, total: head.total, edges };
-    forEachBucket(head, l.size, (f, n0, n1) => {
-      const { r, cls } = ratio(n0, n1, s);
-      q[f * H + h] = w[inputOf(groupOf(f, l), cls, edges)] * r;
-    });
+    // The loop below is `ratio()` from naive-bayes.ts unrolled: it runs for every stored bucket of
+    // every head at load time, so logs of small integer counts come from a table.
+    const a = head.alpha;
+    const lg = new Float64Array(LOG_TABLE);
+    for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
+    const log = (x: number): number => (x < LOG_TABLE && (x | 0) === x ? lg[x] : Math.log(x + a));
+    const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
+    const nConf = edges.length + 1;
+    const { index, neg, pos } = decodeCounts(head);
+    let f = 0;
+    for (let i = 0; i < index.length; i++) {
+      f += index[i];
+      if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
+      const n0 = neg[i];
+      const n1 = pos[i];
+      const r = log(n1) - log(n0) + c;
+      const n = n0 + n1;
+      let k = 0;
+      while (k < edges.length && n >= edges[k]) k++;
+      q[f * H + h] = w[groupOf(f, l) * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
+    }
     bias[h] = head.calibration.bias;
     lengthWeight[h] = w[nIn - 1];
     if (h === 0 && file.meta && file.metaPriors) {

@@ -35,7 +35,7 @@ export interface TrainOptions {
   confidenceEdges?: number[];
   /**
    * Precision the default reject threshold must reach on out-of-fold natural data. Toxicity labels
-   * are noisier (annotators disagree), so 0.97 is out of reach there. @defaultValue spam 0.97, toxicity 0.85
+   * are noisier (annotators disagree), so 0.97 is out of reach there. @defaultValue spam 0.99, toxicity 0.85
    */
   rejectPrecision?: number;
 }
@@ -82,7 +82,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   const head: HeadFile = { ...encodeCounts(all, o.minCount), alpha: o.alpha, calibration: cal };
   const natProbs = nat.map((i) => sigmoid(applyCalibration(cal, oof[i])));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
-  return { head, oof: { probs: natProbs, labels: natLabels } };
+  return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) } };
 }
 
 /** Trains a model file from labelled documents; deterministic for a given seed and input order. */
@@ -90,7 +90,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   const o: Required<TrainOptions> = {
     seed: 1, alpha: opts.task === 'toxicity' ? 1 : 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2, features: DEFAULT_FEATURES, version: 1, sourceWeights: {},
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
-    rejectPrecision: opts.task === 'spam' ? 0.97 : 0.85, ...opts,
+    rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85, ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -108,7 +108,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     const { head, oof } = trainHead(spec, docs, feats, fold, o);
     heads[spec.name] = head;
     if (spec.name === 'score') {
-      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision);
+      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights);
       thresholds = { review: t.review, reject: t.reject };
       oofMetrics = t;
     }
