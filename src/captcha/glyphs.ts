@@ -31,6 +31,8 @@ export function glyphOutline(ch: string): GlyphOutline {
 }
 
 const EPS = 1e-6;
+/** Straight segments shorter than this (in em; about 0.7 px at the drawn size) are folded into the next one. */
+const TINY = 0.011;
 
 function readGlyph(font: Font, ch: string): GlyphOutline {
   const contours: Contour[] = [];
@@ -55,6 +57,8 @@ function readGlyph(font: Font, ch: string): GlyphOutline {
       continue;
     }
     const degenerate = Math.abs(c.x! - px) < EPS && Math.abs(c.y! - py) < EPS;
+    // The font's outlines are full of tiny connecting lines that add bytes and nothing a reader can see.
+    if (c.type === 'L' && Math.hypot(c.x! - px, c.y! - py) < TINY) continue;
     if (c.type === 'L' && !degenerate) current.push({ t: 'L', x: c.x!, y: c.y! });
     else if (c.type === 'Q' && !(degenerate && Math.abs(c.x1! - px) < EPS && Math.abs(c.y1! - py) < EPS)) {
       current.push({ t: 'Q', x1: c.x1!, y1: c.y1!, x: c.x!, y: c.y! });

@@ -13,10 +13,11 @@ export interface HardenOptions {
 }
 
 /**
- * Coordinates are written as integers in a viewBox 4x the pixel size: 0.25 px precision, short output, and integer
- * formatting is much cheaper than toFixed().
+ * Coordinates are written as integers in a viewBox twice the pixel size: 0.5 px precision, short output (the image
+ * is sent with every captcha, and socket writes dominate issuance time), and integer formatting is much cheaper than
+ * toFixed().
  */
-const K = 4;
+const K = 2;
 
 /**
  * Draws `text` so that the SVG source says nothing about it: there is no element per character; each glyph's
@@ -93,12 +94,12 @@ function recut(c: Contour, openFrom?: { x: number; y: number }): Seg[] {
   let px = openFrom?.x ?? c[c.length - 1].x, py = openFrom?.y ?? c[c.length - 1].y;
   for (const s of c) {
     const r = rnd();
-    if (r < 0.3) {
+    if (r < 0.2) {
       const [a, b] = splitSeg(px, py, s, between(0.3, 0.7));
-      out.push(rnd() < 0.5 ? a : toCubic(px, py, a), rnd() < 0.5 ? b : toCubic(a.x, a.y, b));
-    } else if (r < 0.6 && s.t !== 'C') {
+      out.push(rnd() < 0.7 ? a : toCubic(px, py, a), rnd() < 0.7 ? b : toCubic(a.x, a.y, b));
+    } else if (r < 0.4 && s.t !== 'C') {
       out.push(toCubic(px, py, s));
-    } else if (r < 0.75 && s.t === 'L') {
+    } else if (r < 0.5 && s.t === 'L') {
       const t = between(0.25, 0.75);
       out.push({ t: 'Q', x1: px + (s.x - px) * t, y1: py + (s.y - py) * t, x: s.x, y: s.y });
     } else {
@@ -118,21 +119,29 @@ function encodeContour(contour: Contour, openFrom?: { x: number; y: number }): s
   const n = segs.length;
   const from = openFrom ?? segs[(start + n - 1) % n];
   let x = Math.round(from.x), y = Math.round(from.y);
-  let d = `M${x} ${y}`;
+  let d = 'M' + pair(x, y);
   const last = open || segs[(start + n - 1) % n].t !== 'L' || rnd() < 0.5 ? n : n - 1;
   for (let k = 0; k < last; k++) {
     const s = segs[(start + k) % n];
     const nx = Math.round(s.x), ny = Math.round(s.y);
-    const rel = rnd() < 0.5;
+    // Mostly relative: small numbers are short.
+    const rel = rnd() < 0.75;
     const ox = rel ? x : 0, oy = rel ? y : 0;
-    if (s.t === 'L') d += `${rel ? 'l' : 'L'}${nx - ox} ${ny - oy}`;
-    else if (s.t === 'Q') d += `${rel ? 'q' : 'Q'}${Math.round(s.x1) - ox} ${Math.round(s.y1) - oy} ${nx - ox} ${ny - oy}`;
-    else d += `${rel ? 'c' : 'C'}${Math.round(s.x1) - ox} ${Math.round(s.y1) - oy} ${Math.round(s.x2) - ox} ${Math.round(s.y2) - oy} ${nx - ox} ${ny - oy}`;
+    if (s.t === 'L') d += (rel ? 'l' : 'L') + pair(nx - ox, ny - oy);
+    else if (s.t === 'Q') d += (rel ? 'q' : 'Q') + pair(Math.round(s.x1) - ox, Math.round(s.y1) - oy) + sep(nx - ox) + pair(nx - ox, ny - oy);
+    else {
+      d += (rel ? 'c' : 'C') + pair(Math.round(s.x1) - ox, Math.round(s.y1) - oy) + sep(Math.round(s.x2) - ox) +
+        pair(Math.round(s.x2) - ox, Math.round(s.y2) - oy) + sep(nx - ox) + pair(nx - ox, ny - oy);
+    }
     x = nx;
     y = ny;
   }
   return open ? d : d + (rnd() < 0.5 ? 'Z' : 'z');
 }
+
+/** "a b" with the separator left out before a minus sign, as SVG path syntax allows. */
+const pair = (a: number, b: number) => (b < 0 ? `${a}${b}` : `${a} ${b}`);
+const sep = (next: number) => (next < 0 ? '' : ' ');
 
 /** A cubic from the left edge to the right edge, in viewBox units, through the text band. */
 function crossing(W: number, H: number): [number, number][] {

@@ -1,0 +1,116 @@
+/**
+ * Captcha issuance speed, issue 4's target: POST /v1/captchas must run at >= 70% of the rate of plain
+ * svgCaptcha.create() on the same machine, measured side by side.
+ *
+ *   node scripts/run-ts.js bench/captcha.ts                       # 10 s per measurement
+ *   node scripts/run-ts.js bench/captcha.ts --duration 20 --connections 16
+ *
+ * 1. plain svgCaptcha.create() (size 5, noise 3, colour) in a loop on this process's one thread;
+ * 2. Vigil's renderer alone (renderCaptcha), the same way;
+ * 3. POST /v1/captchas over HTTP against `node dist/main.js` (built first when src/ is newer) in its own process, on a
+ *    redis-server this script starts on a free port, driven by autocannon from this process. Every request does the
+ *    real work: key check, per-IP rate limit, failure limit, rendering and storing the answer's HMAC.
+ * The server uses one core for its event loop, like the plain loop. Prints numbers; not a test.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import Redis from 'ioredis';
+import svgCaptcha from 'svg-captcha';
+import { renderCaptcha } from '../src/captcha/render';
+import { freePort, startOwnRedis } from '../src/infra/redis-server';
+import { createSite } from '../src/sites/site-store';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureBuilt } = require('../scripts/ensure-built');
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+  },
+});
+const DURATION = Number(values.duration);
+const ROOT = path.join(__dirname, '..');
+
+function loopRate(fn: () => unknown, seconds: number): number {
+  const end = Date.now() + 1000; // warm-up
+  while (Date.now() < end) fn();
+  let n = 0;
+  const start = process.hrtime.bigint();
+  const stopAt = Date.now() + seconds * 1000;
+  while (Date.now() < stopAt) {
+    for (let i = 0; i < 50; i++) fn();
+    n += 50;
+  }
+  return n / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vigil exited with ${child.exitCode}`);
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(): Promise<void> {
+  const plainOpts = { size: 5, noise: 3, color: true, ignoreChars: '0oO1lIi', width: 180, height: 60 };
+  const plain = loopRate(() => svgCaptcha.create(plainOpts), DURATION);
+  process.stdout.write(`plain svgCaptcha.create():    ${plain.toFixed(0)}/s (one thread)\n`);
+  const render = loopRate(() => renderCaptcha(), DURATION);
+  process.stdout.write(`Vigil renderCaptcha():        ${render.toFixed(0)}/s (one thread)\n`);
+
+  ensureBuilt(ROOT);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-captcha-'));
+  const own = await startOwnRedis({ port: await freePort(), dir, appendfsync: 'everysec' });
+  const redis = new Redis(own.url);
+  let vigil: ChildProcess | undefined;
+  try {
+    const site = await createSite(redis, {
+      name: 'bench', origins: ['http://localhost:3000'],
+      policy: { captcha: 'svg', rateLimits: { captchasPerIpPerMinute: 100000 } },
+    });
+    const port = await freePort();
+    vigil = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: own.url, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', WORKERS: '1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(`${url}/readyz`, vigil);
+    const measure = async (siteKey: string, label: string) => {
+      const opts = { url: `${url}/v1/captchas`, method: 'POST', headers: { authorization: `Bearer ${siteKey}` }, connections: Number(values.connections) };
+      await autocannon({ ...opts, duration: 2 });
+      const r = await autocannon({ ...opts, duration: DURATION });
+      const rate = r['2xx'] / DURATION;
+      process.stdout.write(`${label}${rate.toFixed(0)}/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}\n`);
+      return rate;
+    };
+    const ok = await measure(site.siteKey, 'POST /v1/captchas (HTTP):     ');
+    process.stdout.write(`ratio to plain create():      ${((ok / plain) * 100).toFixed(0)}% (target >= 70%)\n`);
+    // The same route for a site with captchas off: key check, rate limit and a tiny JSON answer, no captcha. It shows
+    // how much of the rate the HTTP path itself leaves on this machine.
+    const off = await createSite(redis, { name: 'bench-off', origins: ['http://localhost:3000'], policy: { captcha: 'off', rateLimits: { captchasPerIpPerMinute: 100000 } } });
+    await measure(off.siteKey, 'same route, captcha off:      ');
+  } finally {
+    if (vigil && vigil.exitCode === null) {
+      vigil.kill('SIGTERM');
+      await new Promise((r) => vigil!.once('exit', r));
+    }
+    redis.disconnect();
+    await own.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exitCode = 1;
+});
