@@ -48,7 +48,23 @@ export class LiveHub {
     };
   }
 
+  /** Open event streams, ended on shutdown so the HTTP server can close (a browser reconnects elsewhere). */
+  private streams = new Set<() => void>();
+
+  trackStream(end: () => void): () => void {
+    this.streams.add(end);
+    return () => {
+      this.streams.delete(end);
+    };
+  }
+
+  endStreams(): void {
+    for (const end of [...this.streams]) end();
+    this.streams.clear();
+  }
+
   async close(): Promise<void> {
+    this.endStreams();
     this.listeners.clear();
     if (this.sub) this.sub.disconnect();
     this.sub = undefined;

@@ -38,7 +38,14 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
     },
   };
   const hub = new LiveHub(() => createWorkerRedis(redisUrl));
+  // An open event stream would hold the HTTP server open through a graceful shutdown until it timed out, and the
+  // workers would then be killed rather than closed; so streams end as soon as the process is asked to stop.
+  const endStreams = () => hub.endStreams();
+  process.on('SIGTERM', endStreams);
+  process.on('SIGINT', endStreams);
   closers.push(async () => {
+    process.off('SIGTERM', endStreams);
+    process.off('SIGINT', endStreams);
     await hub.close();
     await queues.close();
     connection.disconnect();

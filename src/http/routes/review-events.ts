@@ -34,9 +34,11 @@ export function reviewEventRoutes(ctx: AppContext, hub: LiveHub): Router {
     });
     const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     beat.unref();
+    const untrack = hub.trackStream(() => res.end());
     const end = () => {
       clearInterval(beat);
       stop();
+      untrack();
     };
     req.on('close', end);
     res.on('error', end);

@@ -6,20 +6,30 @@
 (function (root) {
   'use strict';
 
-  /** Words that pushed a score up, at most `limit` per model, strongest first. */
+  /**
+   * Words that pushed a score up, strongest first: at most `limit`, and only those with at least a quarter of the
+   * strongest one's weight, so filler words that nudged the score a little do not drown the ones that matter.
+   */
   function drivers(list, limit) {
     if (!Array.isArray(list)) return [];
-    return list
+    var up = list
       .filter(function (e) { return e && typeof e.contribution === 'number' && e.contribution > 0 && Array.isArray(e.spans); })
-      .sort(function (a, b) { return b.contribution - a.contribution; })
-      .slice(0, limit);
+      .sort(function (a, b) { return b.contribution - a.contribution; });
+    if (!up.length) return [];
+    var floor = up[0].contribution / 4;
+    return up.filter(function (e) { return e.contribution >= floor; }).slice(0, limit);
   }
 
-  function segments(body, explanation, limit) {
+  /**
+   * `opts.models` names the models whose words to mark (default both); the page passes only the models whose score
+   * made the comment worth a look, since the words behind a 3% spam score explain nothing.
+   */
+  function segments(body, explanation, opts) {
     var text = String(body);
-    var max = limit || 8;
+    var max = (opts && opts.limit) || 8;
+    var only = opts && opts.models;
     var marks = [];
-    var models = [['spam', 'hl-spam'], ['toxicity', 'hl-toxic']];
+    var models = [['spam', 'hl-spam'], ['toxicity', 'hl-toxic']].filter(function (m) { return !only || only.indexOf(m[0]) >= 0; });
     for (var m = 0; m < models.length; m++) {
       var list = drivers(explanation && explanation[models[m][0]], max);
       for (var i = 0; i < list.length; i++) {

@@ -179,6 +179,15 @@
 
   // ---- rendering -------------------------------------------------------------------------------------------------
 
+  /** Marks a model's words only when its score or a reason points at it. */
+  function markedModels(it) {
+    var out = [];
+    var rs = it.reasons.join(' ');
+    if (it.scores.spam >= 0.25 || /spam/.test(rs)) out.push('spam');
+    if (it.scores.toxicity >= 0.25 || /toxic/.test(rs)) out.push('toxicity');
+    return out.length ? out : ['spam', 'toxicity'];
+  }
+
   function render() {
     var q = $('queue');
     q.replaceChildren();
@@ -200,7 +209,7 @@
     box.appendChild(el('p', 'meta', 'Thread ' + it.threadId + ' · ' + new Date(it.createdAt).toLocaleString() + ' · ' + it.status + ' · via ' + it.via));
     var body = el('div', 'body');
     body.id = 'body';
-    VigilHighlight.segments(it.body, it.explanation).forEach(function (seg) {
+    VigilHighlight.segments(it.body, it.explanation, { models: markedModels(it) }).forEach(function (seg) {
       if (!seg.classes.length) { body.appendChild(document.createTextNode(seg.text)); return; }
       var mark = el('mark', seg.classes.join(' '), seg.text);
       mark.title = seg.tokens.join(', ');
@@ -256,6 +265,8 @@
       if (!res.ok || !res.body) throw new Error('stream refused');
       live.textContent = 'live';
       live.className = 'live';
+      // Events sent while the stream was down are gone; catch up once it is back.
+      fill().then(render);
       var reader = res.body.getReader();
       var dec = new TextDecoder();
       var buf = '';

@@ -1,6 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { segments } = require('../../../src/web/moderate/highlight.js') as {
-  segments: (body: string, e: unknown) => Array<{ text: string; classes: string[]; tokens: string[] }>;
+  segments: (body: string, e: unknown, opts?: { models?: string[]; limit?: number }) => Array<{ text: string; classes: string[]; tokens: string[] }>;
 };
 
 describe('highlight segments', () => {
@@ -26,5 +26,12 @@ describe('highlight segments', () => {
 
   it('when there is no explanation, then the body is one plain piece', () => {
     expect(segments('hello', undefined)).toEqual([{ text: 'hello', classes: [], tokens: [] }]);
+  });
+
+  it('when a model is not asked for, or a word barely counts, then it is not marked', () => {
+    const body = 'this is dumb';
+    const e = { spam: [{ token: 'this', contribution: 1, spans: [[0, 4]] }], toxicity: [{ token: 'dumb', contribution: 2, spans: [[8, 12]] }, { token: 'is', contribution: 0.1, spans: [[5, 7]] }] };
+    const marked = segments(body, e, { models: ['toxicity'] }).filter((s) => s.classes.length).map((s) => s.text);
+    expect(marked).toEqual(['dumb']);
   });
 });
