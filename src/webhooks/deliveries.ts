@@ -55,24 +55,22 @@ const MAX_DEAD_ENTRIES = 1000;
 export const newMessageId = () => `msg_${crypto.randomBytes(12).toString('base64url')}`;
 export const newDeliveryId = () => `dlv_${crypto.randomBytes(12).toString('hex')}`;
 
-export async function saveMessage(redis: Redis, siteId: string, m: Message, ttlSeconds: number): Promise<void> {
-  await redis.set(keys.webhookMessage(siteId, m.id), JSON.stringify(m), 'EX', ttlSeconds);
+/** Stores a message and its first deliveries in one transaction, so no delivery points at a missing message. */
+export async function createMessage(redis: Redis, siteId: string, m: Message, deliveries: Delivery[], ttlSeconds: number): Promise<void> {
+  const tx = redis.multi().set(keys.webhookMessage(siteId, m.id), JSON.stringify(m), 'EX', ttlSeconds);
+  for (const d of deliveries) {
+    const log = keys.webhookLog(siteId, d.endpointId);
+    tx.set(keys.webhookDelivery(siteId, d.id), JSON.stringify(d), 'EX', ttlSeconds)
+      .zadd(log, Date.parse(d.createdAt), d.id)
+      .zremrangebyrank(log, 0, -MAX_LOG_ENTRIES - 1)
+      .expire(log, ttlSeconds);
+  }
+  await tx.exec();
 }
 
 export async function getMessage(redis: Redis, siteId: string, msgId: string): Promise<Message | undefined> {
   const raw = await redis.get(keys.webhookMessage(siteId, msgId));
   return raw ? (JSON.parse(raw) as Message) : undefined;
-}
-
-export async function createDelivery(redis: Redis, siteId: string, d: Delivery, ttlSeconds: number): Promise<void> {
-  const log = keys.webhookLog(siteId, d.endpointId);
-  await redis
-    .multi()
-    .set(keys.webhookDelivery(siteId, d.id), JSON.stringify(d), 'EX', ttlSeconds)
-    .zadd(log, Date.parse(d.createdAt), d.id)
-    .zremrangebyrank(log, 0, -MAX_LOG_ENTRIES - 1)
-    .expire(log, ttlSeconds)
-    .exec();
 }
 
 export async function getDelivery(redis: Redis, siteId: string, id: string): Promise<Delivery | undefined> {

@@ -4,7 +4,7 @@ import type { VigilEvent } from '../events/events';
 import { ConflictError, NotFoundError } from '../errors';
 import { listEndpoints, requireEndpoint } from './endpoints';
 import { buildPayload } from './payload';
-import { createDelivery, Delivery, getDelivery, newDeliveryId, newMessageId, saveDelivery, saveMessage } from './deliveries';
+import { createMessage, Delivery, getDelivery, newDeliveryId, newMessageId, saveDelivery } from './deliveries';
 
 /** What a webhook job carries: only ids; the message and delivery live in Redis under the site's keys. */
 export interface DeliveryJob {
@@ -35,18 +35,15 @@ export class WebhookProducer {
     const targets = (await listEndpoints(this.redis, e.siteId)).filter((ep) => ep.enabled && ep.events.includes(e.type));
     if (!targets.length) return [];
     const msg = { id: newMessageId(), type: e.type, body: buildPayload(e) };
-    await saveMessage(this.redis, e.siteId, msg, this.settings.logTtlSeconds);
-    const ids: string[] = [];
-    for (const ep of targets) {
-      const d: Delivery = {
-        id: newDeliveryId(), endpointId: ep.id, msgId: msg.id, eventType: e.type, status: 'pending',
-        createdAt: now.toISOString(), updatedAt: now.toISOString(), attemptCount: 0, attempts: [], runs: 0,
-      };
-      await createDelivery(this.redis, e.siteId, d, this.settings.logTtlSeconds);
-      await this.enqueue({ siteId: e.siteId, deliveryId: d.id, trigger: 'auto' }, d.id);
-      ids.push(d.id);
-    }
-    return ids;
+    const deliveries: Delivery[] = targets.map((ep) => ({
+      id: newDeliveryId(), endpointId: ep.id, msgId: msg.id, eventType: e.type, status: 'pending',
+      createdAt: now.toISOString(), updatedAt: now.toISOString(), attemptCount: 0, attempts: [], runs: 0,
+    }));
+    await createMessage(this.redis, e.siteId, msg, deliveries, this.settings.logTtlSeconds);
+    await this.queue.addBulk(
+      deliveries.map((d) => ({ name: 'deliver', data: { siteId: e.siteId, deliveryId: d.id, trigger: 'auto' as const }, opts: this.jobOptions(jobIdOf(d)) })),
+    );
+    return deliveries.map((d) => d.id);
   }
 
   /**
@@ -57,16 +54,23 @@ export class WebhookProducer {
     await requireEndpoint(this.redis, siteId, endpointId);
     const d = await getDelivery(this.redis, siteId, deliveryId);
     if (!d || d.endpointId !== endpointId) throw new NotFoundError('The delivery');
-    if (d.status === 'pending') throw new ConflictError('This delivery is still being attempted.');
+    if (d.status === 'pending') {
+      // A delivery whose job is gone (e.g. the process died between recording and enqueuing it) may be sent again.
+      const state = await this.queue.getJobState(jobIdOf(d));
+      if (!['unknown', 'completed', 'failed'].includes(state)) throw new ConflictError('This delivery is still being attempted.');
+    }
     d.status = 'pending';
     d.runs += 1;
     d.updatedAt = now.toISOString();
     await saveDelivery(this.redis, siteId, d, this.settings.logTtlSeconds);
-    await this.enqueue({ siteId, deliveryId: d.id, trigger: 'redeliver' }, `${d.id}-r${d.runs}`);
+    await this.queue.add('deliver', { siteId, deliveryId: d.id, trigger: 'redeliver' }, this.jobOptions(jobIdOf(d)));
     return d;
   }
 
-  private async enqueue(job: DeliveryJob, jobId: string): Promise<void> {
-    await this.queue.add('deliver', job, { jobId, attempts: this.settings.attempts, backoff: { type: 'webhook' } });
+  private jobOptions(jobId: string) {
+    return { jobId, attempts: this.settings.attempts, backoff: { type: 'webhook' } };
   }
 }
+
+/** The job of a delivery's current run: the delivery id, then `-r<n>` for the n-th redelivery. */
+const jobIdOf = (d: Delivery) => (d.runs ? `${d.id}-r${d.runs}` : d.id);

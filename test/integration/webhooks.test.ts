@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { EventType, VigilEvent } from '../../src/events/events';
 import { sign } from '../../src/webhooks/sign';
+import { createMessage } from '../../src/webhooks/deliveries';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /** A real receiver on a loopback port; `respond` decides each answer. It can stop and start again on the same port. */
@@ -212,6 +213,27 @@ describe('webhooks', () => {
     expect(d.attempts.at(-1)).toMatchObject({ trigger: 'redeliver', outcome: 'delivered' });
     const none = await api(t.url, 'GET', '/v1/webhooks/dead-letters', { key: site.secretKey });
     expect(none.json.deliveries).toHaveLength(0);
+  });
+
+  it('when a delivery is still waiting for its retry, then redeliver is refused; when its job was lost, then redeliver sends it', async () => {
+    const { site, rx, endpoint } = await setup(() => ({ status: 429, headers: { 'retry-after': '3600' } }), ['comment.pending']);
+    await t.service.ctx.events.emit(event(site.siteId, 'comment.pending'));
+    const waiting = await until('the first attempt', async () => {
+      const l = await api(t.url, 'GET', `/v1/webhooks/${endpoint.id}/deliveries`, { key: site.secretKey });
+      return l.json.deliveries[0]?.attemptCount === 1 && l.json.deliveries[0];
+    });
+    expect(Date.parse(waiting.attempts[0].nextAttemptAt) - Date.now()).toBeGreaterThan(3500_000);
+    const busy = await api(t.url, 'POST', `/v1/webhooks/${endpoint.id}/deliveries/${waiting.id}/redeliver`, { key: site.secretKey });
+    expect(busy.status).toBe(409);
+    // A delivery recorded but never enqueued, as after a crash between the two steps.
+    rx.respond = () => ({ status: 200 });
+    const now = new Date().toISOString();
+    const orphan = { id: 'dlv_' + 'ab'.repeat(12), endpointId: endpoint.id, msgId: 'msg_orphan', eventType: 'comment.pending' as const, status: 'pending' as const, createdAt: now, updatedAt: now, attemptCount: 0, attempts: [], runs: 0 };
+    await createMessage(t.redis, site.siteId, { id: 'msg_orphan', type: 'comment.pending', body: '{"type":"comment.pending"}' }, [orphan], 600);
+    const re = await api(t.url, 'POST', `/v1/webhooks/${endpoint.id}/deliveries/${orphan.id}/redeliver`, { key: site.secretKey });
+    expect(re.status).toBe(202);
+    const h = await until('the orphan delivery', () => rx.hits.find((x) => x.id === 'msg_orphan'));
+    expect(() => verify(endpoint.secret, h)).not.toThrow();
   });
 
   it('when the secret is rotated, then both the old and the new secret verify during the grace period', async () => {
