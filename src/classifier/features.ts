@@ -111,63 +111,102 @@ export interface FeatureVector {
   length: number;
 }
 
-let stamp = new Int32Array(0);
+let setKeys = new Int32Array(0);
+let setGen = new Int32Array(0);
 let generation = 0;
 let scratch = new Int32Array(4096);
 
+// Per feature options, each distinct token value's hash and buckets (unigram, then char n-grams).
+// Words repeat a lot across comments (Zipf), so most tokens skip hashing; the cache is bounded by
+// clearing it when full.
+const WORD_CACHE_MAX = 100_000;
+const wordCaches = new Map<string, Map<string, Int32Array>>();
+
+function wordBuckets(s: string, word: boolean, opt: FeatureOptions, l: Layout, cache: Map<string, Int32Array>): Int32Array {
+  const key = word ? s : '\u0000' + s;
+  let e = cache.get(key);
+  if (e) return e;
+  const [cmin, cmax] = opt.char;
+  const len = s.length;
+  const w = len + 2;
+  let nChar = 0;
+  if (cmin > 0 && word) for (let k = cmin; k <= cmax; k++) nChar += Math.max(0, w - k + 1);
+  e = new Int32Array(2 + nChar);
+  const hu = fnv(s, 0, len, FNV_OFFSET);
+  e[0] = hu;
+  e[1] = l.offset[G_UNI] + (mix(hu) & l.mask[G_UNI]);
+  let n = 2;
+  if (nChar > 0) {
+    const oC = l.offset[G_CHAR];
+    const mC = l.mask[G_CHAR];
+    for (let st = 0; st + cmin <= w; st++) {
+      let h = FNV_OFFSET;
+      for (let k = 0; k < cmax && st + k < w; k++) {
+        const p = st + k;
+        h = Math.imul(h ^ (p === 0 || p === w - 1 ? 32 : s.charCodeAt(p - 1)), FNV_PRIME);
+        if (k + 1 >= cmin) e[n++] = oC + (mix(h ^ (k + 1)) & mC);
+      }
+    }
+  }
+  if (n !== e.length) e = e.slice(0, n);
+  if (cache.size >= WORD_CACHE_MAX) cache.clear();
+  cache.set(key, e);
+  return e;
+}
+
 /**
- * Collects unique buckets. This is `extract` written out without the callback (it is the hot path of
- * scoring), with a generation-stamped array instead of a Set per document. A test checks both agree.
+ * Collects unique buckets: the same features as `extract` (a test checks it), with cached per-word
+ * buckets and a small per-document hash set instead of a Set. This is the hot path of scoring.
  */
 export function vectorize(tokens: Token[], opt: FeatureOptions, l: Layout): FeatureVector {
-  if (stamp.length < l.size) {
-    stamp = new Int32Array(l.size);
-    generation = 0;
+  const sig = `${opt.bits}|${opt.char[0]}|${opt.char[1]}`;
+  let cache = wordCaches.get(sig);
+  if (!cache) wordCaches.set(sig, (cache = new Map()));
+  const entries: Int32Array[] = new Array(tokens.length);
+  let most = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const e = (entries[i] = wordBuckets(tokens[i].value, tokens[i].word, opt, l, cache));
+    most += e.length;
+  }
+  // Duplicates are dropped with a small open-addressing set sized to this document: it stays in the
+  // CPU cache, where a stamp per bucket of the whole feature space would miss on every lookup.
+  let bits = 6;
+  while (1 << bits < 2 * most) bits++;
+  if (setKeys.length < 1 << bits) {
+    setKeys = new Int32Array(1 << bits);
+    setGen = new Int32Array(1 << bits);
   }
   generation = (generation + 1) | 0;
   if (generation === 0) {
-    stamp.fill(0);
+    setGen.fill(0);
     generation = 1;
   }
   const gen = generation;
-  const [cmin, cmax] = opt.char;
-  const [oU, oB, oC] = l.offset;
-  const [mU, mB, mC] = l.mask;
-  let out = scratch;
+  const keys = setKeys;
+  const gens = setGen;
+  const shift = 32 - bits;
+  const oB = l.offset[G_BI];
+  const mB = l.mask[G_BI];
+  if (scratch.length < most) scratch = new Int32Array(most * 2);
+  const out = scratch;
   let n = 0;
+  const add = (b: number): void => {
+    let h = Math.imul(b, 0x9e3779b1) >>> shift;
+    while (gens[h] === gen) {
+      if (keys[h] === b) return;
+      h = (h + 1) & ((1 << bits) - 1);
+    }
+    gens[h] = gen;
+    keys[h] = b;
+    out[n++] = b;
+  };
   let prev = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const s = t.value;
-    const len = s.length;
-    const most = n + (cmax - cmin + 1) * (len + 2) + 2;
-    if (most > out.length) {
-      const grown = new Int32Array(Math.max(out.length * 2, most));
-      grown.set(out.subarray(0, n));
-      scratch = out = grown;
-    }
-    const hu = fnv(s, 0, len, FNV_OFFSET);
-    let b = oU + (mix(hu) & mU);
-    if (stamp[b] !== gen) (stamp[b] = gen), (out[n++] = b);
-    if (opt.bigrams && i > 0) {
-      b = oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB);
-      if (stamp[b] !== gen) (stamp[b] = gen), (out[n++] = b);
-    }
+    const e = entries[i];
+    const hu = e[0];
+    if (opt.bigrams && i > 0) add(oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB));
     prev = hu;
-    if (cmin > 0 && t.word) {
-      const w = len + 2;
-      for (let st = 0; st + cmin <= w; st++) {
-        let h = FNV_OFFSET;
-        for (let k = 0; k < cmax && st + k < w; k++) {
-          const p = st + k;
-          h = Math.imul(h ^ (p === 0 || p === w - 1 ? 32 : s.charCodeAt(p - 1)), FNV_PRIME);
-          if (k + 1 >= cmin) {
-            b = oC + (mix(h ^ (k + 1)) & mC);
-            if (stamp[b] !== gen) (stamp[b] = gen), (out[n++] = b);
-          }
-        }
-      }
-    }
+    for (let k = 1; k < e.length; k++) add(e[k]);
   }
   return { ids: out.slice(0, n), length: n };
 }
