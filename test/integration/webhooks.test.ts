@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import type { EventType, VigilEvent } from '../../src/events/events';
 import { sign } from '../../src/webhooks/sign';
 import { createMessage } from '../../src/webhooks/deliveries';
+import { createModerator } from '../../src/sites/moderator-store';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /** A real receiver on a loopback port; `respond` decides each answer. It can stop and start again on the same port. */
@@ -114,6 +115,27 @@ describe('webhooks', () => {
     });
     expect(log.deliveries[0].attempts[0]).toMatchObject({ outcome: 'delivered', statusCode: 200, excerpt: 'ok' });
     expect(typeof log.deliveries[0].attempts[0].latencyMs).toBe('number');
+  });
+
+  it('when a moderator decides a pending comment, then the editor gets the comment and review events with the moderator', async () => {
+    const site = await t.site({ captcha: 'off', moderation: 'pre' });
+    const rx = await new Receiver().start();
+    receivers.push(rx);
+    const ep = await api(t.url, 'POST', '/v1/webhooks', { key: site.secretKey, body: { url: rx.url, events: ALL } });
+    const mod = await createModerator(t.redis, { name: 'Ada', role: 'moderator', siteIds: [site.siteId] });
+    const posted = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment() });
+    expect(posted.json.status).toBe('pending');
+    expect((await api(t.url, 'POST', '/v1/review/claim', { key: mod.token })).json.item.commentId).toBe(posted.json.id);
+    const d = await api(t.url, 'POST', `/v1/review/${posted.json.id}/decision`, { key: mod.token, body: { decision: 'spam', note: 'link farm' } });
+    expect(d.status).toBe(200);
+    const types = ['comment.created', 'comment.pending', 'comment.spam', 'review.decided'];
+    const got = await until('four events', () => {
+      const ps = rx.hits.map((h) => verify(ep.json.secret, h));
+      return types.every((ty) => ps.some((p) => p.type === ty)) && ps;
+    });
+    for (const p of got) expect(p.data.commentId).toBe(posted.json.id);
+    const decided = got.find((p) => p.type === 'review.decided')!;
+    expect(decided.data).toMatchObject({ status: 'rejected', decision: 'spam', note: 'link farm', moderator: { id: mod.moderatorId, name: 'Ada' }, threadId: 'article-1' });
   });
 
   it('when a message is tampered with or stale, then verification fails', async () => {
