@@ -26,19 +26,56 @@ export function answerHmac(secret: Buffer, siteId: string, id: string, answer: s
 }
 
 /**
- * Stores a new captcha's answer as an HMAC only: a Redis dump reveals no captcha text. The value is
- * `expiresAt:hmac:client`, the client being a keyed hash of the requester's IP.
+ * One round trip for issuing: refuse a client over the failure limit (answering the seconds left), else store the
+ * captcha (when there is one to store) and count it. Issuance time is dominated by Redis round trips, so the check
+ * and the writes share one script; all keys carry the site's hash tag.
  */
+const ISSUE_LUA = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then
+  local ttl = redis.call('TTL', KEYS[1])
+  if ttl > 0 then return ttl end
+  return -1
+end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+return 0`;
+const ISSUE_SHA = crypto.createHash('sha1').update(ISSUE_LUA).digest('hex');
+
+async function issueScript(redis: Redis, keyList: string[], args: Array<string | number>): Promise<number> {
+  try {
+    return (await redis.evalsha(ISSUE_SHA, keyList.length, ...keyList, ...args)) as number;
+  } catch (err) {
+    if (!/NOSCRIPT/.test((err as Error).message)) throw err;
+    return (await redis.eval(ISSUE_LUA, keyList.length, ...keyList, ...args)) as number;
+  }
+}
+
+/**
+ * Counts a new challenge and, for an image, stores its answer as an HMAC only: a Redis dump reveals no captcha text.
+ * The stored value is `expiresAt:hmac:client`, the client being a keyed hash of the requester's IP. Throws
+ * rate_limited when that client has given too many wrong answers lately.
+ */
+export async function admitCaptcha(
+  redis: Redis, siteId: string, mode: CaptchaMode, client: string,
+  stored?: { id: string; value: string; ttlSeconds: number },
+): Promise<void> {
+  const refused = await issueScript(
+    redis,
+    [keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-')],
+    [MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0],
+  );
+  if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
+}
+
+/** Stores a new image captcha's answer (see admitCaptcha). */
 export async function storeCaptcha(
   redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(), client = '',
 ): Promise<{ id: string; expiresAt: string }> {
   const id = crypto.randomBytes(16).toString('base64url');
   const expiresAt = now + ttlSeconds * 1000;
-  await redis
-    .multi()
-    .set(keys.captcha(siteId, id), `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`, 'EX', ttlSeconds + GRACE_SECONDS)
-    .hincrby(keys.captchaStats(siteId), field('svg', 'issued'), 1)
-    .exec();
+  const value = `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`;
+  await admitCaptcha(redis, siteId, 'svg', client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS });
   return { id, expiresAt: new Date(expiresAt).toISOString() };
 }
 
@@ -74,19 +111,6 @@ export async function record(
   await m.exec();
   if (outcome === 'expired') throw new CaptchaExpiredError();
   if (outcome === 'failed') throw new CaptchaInvalidError();
-}
-
-/** Refuses new captchas to a client that has given too many wrong answers lately. */
-export async function checkFailureLimit(redis: Redis, siteId: string, client: string): Promise<void> {
-  if (!client) return;
-  const k = keys.captchaFailures(siteId, client);
-  const [[, n], [, ttl]] = (await redis.multi().get(k).ttl(k).exec()) as [[null, string | null], [null, number]];
-  if (Number(n ?? 0) >= MAX_FAILURES) throw new RateLimitedError(ttl > 0 ? ttl : FAILURE_WINDOW_SECONDS);
-}
-
-/** Counts an issued proof-of-work challenge; the challenge itself lives only in its signed token. */
-export async function countIssued(redis: Redis, siteId: string, mode: CaptchaMode): Promise<void> {
-  await redis.hincrby(keys.captchaStats(siteId), field(mode, 'issued'), 1);
 }
 
 /** Marks a proof-of-work challenge spent; false when it already was (a replay). */

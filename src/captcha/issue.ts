@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Site } from '../sites/site-store';
-import { checkFailureLimit, countIssued, storeCaptcha } from './captcha-store';
+import { admitCaptcha, storeCaptcha } from './captcha-store';
 import { PowChallenge, signPowToken } from './pow';
 import { renderCaptcha, RenderedCaptcha } from './render';
 
@@ -29,13 +29,12 @@ export type CaptchaChallenge =
 export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now()): Promise<CaptchaChallenge> {
   const mode = site.policy.captcha;
   if (mode === 'off') return { type: 'off' };
-  await checkFailureLimit(deps.redis, site.id, client);
   if (mode === 'pow') {
     const expiresAt = now + deps.ttlSeconds * 1000;
     const id = crypto.randomBytes(16).toString('base64url');
     const difficulty = site.policy.powDifficulty;
     const token = signPowToken(deps.secret, { siteId: site.id, id, difficulty, expiresAt, client });
-    await countIssued(deps.redis, site.id, 'pow');
+    await admitCaptcha(deps.redis, site.id, 'pow', client);
     return { id: token, type: 'pow', pow: { algorithm: 'SHA-256', salt: id, difficulty }, expiresAt: new Date(expiresAt).toISOString() };
   }
   const { svg, answer } = (deps.render ?? renderCaptcha)();
