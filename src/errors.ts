@@ -65,7 +65,7 @@ export class WebhookUrlRefusedError extends VigilError {
   constructor(message: string) { super('webhook_url_refused', 422, message); }
 }
 export class ReviewClaimedError extends VigilError {
-  constructor() { super('review_claimed', 409, 'Another moderator holds this item; it returns to the queue if their lease ends.'); }
+  constructor() { super('review_claimed', 409, 'Another moderator holds this item, or your lease on it ended; it returns to the queue when the lease ends.'); }
 }
 export class AlreadyDecidedError extends VigilError {
   constructor() { super('already_decided', 409, 'This comment is not waiting for review any more.'); }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, BrowserContext, Page } from 'playwright-core';
 import { createModerator } from '../../src/sites/moderator-store';
+import { keys } from '../../src/infra/keys';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /** The /moderate page in headless Chromium: keyboard-only work through a queue, and hostile comment bodies. */
@@ -121,6 +122,34 @@ describe('/moderate in headless Chromium', () => {
     expect(seen.sort()).toEqual([img, script].sort());
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('when a moderator writes a note, blocks an author and then decides all held items with Shift, then the API got all of it', async () => {
+    const { site, token, ids } = await setup([
+      'First comment about the riverside park plans and the budget.',
+      'Second comment about the opening hours of the library.',
+      'Third comment about the cycle path to the northern suburbs.',
+    ]);
+    const { page, problems } = await open(token);
+    await page.waitForFunction(() => document.querySelectorAll('#queue li').length === 3);
+    const first = (await page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId))!;
+    await page.keyboard.press('n');
+    await page.keyboard.type('off-topic');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('b');
+    expect(await page.$eval('#block', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    await page.keyboard.press('r');
+    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId !== id, first);
+    expect(await page.$eval('#note', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await statusOf(site.secretKey, first)).toBe('rejected');
+    const audit = await t.redis.xrevrange(keys.reviewAudit(site.siteId), '+', '-', 'COUNT', 1);
+    expect(JSON.parse(audit[0][1][1])).toMatchObject({ commentId: first, note: 'off-topic', blocked: { email: true } });
+
+    await page.keyboard.press('Shift+A');
+    await page.waitForSelector('#item .empty');
+    for (const id of ids.filter((i) => i !== first)) expect(await statusOf(site.secretKey, id)).toBe('approved');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -39,6 +39,13 @@ describe('bull-board at /admin/queues', () => {
     const names = queues.json.queues.map((q: { name: string }) => q.name);
     expect(names).toEqual([`review-${site.siteId}`]);
   });
+
+  it('when another site makes an admin\'s browser post to bull-board, then it is refused', async () => {
+    const { admin } = await setup();
+    const basic = `Basic ${Buffer.from(`admin:${admin}`).toString('base64')}`;
+    const res = await api(t.url, 'PUT', '/admin/queues/api/queues/x/pause', { headers: { authorization: basic, origin: 'https://evil.example' } });
+    expect(res.status).toBe(403);
+  });
 });
 
 describe('metrics', () => {

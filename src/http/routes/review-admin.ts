@@ -5,6 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { AppContext } from '../context';
 import { parse } from '../validate';
+import { ForbiddenError } from '../../errors';
 import { registerOperations } from '../openapi';
 import type { ReviewDeps } from '../../review/deps';
 import { readAudit } from '../../review/audit';
@@ -49,6 +50,9 @@ export function reviewAdminRoutes(ctx: AppContext, d: ReviewDeps): Router {
   const boards = new Map<string, { adapter: ExpressAdapter; board: ReturnType<typeof createBullBoard> }>();
   const boardAuth = moderatorAuth(ctx.redis, { admin: true, basicChallenge: true });
   r.use('/admin/queues', boardAuth, (req, res, next) => {
+    // Browsers replay Basic credentials on their own, so a page on another site could drive bull-board's actions
+    // (retry, clean, pause) with an admin's credentials; only same-origin requests may change anything.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) throw new ForbiddenError('Cross-site requests to /admin/queues are refused.');
     const actor = actorOf(res);
     let b = boards.get(actor.id);
     if (!b) {
@@ -62,6 +66,18 @@ export function reviewAdminRoutes(ctx: AppContext, d: ReviewDeps): Router {
     (b.adapter.getRouter() as express.Router)(req, res, next);
   });
   return r;
+}
+
+function sameOrigin(req: express.Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) return site === 'same-origin' || site === 'none';
+  const origin = req.get('origin');
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.get('host');
+  } catch {
+    return false;
+  }
 }
 
 registerOperations([

@@ -142,11 +142,23 @@
     try { return await fn(); } finally { state.busy = false; }
   }
 
+  /** The note and block options apply to one decision, then reset. */
+  function takeOptions(decision) {
+    var body = { decision: decision };
+    var note = $('note').value.trim();
+    if (note) body.note = note;
+    if ($('block').checked && decision !== 'approve') body.block = { email: true };
+    $('note').value = '';
+    $('block').checked = false;
+    return body;
+  }
+
   async function decide(decision) {
     var h = state.items[state.index];
     if (!h) return;
     var r = await guarded(function () {
-      return api('POST', '/v1/review/' + encodeURIComponent(h.item.commentId) + '/decision', { decision: decision, siteId: h.item.siteId }).then(function (res) {
+      var body = Object.assign(takeOptions(decision), { siteId: h.item.siteId });
+      return api('POST', '/v1/review/' + encodeURIComponent(h.item.commentId) + '/decision', body).then(function (res) {
         if (res.status === 200) {
           state.undo.push({ commentId: h.item.commentId, siteId: h.item.siteId });
           dropItem(h.item.commentId, LABEL[decision] + ' · press u to undo');
@@ -158,6 +170,26 @@
       });
     });
     if (r) fill().then(render);
+  }
+
+  /** Decides every held item in one bulk request; each item succeeds or fails on its own. */
+  async function decideAll(decision) {
+    if (!state.items.length) return;
+    var held = state.items.slice();
+    var r = await guarded(function () {
+      var body = takeOptions(decision);
+      delete body.block;
+      body.items = held.map(function (h) { return { commentId: h.item.commentId, siteId: h.item.siteId }; });
+      return api('POST', '/v1/review/decisions', body);
+    });
+    if (!r || r.status !== 200) return void say('Could not decide the items.');
+    var ok = 0;
+    r.data.results.forEach(function (res, i) {
+      if (res.status) { ok++; state.undo.push({ commentId: res.commentId, siteId: held[i].item.siteId }); }
+      dropItem(res.commentId);
+    });
+    say(LABEL[decision] + ' ' + ok + ' of ' + held.length + ' items · u undoes them one by one');
+    fill().then(render);
   }
 
   async function undo() {
@@ -301,9 +333,26 @@
     state.lastActivity = Date.now();
     if (!state.token || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var t = ev.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA')) return;
-    var k = ev.key;
-    if (k === 'j') { if (state.index < state.items.length - 1) state.index++; render(); }
+    if (t && t.id === 'note') {
+      // Enter keeps the note for the next decision and hands the keys back; Escape drops it.
+      if (ev.key === 'Enter' || ev.key === 'Escape') {
+        if (ev.key === 'Escape') t.value = '';
+        t.blur();
+        ev.preventDefault();
+      }
+      return;
+    }
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA') && t.type !== 'checkbox') return;
+    // Shift, not the letter's case, picks the bulk action, so Caps Lock cannot turn a decision into a bulk one.
+    var k = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    var BULK = { a: 'approve', r: 'reject', s: 'spam' };
+    if (ev.shiftKey) {
+      if (!BULK[k]) return;
+      decideAll(BULK[k]);
+    }
+    else if (k === 'j') { if (state.index < state.items.length - 1) state.index++; render(); }
+    else if (k === 'n') $('note').focus();
+    else if (k === 'b') $('block').checked = !$('block').checked;
     else if (k === 'k') { if (state.index > 0) state.index--; render(); }
     else if (k === 'a') decide('approve');
     else if (k === 'r') decide('reject');
