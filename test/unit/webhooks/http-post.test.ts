@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { postPinned } from '../../../src/webhooks/http-post';
 
 /** A loopback server standing in for a receiver; the tests reach it under a name DNS would never give it. */
@@ -60,5 +66,26 @@ describe('postPinned', () => {
     const r = await postPinned(target(srv.port), {}, '{}');
     await srv.close();
     expect(r).toMatchObject({ status: 429, retryAfterMs: 7000 });
+  });
+});
+
+describe('postPinned over https', () => {
+  it('when the URL is https, then TLS is to the pinned address with the URL host as server name, and the certificate is checked', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-wh-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=receiver.test',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    let sni: string | undefined;
+    const creds = { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) };
+    const context = tls.createSecureContext(creds);
+    const s = https.createServer({ ...creds, SNICallback: (name, cb) => { sni = name; cb(null, context); } }, (_q, r) => r.end('ok'));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as AddressInfo).port;
+    const r = await postPinned({ url: new URL(`https://receiver.test:${port}/hook`), hostname: 'receiver.test', address: '127.0.0.1', family: 4 }, {}, '{}');
+    s.closeAllConnections();
+    await new Promise((res) => s.close(res));
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBeUndefined();
+    expect(r.error).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(sni).toBe('receiver.test');
   });
 });
