@@ -39,7 +39,27 @@ export class NaiveBayesModel implements Model {
     const len = Math.log1p(length);
     for (let h = 0; h < H; h++) z[h] = bias[h] + lengthWeight[h] * len;
     if (H === 1) {
-      for (let i = 0; i < length; i++) z[0] += q[ids[i]];
+      let z0 = z[0];
+      for (let i = 0; i < length; i++) z0 += q[ids[i]];
+      z[0] = z0;
+    } else if (H === 6) {
+      // The toxicity model's shape, unrolled into locals: writing z[h] inside the loop was twice as slow.
+      let z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5];
+      for (let i = 0; i < length; i++) {
+        const b = ids[i] * 6;
+        z0 += q[b];
+        z1 += q[b + 1];
+        z2 += q[b + 2];
+        z3 += q[b + 3];
+        z4 += q[b + 4];
+        z5 += q[b + 5];
+      }
+      z[0] = z0;
+      z[1] = z1;
+      z[2] = z2;
+      z[3] = z3;
+      z[4] = z4;
+      z[5] = z5;
     } else {
       for (let i = 0; i < length; i++) {
         const base = ids[i] * H;

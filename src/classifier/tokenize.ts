@@ -141,22 +141,36 @@ export function tokenize(input: string): Token[] {
       i = end;
       continue;
     }
-    // Plain chunk: runs of letters are words, everything else is punctuation.
+    // Plain chunk: runs of letters are words, everything else is punctuation. The scan notes whether a
+    // word has non-ASCII letters (folding) or a letter three times in a row (collapsing), so most
+    // words need neither.
     let k = i;
     while (k < j) {
       while (k < j && !isLetter(text.charCodeAt(k))) k++;
       const s = k;
+      let wide = false;
+      let triple = false;
+      let last = -1;
+      let run = 0;
       for (;;) {
-        while (k < j && isLetter(text.charCodeAt(k))) k++;
+        while (k < j) {
+          const c = text.charCodeAt(k);
+          if (!isLetter(c)) break;
+          if (c > 127) wide = true;
+          if (c === last) triple ||= ++run >= 2;
+          else (last = c), (run = 0);
+          k++;
+        }
         // An apostrophe between letters stays inside the word ("don't"), as in the full pattern.
         const c = k + 1 < j ? text.charCodeAt(k) : 0;
-        if ((c === 39 || c === 0x2019) && k > s && isLetter(text.charCodeAt(k + 1))) k++;
+        if ((c === 39 || c === 0x2019) && k > s && isLetter(text.charCodeAt(k + 1))) k++, (last = -1), (wide ||= c > 127);
         else break;
       }
       if (k > s) {
-        const w = text.slice(s, k);
-        // Plain ASCII words need no folding; others may hide homoglyphs or a typographic apostrophe.
-        out.push({ value: collapseRuns(/[^\x00-\x7f]/.test(w) ? foldWord(w) : w), word: true, start: from[s], end: to[k - 1] });
+        let w = text.slice(s, k);
+        if (wide) w = collapseRuns(foldWord(w));
+        else if (triple) w = collapseRuns(w);
+        out.push({ value: w, word: true, start: from[s], end: to[k - 1] });
       }
     }
     i = j;
