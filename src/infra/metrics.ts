@@ -46,6 +46,12 @@ export const metrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   }),
+  webhookQueue: new client.Gauge({
+    name: 'vigil_webhook_queue_jobs',
+    help: 'Webhook delivery jobs by state (waiting, active, delayed = waiting for a retry, failed = kept failed jobs), read at scrape time.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  }),
   reviewDepth: new client.Gauge({
     name: 'vigil_review_queue_depth',
     help: 'Review items by site and state (waiting, claimed), read from the queues at scrape time.',

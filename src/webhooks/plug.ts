@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Plug } from '../compose';
 import { createRedis, createWorkerRedis } from '../infra/redis';
 import { defaultJobOptions, QUEUE_PREFIX } from '../infra/queues';
+import { metrics } from '../infra/metrics';
 import { webhookRoutes } from '../http/routes/webhooks';
 import { parseSchedule } from './retry';
 import { parseAllowlist } from './ssrf';
@@ -35,6 +36,10 @@ export const webhooksPlug: Plug = async ({ ctx, extras, closers, redisUrl, worke
     await producer.onEvent(e);
   });
   extras.routers.push(webhookRoutes(ctx, webhookService(redis, producer, allowlist)));
+  extras.metricsCollectors.push(async () => {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    for (const [state, n] of Object.entries(counts)) metrics.webhookQueue.set({ state }, n);
+  });
 
   if (!workers) return;
   const workerConn = createWorkerRedis(redisUrl);

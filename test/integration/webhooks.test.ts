@@ -296,6 +296,11 @@ describe('webhooks', () => {
     expect(bad.status).toBe(422);
     const pk = await api(t.url, 'GET', '/v1/webhooks', { key: site.siteKey });
     expect(pk.status).toBe(403);
+    const doc = await api(t.url, 'GET', '/openapi.json');
+    expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver']));
+    const m = await api(t.url, 'GET', '/metrics');
+    expect(m.text).toMatch(/vigil_webhook_attempts_total\{outcome="delivered"\} \d+/);
+    expect(m.text).toMatch(/vigil_webhook_queue_jobs\{state="delayed"\} \d+/);
     const del = await api(t.url, 'DELETE', `/v1/webhooks/${endpoint.id}`, { key: site.secretKey });
     expect(del.status).toBe(204);
     const gone = await api(t.url, 'GET', `/v1/webhooks/${endpoint.id}`, { key: site.secretKey });
