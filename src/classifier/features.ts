@@ -107,7 +107,8 @@ export function extract(tokens: Token[], opt: FeatureOptions, l: Layout, emit: E
 
 /** Unique text features of one document (duplicates dropped: binarised counts). */
 export interface FeatureVector {
-  ids: Int32Array;
+  /** A plain array of small integers: V8 allocates it on the heap, a typed array of this size off it. */
+  ids: number[];
   length: number;
 }
 
@@ -115,24 +116,60 @@ let setKeys = new Int32Array(0);
 let setGen = new Int32Array(0);
 let generation = 0;
 let scratch = new Int32Array(4096);
+let entryBuf: Int32Array[] = new Array(256);
 
-// Per feature options, each distinct token value's hash and buckets (unigram, then char n-grams).
-// Words repeat a lot across comments (Zipf), so most tokens skip hashing; the cache is bounded by
-// clearing it when full.
-const WORD_CACHE_MAX = 100_000;
-const wordCaches = new Map<string, Map<string, Int32Array>>();
+/**
+ * Per feature options, each distinct token value's hash and buckets (unigram, then char n-grams).
+ * Words repeat a lot across comments (Zipf), so most tokens skip hashing. It is an open-addressing
+ * table keyed by the token's FNV hash (already needed for bigrams) and checked against the token
+ * string: a Map keyed by freshly sliced strings spent more time hashing the keys than we saved.
+ * When half full it is emptied, which bounds its memory.
+ */
+class WordCache {
+  private readonly bits = 17;
+  private hashes = new Int32Array(1 << this.bits);
+  private words: Array<string | undefined> = new Array(1 << this.bits);
+  private values: Array<Int32Array | undefined> = new Array(1 << this.bits);
+  private size = 0;
 
-function wordBuckets(s: string, word: boolean, opt: FeatureOptions, l: Layout, cache: Map<string, Int32Array>): Int32Array {
-  const key = word ? s : '\u0000' + s;
-  let e = cache.get(key);
+  get(s: string, hu: number): Int32Array | undefined {
+    const mask = (1 << this.bits) - 1;
+    for (let h = (Math.imul(hu, 0x9e3779b1) >>> (32 - this.bits)); this.words[h] !== undefined; h = (h + 1) & mask) {
+      if (this.hashes[h] === hu && this.words[h] === s) return this.values[h];
+    }
+    return undefined;
+  }
+
+  set(s: string, hu: number, v: Int32Array): void {
+    if (this.size >= 1 << (this.bits - 1)) {
+      this.words = new Array(1 << this.bits);
+      this.values = new Array(1 << this.bits);
+      this.size = 0;
+    }
+    const mask = (1 << this.bits) - 1;
+    let h = Math.imul(hu, 0x9e3779b1) >>> (32 - this.bits);
+    while (this.words[h] !== undefined) h = (h + 1) & mask;
+    this.hashes[h] = hu;
+    this.words[h] = s;
+    this.values[h] = v;
+    this.size++;
+  }
+}
+
+const wordCaches = new Map<string, WordCache>();
+
+function wordBuckets(s: string, word: boolean, opt: FeatureOptions, l: Layout, cache: WordCache): Int32Array {
+  const len = s.length;
+  // A shape token (`__url__`, `dom:x`, an emoji) can never be spelled like a word, so the value alone
+  // decides whether the cached entry has char n-grams.
+  const hu = fnv(s, 0, len, FNV_OFFSET);
+  let e = cache.get(s, hu);
   if (e) return e;
   const [cmin, cmax] = opt.char;
-  const len = s.length;
   const w = len + 2;
   let nChar = 0;
   if (cmin > 0 && word) for (let k = cmin; k <= cmax; k++) nChar += Math.max(0, w - k + 1);
   e = new Int32Array(2 + nChar);
-  const hu = fnv(s, 0, len, FNV_OFFSET);
   e[0] = hu;
   e[1] = l.offset[G_UNI] + (mix(hu) & l.mask[G_UNI]);
   let n = 2;
@@ -149,8 +186,7 @@ function wordBuckets(s: string, word: boolean, opt: FeatureOptions, l: Layout, c
     }
   }
   if (n !== e.length) e = e.slice(0, n);
-  if (cache.size >= WORD_CACHE_MAX) cache.clear();
-  cache.set(key, e);
+  cache.set(s, hu, e);
   return e;
 }
 
@@ -161,8 +197,9 @@ function wordBuckets(s: string, word: boolean, opt: FeatureOptions, l: Layout, c
 export function vectorize(tokens: Token[], opt: FeatureOptions, l: Layout): FeatureVector {
   const sig = `${opt.bits}|${opt.char[0]}|${opt.char[1]}`;
   let cache = wordCaches.get(sig);
-  if (!cache) wordCaches.set(sig, (cache = new Map()));
-  const entries: Int32Array[] = new Array(tokens.length);
+  if (!cache) wordCaches.set(sig, (cache = new WordCache()));
+  if (entryBuf.length < tokens.length) entryBuf = new Array(tokens.length * 2);
+  const entries = entryBuf;
   let most = 0;
   for (let i = 0; i < tokens.length; i++) {
     const e = (entries[i] = wordBuckets(tokens[i].value, tokens[i].word, opt, l, cache));
@@ -208,5 +245,7 @@ export function vectorize(tokens: Token[], opt: FeatureOptions, l: Layout): Feat
     prev = hu;
     for (let k = 1; k < e.length; k++) add(e[k]);
   }
-  return { ids: out.slice(0, n), length: n };
+  const ids: number[] = new Array(n);
+  for (let i = 0; i < n; i++) ids[i] = out[i];
+  return { ids, length: n };
 }
