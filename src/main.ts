@@ -36,6 +36,12 @@ async function main(): Promise<void> {
 
   const server = http.createServer(service.app);
   server.keepAliveTimeout = 5000;
+  let stopping = false;
+  // Once stopping, every answer closes its connection: a busy keep-alive connection is never idle, so without this a
+  // client streaming requests on it would hold the shutdown until its timeout.
+  server.prependListener('request', (_req, res: http.ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
   logger.info({ port }, 'vigil listening');
@@ -44,7 +50,6 @@ async function main(): Promise<void> {
   if (config.DEV_BOOTSTRAP && !forked) await devBootstrap(config, redis, port);
   if (forked) process.send?.({ vigil: 'listening', port });
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
