@@ -47,39 +47,42 @@ export interface ModelFile {
 }
 
 /** Smallest power of ten (up to 1000) that makes every count an integer. */
-function scaleFor(c: NbCounts): number {
+function scaleFor(counts: ArrayLike<number>): number {
   for (const scale of [1, 10, 100, 1000]) {
     let ok = true;
-    for (let f = 0; f < c.size && ok; f++) {
-      const a = c.neg[f] * scale;
-      const b = c.pos[f] * scale;
-      ok = Math.abs(a - Math.round(a)) < 1e-6 && Math.abs(b - Math.round(b)) < 1e-6;
+    for (let i = 0; i < counts.length && ok; i++) {
+      const a = counts[i] * scale;
+      ok = Math.abs(a - Math.round(a)) < 1e-6;
     }
     if (ok) return scale;
   }
   return 1000;
 }
 
-type EncodedCounts = Pick<HeadFile, 'entries' | 'index' | 'neg' | 'pos' | 'scale' | 'docs' | 'total' | 'vocab'>;
+type EncodedCounts = Pick<HeadFile, 'entries' | 'index' | 'neg' | 'pos' | 'scale'>;
+
+/** Encodes sparse counts given as sorted bucket ids with their negative and positive counts. */
+export function encodeSparse(buckets: number[], neg: number[], pos: number[]): EncodedCounts {
+  const scale = Math.max(scaleFor(neg), scaleFor(pos));
+  const index = buckets.map((f, i) => (i === 0 ? f : f - buckets[i - 1]));
+  return {
+    entries: buckets.length, index: encodeVarints(index), scale,
+    neg: encodeVarints(neg.map((x) => Math.round(x * scale))), pos: encodeVarints(pos.map((x) => Math.round(x * scale))),
+  };
+}
 
 /** Sparse-encodes counts, dropping buckets seen fewer than `minCount` times in total (pruning keeps files small). */
-export function encodeCounts(c: NbCounts, minCount: number): EncodedCounts {
-  const scale = scaleFor(c);
-  const index: number[] = [];
+export function encodeCounts(c: NbCounts, minCount: number): EncodedCounts & Pick<HeadFile, 'docs' | 'total' | 'vocab'> {
+  const buckets: number[] = [];
   const neg: number[] = [];
   const pos: number[] = [];
-  let prev = 0;
   for (let f = 0; f < c.size; f++) {
     if (c.neg[f] + c.pos[f] < Math.max(minCount, 1e-9)) continue;
-    index.push(f - prev);
-    prev = f;
-    neg.push(Math.round(c.neg[f] * scale));
-    pos.push(Math.round(c.pos[f] * scale));
+    buckets.push(f);
+    neg.push(c.neg[f]);
+    pos.push(c.pos[f]);
   }
-  return {
-    entries: index.length, index: encodeVarints(index), neg: encodeVarints(neg), pos: encodeVarints(pos), scale,
-    docs: [...c.docs], total: [...c.total], vocab: vocabulary(c),
-  };
+  return { ...encodeSparse(buckets, neg, pos), docs: [...c.docs], total: [...c.total], vocab: vocabulary(c) };
 }
 
 /** Decoded sparse counts of one head (counts already divided by the scale). */
@@ -89,8 +92,10 @@ export interface SparseCounts {
   pos: Float64Array;
 }
 
+/** Decodes a head's counts; `index` holds absolute bucket ids (the deltas are summed). */
 export function decodeCounts(h: HeadFile): SparseCounts {
   const index = decodeVarints(h.index, h.entries);
+  for (let i = 1; i < h.entries; i++) index[i] += index[i - 1];
   const neg = decodeVarints(h.neg, h.entries);
   const pos = decodeVarints(h.pos, h.entries);
   if (h.scale !== 1) {

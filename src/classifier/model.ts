@@ -1,6 +1,7 @@
 import { sigmoid } from './calibration';
 import { featurize, layoutFor, type Doc } from './doc';
 import { explain } from './explain';
+import { Learner } from './learn';
 import type { ModelFile } from './model-file';
 import { buildScoringTable, type ScoringTable } from './scoring-table';
 import type { Model, ModelResult, ScoreInput } from './types';
@@ -14,6 +15,7 @@ export class NaiveBayesModel implements Model {
   readonly file: ModelFile;
   readonly table: ScoringTable;
   private readonly z: Float64Array;
+  private learner?: Learner;
 
   constructor(file: ModelFile) {
     this.file = file;
@@ -23,6 +25,20 @@ export class NaiveBayesModel implements Model {
     this.thresholds = { ...file.thresholds };
     this.table = buildScoringTable(file, layoutFor(file.features));
     this.z = new Float64Array(this.table.heads.length);
+  }
+
+  /**
+   * Moderator feedback: counts `input` as spam/toxic (label 1) or not (0) from now on, in this
+   * process. Use weight -1 to withdraw an earlier call. See learn.ts for what is and is not updated.
+   */
+  learn(input: ScoreInput, label: 0 | 1, weight = 1): void {
+    this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
+    this.learner.learn(this.featurize(input), label, weight);
+  }
+
+  /** The model, with everything learned so far, as a model file object (JSON-serialisable). */
+  toFile(): ModelFile {
+    return this.learner ? this.learner.toFile() : this.file;
   }
 
   /** Features of an input as this model sees them. */

@@ -38,9 +38,8 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
     const nConf = edges.length + 1;
     const { index, neg, pos } = decodeCounts(head);
-    let f = 0;
     for (let i = 0; i < index.length; i++) {
-      f += index[i];
+      const f = index[i];
       if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
       const n0 = neg[i];
       const n1 = pos[i];
