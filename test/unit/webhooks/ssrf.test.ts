@@ -21,6 +21,11 @@ describe('SSRF guard', () => {
     await expect(checkTarget('https://evil.example/', none, fixed('93.184.215.14', '10.0.0.5'))).rejects.toThrow(AddressRefusedError);
     await expect(checkTarget('http://[::1]:8080/', none)).rejects.toThrow(/loopback/);
     await expect(checkTarget('http://127.0.0.1/', none)).rejects.toThrow(/loopback/);
+    // Other spellings of 127.0.0.1 that URL parsing normalises.
+    await expect(checkTarget('http://2130706433/', none)).rejects.toThrow(/loopback/);
+    await expect(checkTarget('http://0x7f.0.0.1/', none)).rejects.toThrow(/loopback/);
+    await expect(checkTarget('http://127.1/', none)).rejects.toThrow(/loopback/);
+    await expect(checkTarget('http://[0:0:0:0:0:ffff:a9fe:a9fe]/', none)).rejects.toThrow(/link-local/);
   });
 
   it('when a name resolves to a public address, then that address is pinned for the connection', async () => {
