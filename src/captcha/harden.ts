@@ -44,9 +44,9 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
     winding = g.winding;
     const s = size * between(0.88, 1.12);
     const m = affine(
-      W / 2 + slot * (i + 0.5 - text.length / 2) * 0.92 + between(-0.08, 0.08) * slot,
+      W / 2 + slot * (i + 0.5 - text.length / 2) * 0.9 + between(-0.08, 0.08) * slot,
       H / 2 + between(-0.07, 0.07) * H,
-      between(-0.3, 0.3), between(-0.25, 0.25),
+      between(-0.35, 0.35), between(-0.25, 0.25),
       // Keep wide glyphs (M, W) inside their slot so that neighbours overlap only a little, and tall ones inside the
       // image.
       Math.min(s * between(0.85, 1.15), (slot * 1.25) / Math.max(g.width, 0.3)),
