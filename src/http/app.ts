@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context';
@@ -47,7 +48,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
     }),
   );
   app.use(preflight);
-  app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'] }));
+  app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   app.use(healthRoutes(ctx));
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(VERSION));
@@ -62,6 +63,11 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   app.use(notFoundHandler);
   app.use(errorMiddleware(ctx.logger, ctx.redis));
   return app;
+}
+
+/** JSON is UTF-8 (RFC 8259); bytes that are not would otherwise be decoded into U+FFFD and stored that way. */
+function rejectInvalidUtf8(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw Object.assign(new Error('invalid UTF-8'), { status: 400, type: 'entity.parse.failed' });
 }
 
 function trustProxy(v: string): boolean | number | string {

@@ -16,6 +16,8 @@ export function toVigilError(err: unknown, redis: Redis): VigilError | undefined
   if (e?.type === 'entity.parse.failed') return new InvalidJsonError();
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new UnsupportedMediaTypeError('UTF-8 JSON');
   if (e?.type === 'request.aborted') return undefined;
+  // A path segment that is not valid percent-encoding (GET /v1/comments/%) names no resource.
+  if (err instanceof URIError && e.status === 400) return new NotFoundError('The resource');
   if (redis.status !== 'ready' || REDIS_DOWN.test(`${e?.name} ${e?.message}`)) return new ServiceUnavailableError();
   return undefined;
 }
