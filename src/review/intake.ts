@@ -5,18 +5,21 @@ import { getSite, listSites } from '../sites/site-store';
 import { recordOutcome } from './author-history';
 import type { ReviewDeps } from './deps';
 import { publishLive } from './live';
-import { reviewPriority } from './priority';
+import { PriorityInput, reviewPriority } from './priority';
 
 const SHADOW_LOG = 200;
 
-/** The priority of a comment under its site's thresholds (the model defaults where the site sets none). */
-export async function priorityOf(d: ReviewDeps, c: StoredComment): Promise<number> {
-  const site = await getSite(d.redis, c.siteId);
-  const t = site?.policy.thresholds ?? {};
-  return reviewPriority({
-    scores: c.scores,
-    thresholds: { spam: t.spam ?? d.models.spam.thresholds, toxicity: t.toxicity ?? d.models.toxicity.thresholds },
-  });
+type Thresholds = PriorityInput['thresholds'];
+
+/** A site's thresholds, the model defaults where the site sets none. */
+async function thresholdsOf(d: ReviewDeps, siteId: string): Promise<Thresholds> {
+  const t = (await getSite(d.redis, siteId))?.policy.thresholds ?? {};
+  return { spam: t.spam ?? d.models.spam.thresholds, toxicity: t.toxicity ?? d.models.toxicity.thresholds };
+}
+
+/** The priority of a comment under its site's thresholds. */
+export async function priorityOf(d: ReviewDeps, c: StoredComment, thresholds?: Thresholds): Promise<number> {
+  return reviewPriority({ scores: c.scores, thresholds: thresholds ?? (await thresholdsOf(d, c.siteId)) });
 }
 
 /**
@@ -62,11 +65,13 @@ export async function reconcileQueues(d: ReviewDeps, siteIds?: string[]): Promis
   const ids = siteIds ?? (await listSites(d.redis)).map((s) => s.id);
   for (const siteId of ids) {
     const pending = await d.redis.zrange(keys.pending(siteId), 0, -1);
-    if (pending.length) d.queues.watch(siteId);
+    if (!pending.length) continue;
+    d.queues.watch(siteId);
+    const thresholds = await thresholdsOf(d, siteId);
     for (const commentId of pending) {
       const c = await getComment(d.redis, siteId, commentId);
       if (!c?.needsReview) continue;
-      if (await d.queues.ensure({ siteId, commentId, createdAt: c.createdAt }, await priorityOf(d, c))) added++;
+      if (await d.queues.ensure({ siteId, commentId, createdAt: c.createdAt }, await priorityOf(d, c, thresholds))) added++;
     }
   }
   return added;

@@ -162,7 +162,7 @@ export class ReviewQueues {
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const w of this.workers.values()) await w.close(true).catch(() => undefined);
-    for (const q of this.queues.values()) await q.close().catch(() => undefined);
+    await Promise.all([...this.workers.values()].map((w) => w.close(true).catch(() => undefined)));
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
   }
 }
