@@ -11,6 +11,7 @@ import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
 import { reviewPlug } from './review/plug';
+import { queueDepthPlug } from './infra/metrics';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -24,7 +25,7 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug];
+const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug, queueDepthPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;

@@ -1,3 +1,4 @@
+import { metrics } from '../../infra/metrics';
 import type { Phase } from '../types';
 
 const LINK = /\bhttps?:\/\/|\bwww\./gi;
@@ -7,8 +8,11 @@ export const scorePhase: Phase = (ctx) => {
   const { author, body } = ctx.input;
   ctx.meta.linkCount = (body.match(LINK) ?? []).length;
   const opts = { explain: ctx.explain };
-  ctx.scores = {
-    spam: ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta }, opts),
-    toxicity: ctx.deps.models.toxicity.score({ text: body }, opts),
-  };
+  const t0 = process.hrtime.bigint();
+  const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta }, opts);
+  const t1 = process.hrtime.bigint();
+  const toxicity = ctx.deps.models.toxicity.score({ text: body }, opts);
+  metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);
+  metrics.classifierDuration.observe({ model: 'toxicity' }, Number(process.hrtime.bigint() - t1) / 1e9);
+  ctx.scores = { spam, toxicity };
 };
