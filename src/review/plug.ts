@@ -67,9 +67,19 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
   });
 
   if (workers) {
-    // Reconciling in the background keeps start-up fast; a failure is logged and the next start tries again.
-    void reconcileQueues(d)
-      .then((n) => n && logger.info({ added: n }, 'review queue reconciled from the pending index'))
-      .catch((err) => logger.error({ err }, 'review queue reconcile failed'));
+    // At start, and then now and again: an enqueue that failed after its comment was stored (Redis blinked between
+    // the two writes) is repaired without waiting for a restart. In the background, so start-up stays fast. A
+    // decided comment that slips back in while being decided is harmless: a claim skips comments that no longer
+    // need review.
+    const reconcile = () =>
+      reconcileQueues(d)
+        .then((n) => n && logger.info({ added: n }, 'review queue reconciled from the pending index'))
+        .catch((err) => logger.error({ err }, 'review queue reconcile failed'));
+    void reconcile();
+    const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
+    timer.unref();
+    closers.push(async () => clearInterval(timer));
   }
 };
+
+const RECONCILE_EVERY_MS = 10 * 60 * 1000;

@@ -14,11 +14,11 @@ import { shadowReport } from '../../review/intake';
 import { actorOf, moderatorAuth } from './review-auth';
 
 const auditQuery = z.object({
-  siteId: z.string().min(1).max(64),
+  siteId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.string().regex(/^\d+-\d+$/).optional(),
 });
-const shadowQuery = z.object({ siteId: z.string().min(1).max(64), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const shadowQuery = z.object({ siteId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id'), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 // @bull-board/express pins its own copy of @bull-board/api; the two are the same at run time.
 type BoardAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];

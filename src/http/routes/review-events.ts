@@ -9,7 +9,7 @@ import type { LiveHub } from '../../review/live';
 import { sitesFor } from '../../review/claims';
 import { actorOf, moderatorAuth } from './review-auth';
 
-const streamQuery = z.object({ siteId: z.string().min(1).max(64).optional() });
+const streamQuery = z.object({ siteId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id').optional() });
 const HEARTBEAT_MS = 15000;
 
 /**

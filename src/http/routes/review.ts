@@ -14,16 +14,19 @@ import { siteOfComment, sitesFor } from '../../review/claims';
 import { NotFoundError } from '../../errors';
 import { actorOf, moderatorAuth } from './review-auth';
 
-const siteQuery = z.object({ siteId: z.string().min(1).max(64).optional() });
+/** Site and comment ids are hex and UUIDs; anything else would only be spliced into a Redis key. */
+const id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id');
+const commentIdParam = id;
+const siteQuery = z.object({ siteId: id.optional() });
 const listQuery = siteQuery.extend({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 const historyQuery = listQuery.extend({ before: z.string().regex(/^\d+-\d+$/).optional(), all: z.enum(['true', 'false']).optional() });
-const claimBody = z.object({ siteId: z.string().min(1).max(64).optional() }).strict();
+const claimBody = z.object({ siteId: id.optional() }).strict();
 const decisionEnum = z.enum(['approve', 'reject', 'spam']);
 const decisionBody = z
   .object({
     decision: decisionEnum,
     note: z.string().max(2000).optional(),
-    siteId: z.string().min(1).max(64).optional(),
+    siteId: id.optional(),
     block: z.object({ email: z.boolean().optional(), ip: z.boolean().optional() }).strict().optional(),
   })
   .strict();
@@ -31,10 +34,10 @@ const bulkBody = z
   .object({
     decision: decisionEnum,
     note: z.string().max(2000).optional(),
-    items: z.array(z.object({ commentId: z.string().min(1).max(64), siteId: z.string().min(1).max(64).optional() }).strict()).min(1).max(200),
+    items: z.array(z.object({ commentId: id, siteId: id.optional() }).strict()).min(1).max(200),
   })
   .strict();
-const siteBody = z.object({ siteId: z.string().min(1).max(64).optional() }).strict();
+const siteBody = z.object({ siteId: id.optional() }).strict();
 
 /** The moderators' API: counts, claim with a lease, decide, bulk, undo, list and history. */
 export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
@@ -75,8 +78,8 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
   r.get('/v1/review/:commentId', auth, async (req, res) => {
     const q = parse(siteQuery, req.query);
     const actor = actorOf(res);
-    const s = await siteOfComment(d, actor, String(req.params.commentId), q.siteId);
-    const c = await getComment(ctx.redis, s, String(req.params.commentId));
+    const s = await siteOfComment(d, actor, parse(commentIdParam, req.params.commentId), q.siteId);
+    const c = await getComment(ctx.redis, s, parse(commentIdParam, req.params.commentId));
     if (!c) throw new NotFoundError(`Comment ${req.params.commentId}`);
     const site = await getSite(ctx.redis, s);
     const { client: _client, ...rest } = c;
@@ -87,21 +90,21 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
   });
   r.post('/v1/review/:commentId/decision', auth, requireJson, async (req, res) => {
     const b = parse(decisionBody, req.body);
-    const c = await decide(d, actorOf(res), { commentId: String(req.params.commentId), ...b });
+    const c = await decide(d, actorOf(res), { commentId: parse(commentIdParam, req.params.commentId), ...b });
     res.json({ commentId: c.id, status: c.status, decidedAt: c.decidedAt, undoSeconds: d.settings.undoSeconds });
   });
   r.post('/v1/review/:commentId/undo', auth, requireJson, async (req, res) => {
     const b = parse(siteBody, body(req.body));
-    const c = await undoDecision(d, actorOf(res), String(req.params.commentId), b.siteId);
+    const c = await undoDecision(d, actorOf(res), parse(commentIdParam, req.params.commentId), b.siteId);
     res.json({ commentId: c.id, status: c.status, needsReview: true });
   });
   r.post('/v1/review/:commentId/extend', auth, requireJson, async (req, res) => {
     const b = parse(siteBody, body(req.body));
-    res.json(await extendClaim(d, actorOf(res), String(req.params.commentId), b.siteId));
+    res.json(await extendClaim(d, actorOf(res), parse(commentIdParam, req.params.commentId), b.siteId));
   });
   r.post('/v1/review/:commentId/release', auth, requireJson, async (req, res) => {
     const b = parse(siteBody, body(req.body));
-    await releaseClaim(d, actorOf(res), String(req.params.commentId), b.siteId);
+    await releaseClaim(d, actorOf(res), parse(commentIdParam, req.params.commentId), b.siteId);
     res.status(204).end();
   });
   return r;
