@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
@@ -111,7 +112,10 @@ export function decodeCounts(h: HeadFile): SparseCounts {
 export function readModelFile(path: string): ModelFile {
   let raw: string;
   try {
-    raw = readFileSync(path, 'utf8');
+    const buf = readFileSync(path);
+    // Model files are ASCII (base64 counts), and decoding them as Latin-1 is a plain copy, much
+    // cheaper than UTF-8 validation; anything else is still read as UTF-8.
+    raw = buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
   } catch (e) {
     throw new Error(`cannot read model file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

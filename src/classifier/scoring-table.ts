@@ -1,4 +1,4 @@
-import { G_META, groupOf, metaBucket, type Layout } from './features';
+import { G_META, metaBucket, type Layout } from './features';
 import { decodeCounts, type ModelFile } from './model-file';
 import { inputCount, inputOf } from './naive-bayes';
 
@@ -34,20 +34,24 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     const a = head.alpha;
     const lg = new Float64Array(LOG_TABLE);
     for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
-    const log = (x: number): number => (x < LOG_TABLE && (x | 0) === x ? lg[x] : Math.log(x + a));
     const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
     const nConf = edges.length + 1;
     const { index, neg, pos } = decodeCounts(head);
+    // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
+    let g = 0;
     for (let i = 0; i < index.length; i++) {
       const f = index[i];
       if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
+      while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
       const n0 = neg[i];
       const n1 = pos[i];
-      const r = log(n1) - log(n0) + c;
+      const l1 = n1 < LOG_TABLE && (n1 | 0) === n1 ? lg[n1] : Math.log(n1 + a);
+      const l0 = n0 < LOG_TABLE && (n0 | 0) === n0 ? lg[n0] : Math.log(n0 + a);
+      const r = l1 - l0 + c;
       const n = n0 + n1;
       let k = 0;
       while (k < edges.length && n >= edges[k]) k++;
-      q[f * H + h] = w[groupOf(f, l) * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
+      q[f * H + h] = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
     }
     bias[h] = head.calibration.bias;
     lengthWeight[h] = w[nIn - 1];
