@@ -74,5 +74,6 @@ describe('moderators see only their sites', () => {
     expect((await api(t.url, 'POST', '/v1/review/claim', { key: b.mod })).status).toBe(204);
     expect((await api(t.url, 'GET', '/v1/review/counts', { key: 'mt_nope' })).status).toBe(401);
     expect((await api(t.url, 'GET', '/v1/review/a:b{c}', { key: b.mod })).json.code).toBe('validation_failed');
+    expect((await api(t.url, 'GET', '/v1/review/me', { key: b.mod })).json).toMatchObject({ name: 'M', role: 'moderator', siteIds: [b.site.siteId] });
   });
 });

@@ -45,6 +45,9 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
   const auth = moderatorAuth(ctx.redis);
   const body = (v: unknown) => (v === undefined || v === null || v === '' ? {} : v);
 
+  r.get('/v1/review/me', auth, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store').json(actorOf(res));
+  });
   r.get('/v1/review/counts', auth, async (req, res) => {
     const q = parse(siteQuery, req.query);
     res.setHeader('Cache-Control', 'no-store').json(await reviewCounts(d, actorOf(res), q.siteId));
@@ -112,6 +115,7 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
 
 const errs = { '401': { description: 'unauthorized' }, '403': { description: 'forbidden' } };
 registerOperations([
+  { method: 'get', path: '/v1/review/me', summary: 'The moderator the token belongs to: id, name, role, siteIds.', auth: 'moderatorToken', responses: { '200': { description: '{id, name, role, siteIds}' }, ...errs } },
   { method: 'get', path: '/v1/review/counts', summary: 'Items waiting and claimed, in total and per site.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: '{pending, waiting, claimed, sites}' }, ...errs } },
   { method: 'post', path: '/v1/review/claim', summary: 'Claim the next item for one lease.', auth: 'moderatorToken', body: claimBody, responses: { '200': { description: '{item, leaseExpiresAt}' }, '204': { description: 'nothing waiting' }, ...errs } },
   { method: 'get', path: '/v1/review/items', summary: 'Waiting items in queue order, unclaimed.', auth: 'moderatorToken', query: listQuery, responses: { '200': { description: '{items}' }, ...errs } },

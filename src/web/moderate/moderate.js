@@ -43,6 +43,11 @@
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, token);
+    var me = await api('GET', '/v1/review/me');
+    if (me.status === 200) {
+      $('who').textContent = me.data.name + (me.data.role === 'admin' ? ' (admin)' : '');
+      $('board').hidden = me.data.role !== 'admin';
+    }
     $('signin').hidden = true;
     $('workspace').hidden = false;
     $('signout').hidden = false;
@@ -62,6 +67,8 @@
     $('signout').hidden = true;
     $('signin').hidden = false;
     $('counts').textContent = '';
+    $('who').textContent = '';
+    $('board').hidden = true;
     $('signin-error').textContent = msg || '';
     $('token').value = '';
     $('token').focus();
@@ -238,7 +245,7 @@
     }
     var it = h.item;
     box.dataset.commentId = it.commentId;
-    box.appendChild(el('p', 'meta', 'Thread ' + it.threadId + ' · ' + new Date(it.createdAt).toLocaleString() + ' · ' + it.status + ' · via ' + it.via));
+    box.appendChild(el('p', 'meta', 'Site ' + it.siteId + ' · thread ' + it.threadId + ' · ' + new Date(it.createdAt).toLocaleString() + ' · ' + it.status + ' · via ' + it.via));
     var body = el('div', 'body');
     body.id = 'body';
     VigilHighlight.segments(it.body, it.explanation, { models: markedModels(it) }).forEach(function (seg) {
