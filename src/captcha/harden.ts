@@ -71,7 +71,7 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
   for (let i = 0, n = 1 + below(2); i < n; i++) {
     const p = crossing(W, H);
     const curve: Contour = [{ t: 'C', x1: p[1][0], y1: p[1][1], x2: p[2][0], y2: p[2][1], x: p[3][0], y: p[3][1] }];
-    // Split like everything else, so it is not one recognisable `M C` noise line.
+    // A structural solver can drop these (fill none); they are there for OCR, which has to see past them.
     const d = encodeContour(curve, { x: p[0][0], y: p[0][1] });
     parts.push(`<path fill="none" stroke="${midColour()}" stroke-width="${(between(1, 1.5) * K) | 0}" d="${d}"/>`);
   }
