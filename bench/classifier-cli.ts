@@ -5,10 +5,12 @@
  */
 import type { CliIo } from '../src/cli/io';
 
-const commands: Record<string, () => { run: (argv: string[], io: CliIo) => Promise<number> }> = {
-  train: () => require('../src/cli/commands/train'),
-  eval: () => require('../src/cli/commands/eval'),
-  score: () => require('../src/cli/commands/score'),
+type Run = (argv: string[], io: CliIo) => Promise<number>;
+
+const commands: Record<string, () => Promise<{ run: Run }>> = {
+  train: () => import('../src/cli/commands/train'),
+  eval: () => import('../src/cli/commands/eval'),
+  score: () => import('../src/cli/commands/score'),
 };
 
 const [name, ...argv] = process.argv.slice(2);
@@ -18,6 +20,6 @@ if (!load) {
   process.exitCode = 2;
 } else {
   load()
-    .run(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
+    .then((m) => m.run(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }))
     .then((code) => (process.exitCode = code));
 }

@@ -24,7 +24,10 @@ function row(name: string, m: NaiveBayesModel, test: LabeledDoc[]): string {
   let bestT = 0;
   for (let t = 0.05; t < 0.99; t += 0.01) {
     const x = metricsAt(p, y, t).macroF1;
-    if (x > best) (best = x), (bestT = t);
+    if (x > best) {
+      best = x;
+      bestT = t;
+    }
   }
   return `| ${name} | ${test.length} | ${f3(rocAuc(p, y))} | ${f3(a.accuracy)} | ${f3(a.precision)} | ${f3(a.recall)} | ${f3(a.f1)} | ${f3(a.macroF1)} | ${f3(a.fpr)} | ${f3(best)} @ ${bestT.toFixed(2)} |`;
 }

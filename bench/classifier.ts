@@ -15,6 +15,8 @@ import { loadDataset, type LabeledDoc } from '../src/classifier/datasets';
 import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { mulberry32, shuffle } from '../src/classifier/random';
 import { splitHoldout } from '../src/classifier/split';
+import { trainModel } from '../src/classifier/train';
+import { loadBundledModels, loadModelFile } from '../src/classifier';
 
 const { values } = parseArgs({
   options: { data: { type: 'string' }, worker: { type: 'string' }, task: { type: 'string' }, max: { type: 'string', default: '4000' } },
@@ -54,8 +56,10 @@ function cpuMs(): number {
 function rate(texts: string[], fn: (t: string) => unknown, minMs = 1500): number {
   let n = 0;
   const t0 = cpuMs();
-  do for (const t of texts) (fn(t), n++);
-  while (cpuMs() - t0 < minMs);
+  do {
+    for (const t of texts) fn(t);
+    n += texts.length;
+  } while (cpuMs() - t0 < minMs);
   return n / ((cpuMs() - t0) / 1000);
 }
 
@@ -88,8 +92,6 @@ function worker(who: string, task: 'spam' | 'toxicity'): Result {
     const perSec = rate(texts.slice(0, 300), (t) => c.classify(t), 1000);
     return { who, task, trainDocs: docs.length, trainMs, perSec, ...quality(p, test, 0.5), maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
-  const { trainModel } = require('../src/classifier/train') as typeof import('../src/classifier/train');
-  const { loadModelFile } = require('../src/classifier') as typeof import('../src/classifier');
   const t0 = cpuMs();
   const file = trainModel(train, { task, name: task, ...(task === 'spam' ? { sourceWeights: { SMSSpamCollection: 0.1 } } : {}) });
   const trainMs = cpuMs() - t0;
@@ -106,8 +108,6 @@ function worker(who: string, task: 'spam' | 'toxicity'): Result {
 /** Both shipped models on Wikipedia comments, in a fresh process: load time, joint rate, RSS. */
 function shipped(): Record<string, number> {
   const texts = data('toxicity').test.map((d) => d.input.text);
-  // Required before the clock starts: under run-ts the first require compiles TypeScript, which dist/ does not.
-  const { loadBundledModels } = require('../src/classifier') as typeof import('../src/classifier');
   const rss0 = process.memoryUsage().rss;
   const t0 = cpuMs();
   const { spam, toxicity } = loadBundledModels(path.join(REPO, 'models'));

@@ -29,8 +29,10 @@ export function metaFeatures(input: ScoreInput, tokens: Token[]): string[] {
   const text = input.text;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 65 && c <= 90) caps++, letters++;
-    else if (c >= 97 && c <= 122) letters++;
+    if (c >= 65 && c <= 90) {
+      caps++;
+      letters++;
+    } else if (c >= 97 && c <= 122) letters++;
   }
   if (letters >= 10) out.push('caps=' + bucket(caps / letters, [0.1, 0.3, 0.6], ['lo', 'mid', 'hi', 'shout']));
   const m = input.meta;

@@ -18,8 +18,10 @@ export function metricsAt(probs: number[], labels: number[], threshold: number, 
   for (let i = 0; i < probs.length; i++) {
     const pred = probs[i] >= threshold;
     const w = weights ? weights[i] : 1;
-    if (labels[i]) pred ? (tp += w) : (fn += w);
-    else pred ? (fp += w) : (tn += w);
+    if (labels[i] && pred) tp += w;
+    else if (labels[i]) fn += w;
+    else if (pred) fp += w;
+    else tn += w;
   }
   const precision = div(tp, tp + fp);
   const recall = div(tp, tp + fn);
@@ -42,7 +44,11 @@ export function rocAuc(probs: number[], labels: number[]): number {
     let j = i;
     while (j + 1 < idx.length && probs[idx[j + 1]] === probs[idx[i]]) j++;
     const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k]]) (rankSumPos += rank), nPos++;
+    for (let k = i; k <= j; k++) {
+      if (!labels[idx[k]]) continue;
+      rankSumPos += rank;
+      nPos++;
+    }
     i = j + 1;
   }
   const nNeg = probs.length - nPos;

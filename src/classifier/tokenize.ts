@@ -158,13 +158,18 @@ export function tokenize(input: string): Token[] {
           if (!isLetter(c)) break;
           if (c > 127) wide = true;
           if (c === last) triple ||= ++run >= 2;
-          else (last = c), (run = 0);
+          else {
+            last = c;
+            run = 0;
+          }
           k++;
         }
         // An apostrophe between letters stays inside the word ("don't"), as in the full pattern.
         const c = k + 1 < j ? text.charCodeAt(k) : 0;
-        if ((c === 39 || c === 0x2019) && k > s && isLetter(text.charCodeAt(k + 1))) k++, (last = -1), (wide ||= c > 127);
-        else break;
+        if (!((c === 39 || c === 0x2019) && k > s && isLetter(text.charCodeAt(k + 1)))) break;
+        k++;
+        last = -1;
+        wide ||= c > 127;
       }
       if (k > s) {
         let w = text.slice(s, k);
