@@ -20,7 +20,30 @@ function clusterSeed(url: string): { host: string; port: number; options: RedisO
   };
 }
 
+/**
+ * A Redis URL with `?sentinel=<master name>` names a Redis Sentinel (more with `&sentinels=host:port,host:port`);
+ * ioredis asks the sentinels for the current master and follows a failover. The URL's password is the master's.
+ */
+function sentinelOptions(url: string): RedisOptions | undefined {
+  const u = new URL(url);
+  const name = u.searchParams.get('sentinel');
+  if (!name) return undefined;
+  const more = (u.searchParams.get('sentinels') ?? '').split(',').filter(Boolean).map((hp) => {
+    const [host, port] = hp.split(':');
+    return { host, port: Number(port || 26379) };
+  });
+  return {
+    name,
+    sentinels: [{ host: u.hostname, port: Number(u.port || 26379) }, ...more],
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+  };
+}
+
 function connect(url: string, opts: RedisOptions): Redis {
+  const sentinel = sentinelOptions(url);
+  if (sentinel) return new Redis({ ...opts, ...sentinel });
   const seed = clusterSeed(url);
   if (!seed) return new Redis(url, opts);
   const { enableOfflineQueue, lazyConnect, retryStrategy, ...redisOptions } = opts;
