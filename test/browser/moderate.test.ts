@@ -122,6 +122,12 @@ describe('/moderate in headless Chromium', () => {
     expect(seen.sort()).toEqual([img, script].sort());
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
+    // The buttons do what the keys do.
+    await page.click('#queue li:nth-child(2)');
+    const second = await page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId);
+    await page.click('button[data-decision=reject]');
+    await page.waitForFunction(() => document.querySelectorAll('#queue li').length === 1);
+    expect(await page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId)).not.toBe(second);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -376,6 +376,17 @@
     signIn($('token').value.trim());
   });
   $('signout').addEventListener('click', function () { signOut(); });
+  // Buttons and clicks do what the keys do, for moderators on a touch screen.
+  document.querySelectorAll('[data-decision]').forEach(function (b) {
+    b.addEventListener('click', function () { decide(b.getAttribute('data-decision')); });
+  });
+  $('undo').addEventListener('click', function () { undo(); });
+  $('queue').addEventListener('click', function (ev) {
+    var li = ev.target.closest('li');
+    if (!li) return;
+    var i = Array.prototype.indexOf.call($('queue').children, li);
+    if (i >= 0) { state.index = i; render(); }
+  });
   window.addEventListener('pagehide', releaseAll);
   setInterval(heartbeat, 1000);
 
