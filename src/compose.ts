@@ -12,6 +12,7 @@ import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
 import { reviewPlug } from './review/plug';
 import { queueDepthPlug } from './infra/metrics';
+import { learningPlug } from './learning/plug';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -25,7 +26,7 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug, queueDepthPlug];
+const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;

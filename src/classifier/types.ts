@@ -36,4 +36,6 @@ export interface Model {
   /** Scores at or above `review` go to a human; at or above `reject` are rejected. */
   thresholds: { review: number; reject: number };
   score(input: ScoreInput, opts?: { explain?: boolean }): ModelResult;
+  /** Adds one labelled example (1 = spam/toxic) to the in-memory counts; weight -1 withdraws one. */
+  learn(input: ScoreInput, label: 0 | 1, weight?: number): void;
 }

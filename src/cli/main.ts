@@ -6,13 +6,16 @@ import { captchaCommand, captchaHelp } from './commands/captcha';
 type Entry = { help: string; run: () => Promise<(argv: string[], io: CliIo) => Promise<number>> };
 
 /**
- * The `vigil` admin command. Commands load lazily so that `vigil sites list` does not pay for loading the training
- * code, and vice versa.
+ * The `vigil` admin command. The model commands load lazily so that `vigil sites list` does not pay for loading the
+ * training code.
  */
 const commands: Record<string, Entry> = {
   sites: { help: sitesHelp, run: async () => sitesCommand },
   moderators: { help: moderatorsHelp, run: async () => moderatorsCommand },
   captcha: { help: captchaHelp, run: async () => captchaCommand },
+  train: { help: 'vigil train --task spam|toxicity --data PATH... --out models/NAME.json [--seed N] [--holdout F]', run: async () => (await import('./commands/train')).run },
+  eval: { help: 'vigil eval --model PATH --data PATH... [--holdout F --seed N]', run: async () => (await import('./commands/eval')).run },
+  score: { help: 'vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl', run: async () => (await import('./commands/score')).run },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

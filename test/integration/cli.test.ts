@@ -3,13 +3,19 @@ import { runCli } from '../../src/cli/main';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return vigilWithInput('', ...argv);
+}
+
+async function vigilWithInput(input: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr });
+  const stdin = new PassThrough();
+  stdin.end(input);
+  const code = await runCli(argv, { stdin, stdout, stderr });
   return { code, out, err };
 }
 
@@ -64,5 +70,17 @@ describe('/openapi.json', () => {
     const schema = doc.paths['/v1/comments'].post.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(expect.arrayContaining(['threadId', 'author', 'body']));
     expect(schema.properties.body.maxLength).toBe(10000);
+  });
+});
+
+describe('vigil score', () => {
+  it('when JSON lines come in, then one score line per input comes out, in order', async () => {
+    const input = ['{"text":"WIN a FREE iPhone now!!! click http://win.example/claim"}', '{"text":"Thanks for the balanced reporting on the park."}'].join('\n');
+    const r = await vigilWithInput(input, 'score', '--model', 'spam');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0].score).toBeGreaterThan(0.9);
+    expect(lines[1].score).toBeLessThan(0.5);
   });
 });

@@ -1,0 +1,96 @@
+import type Redis from 'ioredis';
+import type { Model } from '../classifier';
+import type { Logger } from '../logger';
+import { keys } from '../infra/keys';
+import { listSites } from '../sites/site-store';
+import type { Feedback } from './feedback';
+
+export interface LearnerOptions {
+  redis: Redis;
+  models: { spam: Model; toxicity: Model };
+  logger: Logger;
+  /** Feedback younger than this can still be undone (XDEL) by a moderator, so it is not learnt yet. */
+  settleMs: number;
+  /** @defaultValue 5000 */
+  intervalMs?: number;
+}
+
+export interface Learner {
+  /** Reads every settled feedback entry not yet learnt; returns how many were learnt. */
+  catchUp(now?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+const BATCH = 1000;
+
+/**
+ * Teaches the in-memory models from the sites' feedback streams. Every instance reads the same streams from the
+ * start, so all instances learn the same thing and a restart relearns it: the streams in Redis are the learnt state,
+ * no model file is rewritten behind the operator's back. The models are shared by all sites, as the shipped ones are.
+ */
+export function startLearner(opts: LearnerOptions): Learner {
+  const last = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let closed = false;
+
+  async function learnSite(siteId: string, until: number): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const from = last.has(siteId) ? `(${last.get(siteId)}` : '-';
+      const rows = await opts.redis.xrange(keys.feedback(siteId), from, String(until), 'COUNT', BATCH);
+      for (const [id, fields] of rows) {
+        last.set(siteId, id);
+        const f = parse(fields);
+        if (!f) continue;
+        const model = f.task === 'spam' ? opts.models.spam : opts.models.toxicity;
+        model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0);
+        n++;
+      }
+      if (rows.length < BATCH) return n;
+    }
+  }
+
+  async function catchUp(now = Date.now()): Promise<number> {
+    const until = now - opts.settleMs;
+    let n = 0;
+    for (const site of await listSites(opts.redis)) n += await learnSite(site.id, until);
+    if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');
+    return n;
+  }
+
+  const tick = () => {
+    if (closed) return;
+    running = catchUp()
+      .catch((err) => {
+        opts.logger.warn({ err: (err as Error).message }, 'learning from feedback failed; will retry');
+        return 0;
+      })
+      .finally(() => {
+        if (!closed) timer = setTimeout(tick, opts.intervalMs ?? 5000);
+      });
+  };
+  tick();
+
+  return {
+    catchUp: async (now) => {
+      await running;
+      return catchUp(now);
+    },
+    close: async () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+function parse(fields: string[]): Feedback | undefined {
+  const i = fields.indexOf('json');
+  try {
+    const f = JSON.parse(fields[i + 1]) as Feedback;
+    return typeof f.text === 'string' && (f.task === 'spam' || f.task === 'toxicity') ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Plug } from '../compose';
+import type { AppContext } from '../http/context';
+import { Learner, startLearner } from './learner';
+
+const learners = new WeakMap<AppContext, Learner>();
+
+/** The learner of a running service, when this process runs workers. */
+export function learnerOf(ctx: AppContext): Learner | undefined {
+  return learners.get(ctx);
+}
+
+/** Starts learning from moderators' and Akismet clients' feedback once the undo window has passed. */
+export const learningPlug: Plug = async ({ ctx, closers, workers }) => {
+  if (!workers) return;
+  const learner = startLearner({
+    redis: ctx.redis,
+    models: ctx.moderation.models,
+    logger: ctx.logger,
+    settleMs: (ctx.config.REVIEW_UNDO_SECONDS + 1) * 1000,
+  });
+  learners.set(ctx, learner);
+  closers.push(() => learner.close());
+};
