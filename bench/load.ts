@@ -40,6 +40,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     /** Writes a V8 CPU profile of Vigil into this directory, for finding hot paths. */
     'cpu-prof': { type: 'string' },
+    /** Use dist/ as it is, without rebuilding it from src/ first. */
+    'no-build': { type: 'boolean', default: false },
   },
 });
 const ROOT = path.resolve(__dirname, '..');
@@ -205,7 +207,7 @@ async function measure(name: string, t: Target, pid: number, seconds = DURATION)
 }
 
 async function main(): Promise<void> {
-  ensureBuilt(ROOT);
+  if (!values['no-build']) ensureBuilt(ROOT);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const redisPort = await freePort();
   const redis = await startOwnRedis({ port: redisPort, dir, appendfsync: values.fsync as 'always' | 'everysec' });
