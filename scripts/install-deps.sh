@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vigil needs and says what it does. Usage: scripts/install-deps.sh [run|test]
 #   run:  npm dependencies; redis-server through apt-get when REDIS_URL is unset and none is on PATH.
-#   test: the same plus what the test suite drives: redis-server, chromium, tesseract-ocr, librsvg2-bin.
+#   test: the same plus what the test suite drives: redis-server, chromium, tesseract-ocr(-eng), librsvg2-bin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -18,6 +18,7 @@ fi
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
   command -v tesseract >/dev/null || apt_packages+=(tesseract-ocr)
+  ls /usr/share/tesseract-ocr/*/tessdata/eng.traineddata >/dev/null 2>&1 || apt_packages+=(tesseract-ocr-eng)
   command -v rsvg-convert >/dev/null || apt_packages+=(librsvg2-bin)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
