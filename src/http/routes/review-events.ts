@@ -22,6 +22,21 @@ export function reviewEventRoutes(ctx: AppContext, hub: LiveHub): Router {
   r.get('/v1/review/events', moderatorAuth(ctx.redis), async (req, res) => {
     const q = parse(streamQuery, req.query);
     const sites = sitesFor(actorOf(res), q.siteId);
+    // Tracked before the first await, so a SIGTERM at any moment finds this stream and ends it (otherwise shutdown
+    // waits for its timeout).
+    const untrack = hub.trackStream(() => res.end());
+    let stop: (() => void) | undefined;
+    let beat: NodeJS.Timeout | undefined;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (beat) clearInterval(beat);
+      stop?.();
+      untrack();
+    };
+    req.on('close', end);
+    res.on('error', end);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -29,19 +44,13 @@ export function reviewEventRoutes(ctx: AppContext, hub: LiveHub): Router {
       'X-Accel-Buffering': 'no',
     });
     res.write(`retry: 3000\n: connected\n\n`);
-    const stop = await hub.listen(sites, (e) => {
+    const listening = await hub.listen(sites, (e) => {
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     });
-    const beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    if (ended) return listening();
+    stop = listening;
+    beat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     beat.unref();
-    const untrack = hub.trackStream(() => res.end());
-    const end = () => {
-      clearInterval(beat);
-      stop();
-      untrack();
-    };
-    req.on('close', end);
-    res.on('error', end);
   });
   r.get('/moderate', (req, res) => {
     const q = req.originalUrl.indexOf('?');
