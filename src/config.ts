@@ -37,6 +37,10 @@ export const configSpec = {
   },
   DEV_ORIGIN: { schema: z.string().url().optional(), doc: 'Allowed origin of the dev site. Default: http://localhost:PORT.' },
   WORKERS: { schema: z.coerce.number().int().min(1).max(64).default(1), doc: 'Number of API processes (node:cluster).' },
+  LEARN_FROM_FEEDBACK: {
+    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    doc: "Learn from moderators' decisions and Akismet submissions. The models are shared by all sites, so every site's feedback teaches every site: turn it off when sites' moderators are not all trusted.",
+  },
   REVIEW_LEASE_SECONDS: {
     schema: z.coerce.number().min(0.2).max(86400).default(300),
     doc: 'How long a moderator holds a claimed review item; an unfinished claim returns to the queue when it ends.',

@@ -18,6 +18,8 @@ export interface LearnerOptions {
 export interface Learner {
   /** Reads every settled feedback entry not yet learnt; returns how many were learnt. */
   catchUp(now?: number): Promise<number>;
+  /** How many entries of one site's stream this process has learnt. */
+  learnt(siteId: string): number;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ const BATCH = 1000;
  */
 export function startLearner(opts: LearnerOptions): Learner {
   const last = new Map<string, string>();
+  const counts = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let closed = false;
@@ -47,6 +50,7 @@ export function startLearner(opts: LearnerOptions): Learner {
         model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0);
         n++;
       }
+      counts.set(siteId, (counts.get(siteId) ?? 0) + n);
       if (rows.length < BATCH) return n;
     }
   }
@@ -77,6 +81,7 @@ export function startLearner(opts: LearnerOptions): Learner {
       await running;
       return catchUp(now);
     },
+    learnt: (siteId) => counts.get(siteId) ?? 0,
     close: async () => {
       closed = true;
       if (timer) clearTimeout(timer);

@@ -11,7 +11,7 @@ export function learnerOf(ctx: AppContext): Learner | undefined {
 
 /** Starts learning from moderators' and Akismet clients' feedback once the undo window has passed. */
 export const learningPlug: Plug = async ({ ctx, closers, workers }) => {
-  if (!workers) return;
+  if (!workers || !ctx.config.LEARN_FROM_FEEDBACK) return;
   const learner = startLearner({
     redis: ctx.redis,
     models: ctx.moderation.models,

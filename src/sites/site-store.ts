@@ -45,8 +45,34 @@ export async function createSite(redis: Redis, input: CreateSiteInput, now = new
   return { siteId, siteKey, secretKey };
 }
 
+/**
+ * Every request reads its site's policy; validating the same JSON with zod each time was a measurable share of a
+ * request, so parsed policies are kept by their exact stored text (a changed policy is a new key, so nothing stale is
+ * ever served). They are frozen because every request shares them.
+ */
+const parsedPolicies = new Map<string, Policy>();
+const MAX_CACHED_POLICIES = 1000;
+
+function parsePolicy(raw: string): Policy {
+  let policy = parsedPolicies.get(raw);
+  if (!policy) {
+    policy = deepFreeze(policySchema.parse(JSON.parse(raw)));
+    if (parsedPolicies.size >= MAX_CACHED_POLICIES) parsedPolicies.delete(parsedPolicies.keys().next().value!);
+    parsedPolicies.set(raw, policy);
+  }
+  return policy;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
 function toSite(h: Record<string, string>): Site {
-  return { id: h.id, name: h.name, createdAt: h.createdAt, policy: policySchema.parse(JSON.parse(h.policy)) };
+  return { id: h.id, name: h.name, createdAt: h.createdAt, policy: parsePolicy(h.policy) };
 }
 
 export async function getSite(redis: Redis, siteId: string): Promise<Site | undefined> {

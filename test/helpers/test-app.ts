@@ -23,7 +23,9 @@ export interface TestApp {
 /** The real app on port 0 against the suite's real Redis. */
 export async function startTestApp(env: Record<string, string> = {}, opts: { workers?: boolean } = {}): Promise<TestApp> {
   const redisUrl = process.env.TEST_REDIS_URL!;
-  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', ...env });
+  // Learning is off unless a test asks for it: the models are shared by all sites, and other test files' feedback
+  // in the same Redis would otherwise change this file's scores.
+  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', LEARN_FROM_FEEDBACK: 'false', ...env });
   const redis = createRedis(redisUrl);
   await connectRedis(redis);
   models ??= loadBundledModels();

@@ -5,7 +5,7 @@ import { startTestApp, TestApp } from '../helpers/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ LEARN_FROM_FEEDBACK: 'true' });
 });
 afterAll(() => t.close());
 
@@ -20,9 +20,21 @@ it('when moderators label comments and the undo window has passed, then the mode
   await t.redis.xdel(keys.feedback(site.siteId), undone);
   for (let i = 0; i < 30; i++) await recordFeedback(t.redis, site.siteId, { task: 'spam', positive: true, text, source: 'moderator' });
   // Not settled yet: a moderator could still undo these.
-  expect(await learner.catchUp(Date.now())).toBe(0);
-  expect(await learner.catchUp(Date.now() + 10 * 60 * 1000)).toBe(30);
+  await learner.catchUp(Date.now());
+  expect(learner.learnt(site.siteId)).toBe(0);
+  await learner.catchUp(Date.now() + 10 * 60 * 1000);
+  expect(learner.learnt(site.siteId)).toBe(30);
   expect(model.score({ text }).score).toBeGreaterThan(before);
   // Learnt once only.
-  expect(await learner.catchUp(Date.now() + 10 * 60 * 1000)).toBe(0);
+  await learner.catchUp(Date.now() + 10 * 60 * 1000);
+  expect(learner.learnt(site.siteId)).toBe(30);
+});
+
+it('when LEARN_FROM_FEEDBACK is false, then no learner runs', async () => {
+  const off = await startTestApp({ LEARN_FROM_FEEDBACK: 'false' });
+  try {
+    expect(learnerOf(off.service.ctx)).toBeUndefined();
+  } finally {
+    await off.close();
+  }
 });
