@@ -12,6 +12,8 @@ export interface Feedback {
   url?: string;
   source: 'moderator' | 'akismet';
   commentId?: string;
+  /** Takes back an earlier example (a moderator's undo): learnt with weight -1. */
+  withdraw?: boolean;
 }
 
 /** The stream is capped: learning uses recent feedback, and Redis must not grow without bound. */
@@ -26,4 +28,18 @@ export async function recordFeedback(redis: Redis, siteId: string, f: Feedback):
 export async function readFeedback(redis: Redis, siteId: string, count = 1000, after = '-'): Promise<Array<{ id: string; feedback: Feedback }>> {
   const rows = await redis.xrange(keys.feedback(siteId), after, '+', 'COUNT', count);
   return rows.map(([id, fields]) => ({ id, feedback: JSON.parse(fields[1]) as Feedback }));
+}
+
+/**
+ * Takes back earlier examples by appending their withdrawals. Appending rather than deleting means a process that
+ * has already learnt them unlearns them, and a process that replays the stream after a restart nets them out.
+ */
+export async function withdrawFeedback(redis: Redis, siteId: string, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const rows = await redis.xrange(keys.feedback(siteId), id, id);
+    const fields = rows[0]?.[1];
+    if (!fields) continue;
+    const f = JSON.parse(fields[fields.indexOf('json') + 1]) as Feedback;
+    if (!f.withdraw) await recordFeedback(redis, siteId, { ...f, withdraw: true });
+  }
 }

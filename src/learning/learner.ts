@@ -9,9 +9,9 @@ export interface LearnerOptions {
   redis: Redis;
   models: { spam: Model; toxicity: Model };
   logger: Logger;
-  /** Feedback younger than this can still be undone (XDEL) by a moderator, so it is not learnt yet. */
-  settleMs: number;
-  /** @defaultValue 5000 */
+  /** How old an entry must be before it is learnt. @defaultValue 0 */
+  settleMs?: number;
+  /** @defaultValue 2000, so every instance has learnt a decision within a few seconds. */
   intervalMs?: number;
 }
 
@@ -47,7 +47,7 @@ export function startLearner(opts: LearnerOptions): Learner {
         const f = parse(fields);
         if (!f) continue;
         const model = f.task === 'spam' ? opts.models.spam : opts.models.toxicity;
-        model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0);
+        model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1);
         n++;
       }
       counts.set(siteId, (counts.get(siteId) ?? 0) + n);
@@ -56,7 +56,7 @@ export function startLearner(opts: LearnerOptions): Learner {
   }
 
   async function catchUp(now = Date.now()): Promise<number> {
-    const until = now - opts.settleMs;
+    const until = now - (opts.settleMs ?? 0);
     let n = 0;
     for (const site of await listSites(opts.redis)) n += await learnSite(site.id, until);
     if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');
@@ -71,7 +71,7 @@ export function startLearner(opts: LearnerOptions): Learner {
         return 0;
       })
       .finally(() => {
-        if (!closed) timer = setTimeout(tick, opts.intervalMs ?? 5000);
+        if (!closed) timer = setTimeout(tick, opts.intervalMs ?? 2000);
       });
   };
   tick();

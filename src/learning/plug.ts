@@ -9,14 +9,13 @@ export function learnerOf(ctx: AppContext): Learner | undefined {
   return learners.get(ctx);
 }
 
-/** Starts learning from moderators' and Akismet clients' feedback once the undo window has passed. */
+/** Starts learning from moderators' and Akismet clients' feedback; an undo appends a withdrawal that unlearns it. */
 export const learningPlug: Plug = async ({ ctx, closers, workers }) => {
   if (!workers || !ctx.config.LEARN_FROM_FEEDBACK) return;
   const learner = startLearner({
     redis: ctx.redis,
     models: ctx.moderation.models,
     logger: ctx.logger,
-    settleMs: (ctx.config.REVIEW_UNDO_SECONDS + 1) * 1000,
   });
   learners.set(ctx, learner);
   closers.push(() => learner.close());

@@ -4,7 +4,7 @@ import { AlreadyDecidedError, ConflictError, ForbiddenError, NotFoundError, Revi
 import type { EventType } from '../events/events';
 import { keys } from '../infra/keys';
 import { metrics } from '../infra/metrics';
-import { Feedback, recordFeedback } from '../learning/feedback';
+import { Feedback, recordFeedback, withdrawFeedback } from '../learning/feedback';
 import { Outcome, recordOutcome } from './author-history';
 import { appendAudit } from './audit';
 import { readClaim, siteOfComment } from './claims';
@@ -162,7 +162,7 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
     await recordOutcome(d.redis, s, current.author.emailHash, u.outcome, -1);
     if (u.blocked.email) await d.redis.srem(keys.reviewBlockedEmails(s), current.author.emailHash);
     if (u.blocked.ip) await d.redis.srem(keys.reviewBlockedIps(s), current.client.ipHash);
-    if (u.feedbackIds.length) await d.redis.xdel(keys.feedback(s), ...u.feedbackIds);
+    if (u.feedbackIds.length) await withdrawFeedback(d.redis, s, u.feedbackIds);
     await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
     const at = nowOf(d).toISOString();
     await appendAudit(d.redis, s, {
