@@ -29,6 +29,7 @@ const operations: Operation[] = [
     responses: { '201': { description: 'The verdict', schema: s.moderationResultSchema }, ...errors(400, 401, 403, 409, 413, 415, 422, 429, 503) },
   },
   { method: 'get', path: '/v1/comments/{id}', summary: 'Read a comment back.', auth: 'secretKey', responses: { '200': { description: 'The comment' }, ...errors(401, 403, 404, 503) } },
+  { method: 'post', path: '/v1/comments/{id}/feedback', summary: "The site's label for a stored comment (spam, ham, toxic, ok); the models learn from it.", auth: 'secretKey', body: s.feedbackSchema, responses: { '202': { description: '{feedbackId, commentId, label}' }, ...errors(400, 401, 403, 404, 415, 422, 503) } },
   { method: 'get', path: '/v1/threads/{threadId}/comments', summary: "A thread's comments of one status, oldest first.", auth: 'secretKey', query: s.threadQuerySchema, responses: { '200': { description: '{comments, next}' }, ...errors(401, 403, 422, 503) } },
   { method: 'post', path: '/v1/check', summary: 'Score a text without storing it.', auth: 'secretKey', body: s.checkSchema, query: s.explainQuerySchema, responses: { '200': { description: 'Scores and the decision Vigil would make' }, ...errors(400, 401, 403, 413, 415, 422, 503) } },
   { method: 'get', path: '/v1/site', summary: 'The site and its policy.', auth: 'secretKey', responses: { '200': { description: 'site' }, ...errors(401, 403) } },

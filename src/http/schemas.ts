@@ -58,3 +58,7 @@ export const problemSchema = z.object({
   type: z.string(), title: z.string(), status: z.number(), code: z.string(), detail: z.string(), instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
+
+export const feedbackSchema = z.object({
+  label: z.enum(['spam', 'ham', 'toxic', 'ok']).describe('spam / ham teach the spam model; toxic / ok the toxicity model.'),
+});

@@ -10,7 +10,7 @@ export interface Feedback {
   author?: string;
   email?: string;
   url?: string;
-  source: 'moderator' | 'akismet';
+  source: 'moderator' | 'akismet' | 'site';
   commentId?: string;
   /** Takes back an earlier example (a moderator's undo): learnt with weight -1. */
   withdraw?: boolean;

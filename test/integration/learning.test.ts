@@ -1,6 +1,7 @@
 import { recordFeedback, withdrawFeedback } from '../../src/learning/feedback';
 import { learnerOf } from '../../src/learning/plug';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { readFeedback } from '../../src/learning/feedback';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -39,4 +40,16 @@ it('when LEARN_FROM_FEEDBACK is false, then no learner runs', async () => {
   } finally {
     await off.close();
   }
+});
+
+it('when the site sends feedback on a stored comment, then it is recorded for learning; unknown comments and labels are refused', async () => {
+  const site = await t.site();
+  const made = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment() });
+  const res = await api(t.url, 'POST', `/v1/comments/${made.json.id}/feedback`, { key: site.secretKey, body: { label: 'spam' } });
+  expect(res.status).toBe(202);
+  const stream = await readFeedback(t.redis, site.siteId);
+  expect(stream.map((e) => e.feedback)).toEqual([expect.objectContaining({ task: 'spam', positive: true, commentId: made.json.id, source: 'site' })]);
+  expect((await api(t.url, 'POST', '/v1/comments/nope/feedback', { key: site.secretKey, body: { label: 'spam' } })).status).toBe(404);
+  expect((await api(t.url, 'POST', `/v1/comments/${made.json.id}/feedback`, { key: site.secretKey, body: { label: 'great' } })).status).toBe(422);
+  expect((await api(t.url, 'POST', `/v1/comments/${made.json.id}/feedback`, { key: site.siteKey, body: { label: 'ham' } })).status).toBe(403);
 });

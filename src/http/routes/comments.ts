@@ -5,7 +5,8 @@ import { moderateComment } from '../../moderation/moderate-comment';
 import { getComment, listThread } from '../../comments/comment-store';
 import { keyKindOf, siteAuth, siteOf } from '../auth';
 import type { AppContext } from '../context';
-import { commentSchema, explainQuerySchema, threadQuerySchema } from '../schemas';
+import { commentSchema, explainQuerySchema, feedbackSchema, threadQuerySchema } from '../schemas';
+import { Feedback, recordFeedback } from '../../learning/feedback';
 import { parse, requireJson } from '../validate';
 import { publicComment } from './public-comment';
 
@@ -47,6 +48,22 @@ export function commentRoutes(ctx: AppContext): Router {
     const c = await getComment(ctx.redis, siteOf(res).id, String(req.params.id));
     if (!c) throw new NotFoundError('The comment');
     res.json(publicComment(c));
+  });
+
+  // The site's own verdict on a stored comment, learnt like a moderator's decision.
+  r.post('/v1/comments/:id/feedback', siteAuth(ctx.redis, ['sk']), requireJson, async (req, res) => {
+    const site = siteOf(res);
+    const { label } = parse(feedbackSchema, req.body);
+    const c = await getComment(ctx.redis, site.id, String(req.params.id));
+    if (!c) throw new NotFoundError('The comment');
+    const f: Feedback = {
+      task: label === 'spam' || label === 'ham' ? 'spam' : 'toxicity',
+      positive: label === 'spam' || label === 'toxic',
+      text: c.body, author: c.author.name, email: c.author.emailMasked, ...(c.author.url ? { url: c.author.url } : {}),
+      source: 'site', commentId: c.id,
+    };
+    const id = await recordFeedback(ctx.redis, site.id, f);
+    res.status(202).json({ feedbackId: id, commentId: c.id, label });
   });
 
   r.get('/v1/threads/:threadId/comments', siteAuth(ctx.redis, ['sk']), async (req, res) => {
