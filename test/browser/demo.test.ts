@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, TestBrowser } from '../helpers/browser';
 import { captchaStats } from '../../src/captcha/captcha-store';
 import { issueCaptcha } from '../../src/captcha/issue';
 import { renderCaptcha } from '../../src/captcha/render';
@@ -15,22 +13,17 @@ import { startTestApp, TestApp } from '../helpers/test-app';
  * answer; the wrapping exists only in this process. In pow mode nothing is faked: the browser solves the challenge.
  */
 let t: TestApp;
+let browser: TestBrowser;
 let context: BrowserContext;
-let userDataDir: string;
 
 beforeAll(async () => {
   t = await startTestApp({}, { workers: false });
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
+  context = browser.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await t?.close();
 });
 

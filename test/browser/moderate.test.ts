@@ -1,29 +1,22 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, TestBrowser } from '../helpers/browser';
 import { createModerator } from '../../src/sites/moderator-store';
 import { keys } from '../../src/infra/keys';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /** The /moderate page in headless Chromium: keyboard-only work through a queue, and hostile comment bodies. */
 let t: TestApp;
+let browser: TestBrowser;
 let context: BrowserContext;
-let userDataDir: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
+  context = browser.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
   await t?.close();
 });
 
