@@ -2,6 +2,7 @@ import { CliIo, UsageError } from './io';
 import { sitesCommand, sitesHelp } from './commands/sites';
 import { moderatorsCommand, moderatorsHelp } from './commands/moderators';
 import { captchaCommand, captchaHelp } from './commands/captcha';
+import { modelsCommand, modelsHelp } from './commands/models';
 
 type Entry = { help: string; run: () => Promise<(argv: string[], io: CliIo) => Promise<number>> };
 
@@ -13,6 +14,7 @@ const commands: Record<string, Entry> = {
   sites: { help: sitesHelp, run: async () => sitesCommand },
   moderators: { help: moderatorsHelp, run: async () => moderatorsCommand },
   captcha: { help: captchaHelp, run: async () => captchaCommand },
+  models: { help: modelsHelp, run: async () => modelsCommand },
   train: { help: 'vigil train --task spam|toxicity --data PATH... --out models/NAME.json [--seed N] [--holdout F]', run: async () => (await import('./commands/train')).run },
   eval: { help: 'vigil eval --model PATH --data PATH... [--holdout F --seed N]', run: async () => (await import('./commands/eval')).run },
   score: { help: 'vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl', run: async () => (await import('./commands/score')).run },

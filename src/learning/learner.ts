@@ -9,6 +9,10 @@ export interface LearnerOptions {
   redis: Redis;
   models: { spam: Model; toxicity: Model };
   logger: Logger;
+  /** Learn only these tasks' feedback. @defaultValue both */
+  tasks?: Array<'spam' | 'toxicity'>;
+  /** Learn only from these sites' streams. @defaultValue every site */
+  siteIds?: string[];
   /** How old an entry must be before it is learnt. @defaultValue 0 */
   settleMs?: number;
   /** @defaultValue 2000, so every instance has learnt a decision within a few seconds. */
@@ -45,7 +49,7 @@ export function startLearner(opts: LearnerOptions): Learner {
       for (const [id, fields] of rows) {
         last.set(siteId, id);
         const f = parse(fields);
-        if (!f) continue;
+        if (!f || (opts.tasks && !opts.tasks.includes(f.task))) continue;
         const model = f.task === 'spam' ? opts.models.spam : opts.models.toxicity;
         model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1);
         n++;
@@ -58,7 +62,8 @@ export function startLearner(opts: LearnerOptions): Learner {
   async function catchUp(now = Date.now()): Promise<number> {
     const until = now - (opts.settleMs ?? 0);
     let n = 0;
-    for (const site of await listSites(opts.redis)) n += await learnSite(site.id, until);
+    const ids = opts.siteIds ?? (await listSites(opts.redis)).map((s) => s.id);
+    for (const id of ids) n += await learnSite(id, until);
     if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');
     return n;
   }

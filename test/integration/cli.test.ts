@@ -1,5 +1,10 @@
 import { PassThrough } from 'node:stream';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli } from '../../src/cli/main';
+import { loadModelFile } from '../../src/classifier';
+import { recordFeedback } from '../../src/learning/feedback';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -82,5 +87,23 @@ describe('vigil score', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0].score).toBeGreaterThan(0.9);
     expect(lines[1].score).toBeLessThan(0.5);
+  });
+});
+
+describe('vigil models export', () => {
+  it("when a site has feedback, then the exported model has learnt it and loads like a shipped one", async () => {
+    const created = JSON.parse((await vigil('sites', 'create', '--name', 'L', '--origin', 'https://l.example', '--json')).out);
+    const text = 'quorblet vantrix offer inside';
+    for (let i = 0; i < 20; i++) await recordFeedback(t.redis, created.siteId, { task: 'spam', positive: true, text, source: 'moderator' });
+    await recordFeedback(t.redis, created.siteId, { task: 'toxicity', positive: true, text: 'ignored by a spam export', source: 'moderator' });
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-export-')), 'spam.json');
+    const r = await vigil('models', 'export', '--model', 'spam', '--out', out, '--site', created.siteId);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('20 feedback examples');
+    const exported = loadModelFile(out);
+    const shipped = t.service.ctx.moderation.models.spam;
+    expect(exported.task).toBe('spam');
+    expect(exported.score({ text }).score).toBeGreaterThan(shipped.score({ text }).score);
+    expect((await vigil('models', 'export', '--model', 'spam')).code).toBe(2);
   });
 });
