@@ -20,13 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, logger);
   const forked = cluster.isWorker;
-  let own: OwnRedis | undefined;
-  let redisUrl = config.REDIS_URL;
-  if (!redisUrl) {
-    own = await startOwnRedis({ port: config.OWN_REDIS_PORT, dir: path.resolve(config.DATA_DIR) });
-    redisUrl = own.url;
-    logger.info({ dir: path.resolve(config.DATA_DIR), port: config.OWN_REDIS_PORT }, 'started own redis-server (AOF, appendfsync always)');
-  }
+  const { own, redisUrl } = await redisFor(config, logger);
   const redis = createRedis(redisUrl);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   await connectRedis(redis, 30000);
@@ -82,6 +76,15 @@ async function devBootstrap(config: Config, redis: Redis, port: number): Promise
   if (dev) printDevKeys(dev, port);
 }
 
+/** REDIS_URL when it is set; otherwise our own redis-server, started here and stopped on shutdown. */
+async function redisFor(config: Config, logger: Logger): Promise<{ own?: OwnRedis; redisUrl: string }> {
+  if (config.REDIS_URL) return { redisUrl: config.REDIS_URL };
+  const dir = path.resolve(config.DATA_DIR);
+  const own = await startOwnRedis({ port: config.OWN_REDIS_PORT, dir });
+  logger.info({ dir, port: config.OWN_REDIS_PORT }, 'started own redis-server (AOF, appendfsync always)');
+  return { own, redisUrl: own.url };
+}
+
 /**
  * The cluster primary serves no requests. It starts the bundled Redis when REDIS_URL is unset, forks WORKERS
  * processes that share the listening port (each a full Vigil: API and queue workers, since BullMQ workers on one
@@ -90,13 +93,7 @@ async function devBootstrap(config: Config, redis: Redis, port: number): Promise
  * to finish its in-flight work, then stops Redis.
  */
 async function runPrimary(config: Config, logger: Logger): Promise<void> {
-  let own: OwnRedis | undefined;
-  let redisUrl = config.REDIS_URL;
-  if (!redisUrl) {
-    own = await startOwnRedis({ port: config.OWN_REDIS_PORT, dir: path.resolve(config.DATA_DIR) });
-    redisUrl = own.url;
-    logger.info({ dir: path.resolve(config.DATA_DIR), port: config.OWN_REDIS_PORT }, 'started own redis-server (AOF, appendfsync always)');
-  }
+  const { own, redisUrl } = await redisFor(config, logger);
   const env = { REDIS_URL: redisUrl };
   let stopping = false;
   let bootstrapped = false;
