@@ -29,16 +29,26 @@ export interface VigilEvent {
 }
 
 export type Subscriber = (e: VigilEvent) => Promise<void>;
+/** Receives the events of one emit together, e.g. to read shared state (a site's webhook endpoints) once. */
+export type BatchSubscriber = (events: VigilEvent[]) => Promise<void>;
 
 export class EventBus {
-  private subs: Subscriber[] = [];
+  private batchSubs: BatchSubscriber[] = [];
   constructor(private onError: (err: unknown, e: VigilEvent) => void = () => undefined) {}
 
   subscribe(fn: Subscriber): void {
-    this.subs.push(fn);
+    this.batchSubs.push(async (events) => {
+      for (const e of events) await fn(e).catch((err) => this.onError(err, e));
+    });
   }
 
-  async emit(e: VigilEvent): Promise<void> {
-    for (const s of this.subs) await s(e).catch((err) => this.onError(err, e));
+  subscribeBatch(fn: BatchSubscriber): void {
+    this.batchSubs.push(fn);
+  }
+
+  /** Emits events that belong together (a comment's creation and its status), in order. */
+  async emit(...events: VigilEvent[]): Promise<void> {
+    if (!events.length) return;
+    for (const s of this.batchSubs) await s(events).catch((err) => this.onError(err, events[0]));
   }
 }

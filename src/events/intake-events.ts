@@ -8,7 +8,6 @@ export async function emitIntakeEvents(bus: EventBus, c: StoredComment): Promise
     at: c.createdAt,
     data: { commentId: c.id, threadId: c.threadId, status: c.status, scores: c.scores, reasons: c.reasons },
   };
-  await bus.emit({ type: 'comment.created', ...base });
   const second: EventType = c.status === 'pending' ? 'comment.pending' : c.status === 'approved' ? 'comment.approved' : 'comment.rejected';
-  await bus.emit({ type: second, ...base });
+  await bus.emit({ type: 'comment.created', ...base }, { type: second, ...base });
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { getComment, setCommentStatus, StoredComment } from '../comments/comment-store';
 import { AlreadyDecidedError, ConflictError, ForbiddenError, NotFoundError, ReviewClaimedError, UndoExpiredError } from '../errors';
-import type { EventType } from '../events/events';
+import type { EventType, VigilEvent } from '../events/events';
 import { keys } from '../infra/keys';
 import { metrics } from '../infra/metrics';
 import { Feedback, recordFeedback, withdrawFeedback } from '../learning/feedback';
@@ -102,8 +102,7 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
       commentId: after.id, threadId: after.threadId, status: after.status, scores: after.scores, reasons: after.reasons,
       moderator: { id: actor.id, name: actor.name }, decision: input.decision, ...(input.note ? { note: input.note } : {}),
     };
-    await d.events.emit({ type: EVENT[input.decision], siteId, at, data });
-    await d.events.emit({ type: 'review.decided', siteId, at, data });
+    await d.events.emit({ type: EVENT[input.decision], siteId, at, data }, { type: 'review.decided', siteId, at, data });
     await publishLive(d.redis, { type: 'decided', siteId, commentId: after.id });
     return after;
   });
@@ -173,10 +172,10 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
       commentId, threadId: restored.threadId, status: restored.status, scores: restored.scores, reasons: restored.reasons,
       moderator: { id: actor.id, name: actor.name }, decision: 'undo', undone: u.decision,
     };
-    if (restored.status !== current.status) {
-      await d.events.emit({ type: restored.status === 'pending' ? 'comment.pending' : 'comment.approved', siteId: s, at, data });
-    }
-    await d.events.emit({ type: 'review.decided', siteId: s, at, data });
+    const back: VigilEvent[] = restored.status !== current.status
+      ? [{ type: restored.status === 'pending' ? 'comment.pending' : 'comment.approved', siteId: s, at, data }]
+      : [];
+    await d.events.emit(...back, { type: 'review.decided', siteId: s, at, data });
     await publishLive(d.redis, { type: 'undone', siteId: s, commentId });
     return restored;
   });

@@ -32,8 +32,8 @@ export const webhooksPlug: Plug = async ({ ctx, extras, closers, redisUrl, worke
     producerConn.disconnect();
   });
   const producer = new WebhookProducer(redis, queue, { attempts: schedule.length + 1, logTtlSeconds });
-  ctx.events.subscribe(async (e) => {
-    await producer.onEvent(e);
+  ctx.events.subscribeBatch(async (events) => {
+    await producer.onEvents(events);
   });
   extras.routers.push(webhookRoutes(ctx, webhookService(redis, producer, allowlist)));
   extras.metricsCollectors.push(async () => {

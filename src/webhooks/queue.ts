@@ -31,19 +31,30 @@ export class WebhookProducer {
     private settings: ProducerSettings,
   ) {}
 
-  async onEvent(e: VigilEvent, now = new Date()): Promise<string[]> {
-    const targets = (await listEndpoints(this.redis, e.siteId)).filter((ep) => ep.enabled && ep.events.includes(e.type));
-    if (!targets.length) return [];
-    const msg = { id: newMessageId(), type: e.type, body: buildPayload(e) };
-    const deliveries: Delivery[] = targets.map((ep) => ({
-      id: newDeliveryId(), endpointId: ep.id, msgId: msg.id, eventType: e.type, status: 'pending',
-      createdAt: now.toISOString(), updatedAt: now.toISOString(), attemptCount: 0, attempts: [], runs: 0,
-    }));
-    await createMessage(this.redis, e.siteId, msg, deliveries, this.settings.logTtlSeconds);
+  /**
+   * Events emitted together (a comment's creation and its status) share one read of each site's endpoint list and
+   * one enqueue: the endpoint list is on every comment's path.
+   */
+  async onEvents(events: VigilEvent[], now = new Date()): Promise<string[]> {
+    const endpoints = new Map<string, Awaited<ReturnType<typeof listEndpoints>>>();
+    const jobs: Array<{ siteId: string; delivery: Delivery }> = [];
+    for (const e of events) {
+      if (!endpoints.has(e.siteId)) endpoints.set(e.siteId, await listEndpoints(this.redis, e.siteId));
+      const targets = endpoints.get(e.siteId)!.filter((ep) => ep.enabled && ep.events.includes(e.type));
+      if (!targets.length) continue;
+      const msg = { id: newMessageId(), type: e.type, body: buildPayload(e) };
+      const deliveries: Delivery[] = targets.map((ep) => ({
+        id: newDeliveryId(), endpointId: ep.id, msgId: msg.id, eventType: e.type, status: 'pending',
+        createdAt: now.toISOString(), updatedAt: now.toISOString(), attemptCount: 0, attempts: [], runs: 0,
+      }));
+      await createMessage(this.redis, e.siteId, msg, deliveries, this.settings.logTtlSeconds);
+      for (const delivery of deliveries) jobs.push({ siteId: e.siteId, delivery });
+    }
+    if (!jobs.length) return [];
     await this.queue.addBulk(
-      deliveries.map((d) => ({ name: 'deliver', data: { siteId: e.siteId, deliveryId: d.id, trigger: 'auto' as const }, opts: this.jobOptions(jobIdOf(d)) })),
+      jobs.map(({ siteId, delivery: d }) => ({ name: 'deliver', data: { siteId, deliveryId: d.id, trigger: 'auto' as const }, opts: this.jobOptions(jobIdOf(d)) })),
     );
-    return deliveries.map((d) => d.id);
+    return jobs.map((j) => j.delivery.id);
   }
 
   /**
