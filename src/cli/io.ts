@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type Redis from 'ioredis';
 import { loadConfig } from '../config';
 import { connectRedis, createRedis } from '../infra/redis';
@@ -34,4 +35,28 @@ export async function withRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T>
 
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout.write(JSON.stringify(value) + '\n');
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Parses a command's arguments with a `--help` option added. A parse error is printed with the help (exit code 2) and
+ * `--help` prints the help (exit code 0); either way the command gets a number to return instead of the values.
+ */
+export function parseCommandArgs<O extends OptionsConfig, P extends boolean>(
+  argv: string[], options: O, allowPositionals: P, help: string, io: CliIo,
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals });
+  } catch (e) {
+    io.stderr.write(`${(e as Error).message}\n${help}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  return parsed;
 }

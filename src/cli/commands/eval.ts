@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { bundledModelPath, loadModelFile, type Model } from '../../classifier';
 import { loadDataset } from '../../classifier/datasets';
 import { metricsAt, rocAuc, thresholdTable, type BinaryMetrics } from '../../classifier/metrics';
 import { splitHoldout } from '../../classifier/split';
-import type { CliIo } from '../io';
+import { parseCommandArgs, type CliIo } from '../io';
 
 /** Usage text, for the dispatcher's help. */
 export const help =
@@ -42,30 +41,22 @@ function report(name: string, probs: number[], labels: number[], threshold: numb
 
 /** `vigil eval`: scores labelled data with a model and prints the metrics, overall and per file. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        data: { type: 'string', multiple: true },
-        threshold: { type: 'string' },
-        holdout: { type: 'string', default: '0' },
-        seed: { type: 'string', default: '1' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${help}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      model: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      threshold: { type: 'string' },
+      holdout: { type: 'string', default: '0' },
+      seed: { type: 'string', default: '1' },
+      json: { type: 'boolean' },
+    },
+    true,
+    help,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const data = [...(values.data ?? []), ...positionals];
   if (!values.model || !data.length) {
     io.stderr.write(help);

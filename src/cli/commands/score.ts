@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { bundledModelPath, loadModelFile, type Model } from '../../classifier';
-import type { CliIo } from '../io';
+import { parseCommandArgs, type CliIo } from '../io';
 
 /** Usage text, for the dispatcher's help. */
 export const help = 'usage: vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl\n';
@@ -11,17 +10,9 @@ function pickModel(which: string): Model {
 
 /** `vigil score`: one JSON line in ({"text", author?, email?, url?, meta?}), one JSON line out, in order. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { model: { type: 'string' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${help}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommandArgs(argv, { model: { type: 'string' }, explain: { type: 'boolean' } }, false, help, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (!values.model) {
     io.stderr.write(help);
     return 2;

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadDataset } from '../../classifier/datasets';
 import { splitHoldout } from '../../classifier/split';
 import { trainModel } from '../../classifier/train';
-import type { CliIo } from '../io';
+import { parseCommandArgs, type CliIo } from '../io';
 
 /** Usage text, for the dispatcher's help. */
 export const help =
@@ -13,33 +12,25 @@ export const help =
 
 /** `vigil train`: trains a model from data set files and writes it as JSON. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        task: { type: 'string' },
-        data: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        name: { type: 'string' },
-        version: { type: 'string', default: '1' },
-        weight: { type: 'string', multiple: true },
-        holdout: { type: 'string', default: '0' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      // `--data a.csv b.csv` is accepted: paths after the options count as more data files.
-      allowPositionals: true,
-    }));
-  } catch (e) {
-    io.stderr.write(`${(e as Error).message}\n${help}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(help);
-    return 0;
-  }
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      task: { type: 'string' },
+      data: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      name: { type: 'string' },
+      version: { type: 'string', default: '1' },
+      weight: { type: 'string', multiple: true },
+      holdout: { type: 'string', default: '0' },
+    },
+    // `--data a.csv b.csv` is accepted: paths after the options count as more data files.
+    true,
+    help,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const task = values.task;
   const data = [...(values.data ?? []), ...positionals];
   if ((task !== 'spam' && task !== 'toxicity') || !data.length || !values.out) {
