@@ -46,7 +46,9 @@ async function open(token: string): Promise<{ page: Page; problems: string[] }> 
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   const res = await page.goto(`${t.url}/moderate/`);
   expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
-  // Keyboard only: the token field has focus when the page opens.
+  // Keyboard only: the token field has focus when the page opens. Autofocus is applied at a rendering update, which
+  // can come after the load event on a busy machine, so wait for it rather than type into nothing.
+  await page.waitForFunction(() => document.activeElement?.id === 'token');
   await page.keyboard.type(token);
   await page.keyboard.press('Enter');
   return { page, problems };
