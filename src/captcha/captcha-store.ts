@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
+import { luaScript, runLua } from '../infra/lua';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 
 /** Kept past expiry so that a late answer is told "expired" rather than "invalid". */
@@ -26,11 +27,18 @@ export function answerHmac(secret: Buffer, siteId: string, id: string, answer: s
 }
 
 /**
- * One round trip for issuing: refuse a client over the failure limit (answering the seconds left), else store the
- * captcha (when there is one to store) and count it. Issuance time is dominated by Redis round trips, so the check
- * and the writes share one script; all keys carry the site's hash tag.
+ * One round trip for issuing: spend a point of the per-IP captcha rate limit (the same fixed window and key as
+ * rate-limiter-flexible), refuse a client over the failure limit (answering the seconds left), else store the captcha
+ * (when there is one to store) and count it. Issuance time is dominated by Redis round trips, so the checks and the
+ * writes share one script; all keys carry the site's hash tag. Returns 0, or seconds to wait.
  */
-const ISSUE_LUA = `
+const ISSUE = luaScript(`
+if ARGV[5] ~= '' then
+  redis.call('SET', KEYS[4], 0, 'EX', ARGV[6], 'NX')
+  if redis.call('INCR', KEYS[4]) > tonumber(ARGV[5]) then
+    return math.max(1, math.ceil(redis.call('PTTL', KEYS[4]) / 1000))
+  end
+end
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then
   local ttl = redis.call('TTL', KEYS[1])
@@ -39,43 +47,40 @@ if n >= tonumber(ARGV[1]) then
 end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-return 0`;
-const ISSUE_SHA = crypto.createHash('sha1').update(ISSUE_LUA).digest('hex');
+return 0`);
 
-async function issueScript(redis: Redis, keyList: string[], args: Array<string | number>): Promise<number> {
-  try {
-    return (await redis.evalsha(ISSUE_SHA, keyList.length, ...keyList, ...args)) as number;
-  } catch (err) {
-    if (!/NOSCRIPT/.test((err as Error).message)) throw err;
-    return (await redis.eval(ISSUE_LUA, keyList.length, ...keyList, ...args)) as number;
-  }
+/** The per-IP limit on new captchas: infra/keys' rateLimit prefix (the client is appended) and allowance per window. */
+export interface IssueLimit {
+  prefix: string;
+  points: number;
+  windowSeconds: number;
 }
 
 /**
  * Counts a new challenge and, for an image, stores its answer as an HMAC only: a Redis dump reveals no captcha text.
  * The stored value is `expiresAt:hmac:client`, the client being a keyed hash of the requester's IP. Throws
- * rate_limited when that client has given too many wrong answers lately.
+ * rate_limited when the client is over `limit` or has given too many wrong answers lately.
  */
 export async function admitCaptcha(
   redis: Redis, siteId: string, mode: CaptchaMode, client: string,
-  stored?: { id: string; value: string; ttlSeconds: number },
+  stored?: { id: string; value: string; ttlSeconds: number }, limit?: IssueLimit,
 ): Promise<void> {
-  const refused = await issueScript(
-    redis,
-    [keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-')],
-    [MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0],
+  const refused = await runLua<number>(
+    redis, ISSUE,
+    [keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'), limit ? `${limit.prefix}:${client}` : keys.captchaFailures(siteId, client)],
+    [MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0, limit?.points ?? '', limit?.windowSeconds ?? 0],
   );
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
 }
 
 /** Stores a new image captcha's answer (see admitCaptcha). */
 export async function storeCaptcha(
-  redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(), client = '',
+  redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(), client = '', limit?: IssueLimit,
 ): Promise<{ id: string; expiresAt: string }> {
   const id = crypto.randomBytes(16).toString('base64url');
   const expiresAt = now + ttlSeconds * 1000;
   const value = `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`;
-  await admitCaptcha(redis, siteId, 'svg', client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS });
+  await admitCaptcha(redis, siteId, 'svg', client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit);
   return { id, expiresAt: new Date(expiresAt).toISOString() };
 }
 

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Site } from '../sites/site-store';
-import { admitCaptcha, storeCaptcha } from './captcha-store';
+import { consume } from '../infra/rate-limit';
+import { admitCaptcha, IssueLimit, storeCaptcha } from './captcha-store';
 import { PowChallenge, signPowToken } from './pow';
 import { renderCaptcha, RenderedCaptcha } from './render';
 
@@ -24,20 +25,24 @@ export type CaptchaChallenge =
 
 /**
  * Makes a challenge in the site's mode. `client` is a keyed hash of the requester's IP: failures are charged to it,
- * and a client with too many recent failures gets rate_limited instead of a new captcha.
+ * and a client with too many recent failures, or over `limit` (spent in the same round trip), gets rate_limited
+ * instead of a new captcha.
  */
-export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now()): Promise<CaptchaChallenge> {
+export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now(), limit?: IssueLimit): Promise<CaptchaChallenge> {
   const mode = site.policy.captcha;
-  if (mode === 'off') return { type: 'off' };
+  if (mode === 'off') {
+    if (limit) await consume(deps.redis, { prefix: limit.prefix, points: limit.points, durationSeconds: limit.windowSeconds }, client);
+    return { type: 'off' };
+  }
   if (mode === 'pow') {
     const expiresAt = now + deps.ttlSeconds * 1000;
     const id = crypto.randomBytes(16).toString('base64url');
     const difficulty = site.policy.powDifficulty;
     const token = signPowToken(deps.secret, { siteId: site.id, id, difficulty, expiresAt, client });
-    await admitCaptcha(deps.redis, site.id, 'pow', client);
+    await admitCaptcha(deps.redis, site.id, 'pow', client, undefined, limit);
     return { id: token, type: 'pow', pow: { algorithm: 'SHA-256', salt: id, difficulty }, expiresAt: new Date(expiresAt).toISOString() };
   }
   const { svg, answer } = (deps.render ?? renderCaptcha)();
-  const { id, expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, answer, deps.ttlSeconds, now, client);
+  const { id, expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, answer, deps.ttlSeconds, now, client, limit);
   return { id, type: 'svg', svg, expiresAt };
 }

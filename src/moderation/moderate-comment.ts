@@ -3,7 +3,8 @@ import type { Site } from '../sites/site-store';
 import { ConflictError } from '../errors';
 import { keys } from '../infra/keys';
 import { persistComment, StoredComment } from '../comments/comment-store';
-import { identityHash, maskEmail, normalizeEmail } from './identity';
+import { maskEmail } from './identity';
+import { identitiesOf } from './intake-script';
 import { decide } from './policy';
 import { rateLimitPhase } from './phases/rate-limit';
 import { captchaPhase } from './phases/captcha';
@@ -80,14 +81,14 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string): Promi
     id, siteId: site.id, threadId: input.threadId, ...(input.parentId ? { parentId: input.parentId } : {}),
     author: {
       name: input.author.name, emailMasked: maskEmail(input.author.email),
-      emailHash: identityHash(deps.secret, 'email', normalizeEmail(input.author.email)),
+      emailHash: identitiesOf(ctx).email,
       ...(input.author.url ? { url: input.author.url } : {}),
     },
     body: input.body, status: decision.status,
     ...(decision.enforcedStatus !== decision.status ? { shadowStatus: decision.enforcedStatus } : {}),
     ...(decision.needsReview ? { needsReview: true } : {}),
     scores, reasons: decision.reasons, ...(explanation ? { explanation } : {}),
-    client: { ipHash: identityHash(deps.secret, 'ip', ctx.client.ip), userAgent: ctx.client.userAgent, referrer: ctx.client.referrer },
+    client: { ipHash: identitiesOf(ctx).ip, userAgent: ctx.client.userAgent, referrer: ctx.client.referrer },
     via: ctx.via, createdAt: ctx.now.toISOString(),
     ...(decision.status !== 'pending' ? { decidedAt: ctx.now.toISOString(), decidedBy: 'vigil' } : {}),
   };

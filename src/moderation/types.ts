@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { Model, ModelResult, SpamMeta } from '../classifier';
 import type { Site } from '../sites/site-store';
 import type { StoredComment } from '../comments/comment-store';
+import type { IntakeSignals } from './intake-script';
 
 /** What a caller sends to POST /v1/comments, after validation. */
 export interface CommentInput {
@@ -45,6 +46,10 @@ export interface ModerationContext {
   /** 'trusted' skips review for borderline scores; 'suspect' sends everything to review. */
   authorStanding?: 'trusted' | 'suspect';
   scores?: { spam: ModelResult; toxicity: ModelResult };
+  /** Keyed hashes of the commenter's IP and e-mail and of the body (intake-script identitiesOf). */
+  identities?: { ip: string; email: string; body: string };
+  /** Author standing and history counts, when the rate-limit phase fetched them in its round trip. */
+  signals?: IntakeSignals;
 }
 
 /** A phase reads and adds to the context; it throws a VigilError to refuse the request outright. */

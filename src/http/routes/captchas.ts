@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { issueCaptcha } from '../../captcha/issue';
 import { keys } from '../../infra/keys';
-import { consume } from '../../infra/rate-limit';
 import { identityHash } from '../../moderation/identity';
 import { siteAuth, siteOf } from '../auth';
 import type { AppContext } from '../context';
@@ -13,12 +12,9 @@ export function captchaRoutes(ctx: AppContext): Router {
     const site = siteOf(res);
     const { redis, secret, settings } = ctx.moderation;
     const client = identityHash(secret, 'ip', req.ip ?? 'unknown');
-    await consume(
-      redis,
-      { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, durationSeconds: 60 },
-      client,
-    );
-    const challenge = await issueCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, site, client);
+    // The limit is spent in the same Redis round trip as the captcha is stored.
+    const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
+    const challenge = await issueCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, site, client, Date.now(), limit);
     res.status(201).setHeader('Cache-Control', 'no-store').json(challenge);
   });
   return r;

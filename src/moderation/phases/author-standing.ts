@@ -1,32 +1,37 @@
 import { keys } from '../../infra/keys';
 import { parseCounts, standingOf } from '../../review/author-history';
-import { identityHash, normalizeEmail } from '../identity';
+import { identitiesOf } from '../intake-script';
 import type { Phase } from '../types';
 
 /**
  * The author's standing on the site, from earlier decisions on comments with the same (hashed) e-mail: trusted
  * authors skip review for borderline scores, suspects are pre-moderated. An e-mail or IP a moderator blocked from the
  * review page rejects the comment outright; those are kept as keyed hashes, so they are checked here rather than in
- * the site's plain-text blocklists.
+ * the site's plain-text blocklists. Read-only (Akismet's is_test runs it), so without signals fetched ahead by the
+ * rate-limit phase it reads them itself.
  */
 export const authorStandingPhase: Phase = async (ctx) => {
-  const { redis, secret } = ctx.deps;
   const siteId = ctx.site.id;
-  const emailHash = identityHash(secret, 'email', normalizeEmail(ctx.input.author.email));
-  const ipHash = identityHash(secret, 'ip', ctx.client.ip);
-  const res = await redis
-    .multi()
-    .hgetall(keys.reviewAuthor(siteId, emailHash))
-    .sismember(keys.reviewBlockedEmails(siteId), emailHash)
-    .sismember(keys.reviewBlockedIps(siteId), ipHash)
-    .exec();
-  const counts = parseCounts((res?.[0]?.[1] as Record<string, string>) ?? {});
+  let author: Record<string, string>, blockedEmail: boolean, blockedIp: boolean;
+  if (ctx.signals) ({ author, blockedEmail, blockedIp } = ctx.signals);
+  else {
+    const id = identitiesOf(ctx);
+    const res = await ctx.deps.redis
+      .multi()
+      .hgetall(keys.reviewAuthor(siteId, id.email))
+      .sismember(keys.reviewBlockedEmails(siteId), id.email)
+      .sismember(keys.reviewBlockedIps(siteId), id.ip)
+      .exec();
+    author = (res?.[0]?.[1] as Record<string, string>) ?? {};
+    blockedEmail = Number(res?.[1]?.[1]) === 1;
+    blockedIp = Number(res?.[2]?.[1]) === 1;
+  }
   const hit = (code: string) => {
     if (!ctx.reasons.includes(code)) ctx.reasons.push(code);
     ctx.verdict = 'rejected';
   };
-  if (Number(res?.[1]?.[1]) === 1) hit('blocked_email');
-  if (Number(res?.[2]?.[1]) === 1) hit('blocked_ip');
-  const standing = standingOf(counts, ctx.site.policy.trustedAuthorApprovals);
+  if (blockedEmail) hit('blocked_email');
+  if (blockedIp) hit('blocked_ip');
+  const standing = standingOf(parseCounts(author), ctx.site.policy.trustedAuthorApprovals);
   if (standing) ctx.authorStanding = standing;
 };

@@ -1,32 +1,30 @@
 import { keys } from '../../infra/keys';
-import { identityHash } from '../identity';
+import { DAY_MS, historyMember, identitiesOf } from '../intake-script';
 import type { Phase } from '../types';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Counts how often the same body was posted on the site and how many comments came from the same IP in the last
- * 24 h. Both are spam features; a repeated body is also a reason of its own.
+ * 24 h. Both are spam features; a repeated body is also a reason of its own. The rate-limit phase has usually
+ * counted them already, in its round trip; after a captcha it is done here.
  */
 export const historySignalsPhase: Phase = async (ctx) => {
-  const { redis, secret } = ctx.deps;
-  const now = ctx.now.getTime();
-  const bodyKey = keys.bodySeen(ctx.site.id, identityHash(secret, 'body', ctx.input.body.trim().toLowerCase()));
-  const ipKey = keys.ipPosts(ctx.site.id, identityHash(secret, 'ip', ctx.client.ip));
-  const member = `${now}:${Math.random().toString(36).slice(2, 8)}`;
-  const res = await redis
-    .multi()
-    .zremrangebyscore(bodyKey, 0, now - DAY_MS)
-    .zcard(bodyKey)
-    .zadd(bodyKey, now, member)
-    .pexpire(bodyKey, DAY_MS)
-    .zremrangebyscore(ipKey, 0, now - DAY_MS)
-    .zcard(ipKey)
-    .zadd(ipKey, now, member)
-    .pexpire(ipKey, DAY_MS)
-    .exec();
-  const duplicates = Number(res?.[1]?.[1] ?? 0);
+  let duplicates: number, postsPerIp: number;
+  if (ctx.signals) ({ duplicates, postsPerIp } = ctx.signals);
+  else {
+    const now = ctx.now.getTime();
+    const id = identitiesOf(ctx);
+    const bodyKey = keys.bodySeen(ctx.site.id, id.body);
+    const ipKey = keys.ipPosts(ctx.site.id, id.ip);
+    const member = historyMember(now);
+    const res = await ctx.deps.redis
+      .multi()
+      .zremrangebyscore(bodyKey, 0, now - DAY_MS).zcard(bodyKey).zadd(bodyKey, now, member).pexpire(bodyKey, DAY_MS)
+      .zremrangebyscore(ipKey, 0, now - DAY_MS).zcard(ipKey).zadd(ipKey, now, member).pexpire(ipKey, DAY_MS)
+      .exec();
+    duplicates = Number(res?.[1]?.[1] ?? 0);
+    postsPerIp = Number(res?.[5]?.[1] ?? 0);
+  }
   ctx.meta.duplicateCount24h = duplicates;
-  ctx.meta.postsPerIp24h = Number(res?.[5]?.[1] ?? 0);
+  ctx.meta.postsPerIp24h = postsPerIp;
   if (duplicates > 0) ctx.reasons.push('duplicate_body');
 };

@@ -1,20 +1,14 @@
-import { keys } from '../../infra/keys';
-import { consume } from '../../infra/rate-limit';
-import { identityHash, normalizeEmail } from '../identity';
+import { admitComment } from '../intake-script';
 import type { Phase } from '../types';
 
-/** Limits comments per site+IP and per site+e-mail, with the site's own limits. */
+/**
+ * Limits comments per site+IP and per site+e-mail, with the site's own limits. When no captcha has to be checked
+ * against Redis first (server calls, sites with captchas off), the same round trip also takes the history counts and
+ * the author's standing for the phases after it: counting before the captcha is checked would let a bot inflate
+ * another author's counts without solving one.
+ */
 export const rateLimitPhase: Phase = async (ctx) => {
-  const { redis, secret } = ctx.deps;
-  const limits = ctx.site.policy.rateLimits;
-  await consume(
-    redis,
-    { prefix: keys.rateLimit(ctx.site.id, 'comment-ip'), points: limits.commentsPerIpPerMinute, durationSeconds: 60 },
-    identityHash(secret, 'ip', ctx.client.ip),
-  );
-  await consume(
-    redis,
-    { prefix: keys.rateLimit(ctx.site.id, 'comment-email'), points: limits.commentsPerEmailPerHour, durationSeconds: 3600 },
-    identityHash(secret, 'email', normalizeEmail(ctx.input.author.email)),
-  );
+  const captchaFirst = ctx.via === 'browser' && ctx.site.policy.captcha !== 'off';
+  const signals = await admitComment(ctx, !captchaFirst);
+  if (signals) ctx.signals = signals;
 };
