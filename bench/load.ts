@@ -60,6 +60,9 @@ interface Run {
   errors: number;
   timeouts: number;
   peakRssMb: number;
+  /** CPU time (user + system) per request, in microseconds, of the server process(es) and of redis-server. */
+  cpuUsPerReq: number;
+  redisCpuUsPerReq?: number;
 }
 
 /** Resident memory of a process and all its descendants, in bytes (0 once it is gone). */
@@ -77,6 +80,26 @@ function rssOf(pid: number): number {
   }
   return total;
 }
+
+/** User + system CPU time of a process and all its descendants, in microseconds. */
+function cpuOf(pid: number): number {
+  let total = 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime), in clock ticks of 1/100 s on Linux.
+    total += (Number(f[11]) + Number(f[12])) * 10000;
+    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+      const kids = fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      for (const k of kids ? kids.split(/\s+/) : []) total += cpuOf(Number(k));
+    }
+  } catch {
+    /* the process ended between two reads */
+  }
+  return total;
+}
+
+let redisPid: number | undefined;
 
 function sampleRss(pid: number): { stop(): number } {
   let peak = rssOf(pid);
@@ -188,7 +211,9 @@ function cannon(t: Target, seconds: number): Promise<any> {
 async function measure(name: string, t: Target, pid: number, seconds = DURATION): Promise<Run> {
   if (WARMUP > 0) await cannon(t, WARMUP);
   const rss = sampleRss(pid);
+  const cpu0 = cpuOf(pid), redisCpu0 = redisPid ? cpuOf(redisPid) : 0;
   const r = await cannon(t, seconds);
+  const cpu = cpuOf(pid) - cpu0, redisCpu = redisPid ? cpuOf(redisPid) - redisCpu0 : 0;
   const peak = rss.stop();
   const run: Run = {
     name,
@@ -201,8 +226,11 @@ async function measure(name: string, t: Target, pid: number, seconds = DURATION)
     errors: r.errors,
     timeouts: r.timeouts,
     peakRssMb: Math.round(peak / 1048576),
+    // CPU per request does not depend on what else the machine runs, unlike requests/s on 2 shared cores.
+    cpuUsPerReq: Math.round(cpu / Math.max(1, r.requests.total)),
+    ...(redisPid && redisCpu ? { redisCpuUsPerReq: Math.round(redisCpu / Math.max(1, r.requests.total)) } : {}),
   };
-  process.stderr.write(`  ${name}: ${run.requestsPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}\n`);
+  process.stderr.write(`  ${name}: ${run.requestsPerSec} req/s, p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, CPU ${run.cpuUsPerReq} µs/req (redis ${run.redisCpuUsPerReq ?? '-'})\n`);
   return run;
 }
 
@@ -211,6 +239,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const redisPort = await freePort();
   const redis = await startOwnRedis({ port: redisPort, dir, appendfsync: values.fsync as 'always' | 'everysec' });
+  redisPid = redis.process.pid;
   const children: ChildProcess[] = [];
   const cleanup = async () => {
     for (const c of children) await stop(c);
@@ -285,8 +314,9 @@ function report(runs: Run[], soak?: Record<string, number>) {
   const pct = (r?: Run) => (r && base ? Math.round((r.requestsPerSec / base) * 1000) / 10 : undefined);
   const rows = runs.map((r, i) => [
     r.name, String(r.requestsPerSec), i === 0 ? '100%' : `${pct(r)}%`, r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.peakRssMb), String(r.non2xx + r.errors),
+    String(r.cpuUsPerReq), r.redisCpuUsPerReq === undefined ? '-' : String(r.redisCpuUsPerReq),
   ]);
-  const head = ['endpoint', 'req/s', 'of baseline', 'p50 ms', 'p99 ms', 'peak RSS MB', 'non-2xx/err'];
+  const head = ['endpoint', 'req/s', 'of baseline', 'p50 ms', 'p99 ms', 'peak RSS MB', 'non-2xx/err', 'CPU µs/req', 'redis µs/req'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];

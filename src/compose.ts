@@ -13,6 +13,7 @@ import { akismetPlug } from './akismet/plug';
 import { reviewPlug } from './review/plug';
 import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
+import { watchSiteChanges } from './sites/site-cache';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -67,6 +68,7 @@ export async function composeService(opts: {
   const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true };
   const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
   const closers: Array<() => Promise<void>> = [];
+  closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));
   for (const plug of plugs) await plug({ ctx, extras, closers, redisUrl: opts.redisUrl, workers: opts.workers ?? true });
   const app = createApp(ctx, extras);
   return { app, ctx, closers };

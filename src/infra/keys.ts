@@ -13,6 +13,8 @@ export const keys = {
   site: (siteId: string) => site(siteId, 'site'),
   /** Sorted set of all site ids by creation time. */
   siteIndex: () => global('sites'),
+  /** Pub/sub channel: a site's record changed (payload: the site id); instances drop their cached copy. */
+  siteChanged: () => global('site-changed'),
   /** String: the generated server secret, when VIGIL_SECRET is not set. */
   serverSecret: () => global('server-secret'),
   /** String: marks that the dev site and moderator were created. */

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { NotFoundError } from '../errors';
 import { credentialMatches, hashCredential, newCredential, newId, parseCredential } from './credentials';
+import { announceSiteChange, siteCacheFor } from './site-cache';
 import { applyPolicyPatch, defaultPolicy, Policy, PolicyPatch, policySchema } from './policy';
 
 export interface Site {
@@ -96,7 +97,13 @@ export async function listSites(redis: Redis): Promise<Site[]> {
 export async function siteForKey(redis: Redis, key: string): Promise<{ site: Site; kind: 'pk' | 'sk' } | undefined> {
   const parsed = parseCredential(key);
   if (!parsed || parsed.kind === 'mt') return undefined;
-  const h = await redis.hgetall(keys.site(parsed.ownerId));
+  const cache = siteCacheFor(redis);
+  let h = cache?.get(parsed.ownerId);
+  if (!h) {
+    const token = cache?.startRead() ?? 0;
+    h = await redis.hgetall(keys.site(parsed.ownerId));
+    cache?.set(parsed.ownerId, h, token);
+  }
   if (!h.id) return undefined;
   const stored = parsed.kind === 'pk' ? h.siteKeyHash : h.secretKeyHash;
   if (!credentialMatches(key, stored)) return undefined;
@@ -116,7 +123,10 @@ export async function updatePolicy(redis: Redis, siteId: string, patch: PolicyPa
     const raw = await redis.hget(key, 'policy');
     if (!raw) throw new NotFoundError(`Site ${siteId}`);
     const next = applyPolicyPatch(policySchema.parse(JSON.parse(raw)), patch);
-    if ((await redis.eval(COMPARE_AND_SET, 1, key, raw, JSON.stringify(next))) === 1) return next;
+    if ((await redis.eval(COMPARE_AND_SET, 1, key, raw, JSON.stringify(next))) === 1) {
+      await announceSiteChange(redis, siteId);
+      return next;
+    }
   }
   throw new Error('policy update kept conflicting');
 }
@@ -127,5 +137,6 @@ export async function rotateSiteKeys(redis: Redis, siteId: string): Promise<Crea
   const siteKey = newCredential('pk', siteId);
   const secretKey = newCredential('sk', siteId);
   await redis.hset(keys.site(siteId), { siteKeyHash: hashCredential(siteKey), secretKeyHash: hashCredential(secretKey) });
+  await announceSiteChange(redis, siteId);
   return { siteId, siteKey, secretKey };
 }
