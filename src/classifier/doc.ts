@@ -1,4 +1,4 @@
-import { layoutOf, metaBucket, vectorize, type FeatureOptions, type FeatureVector, type Layout } from './features';
+import { flatten, layoutOf, metaBucket, textFeatures, type FeatureOptions, type FeatureVector, type Layout, type TextFeatures } from './features';
 import { metaFeatures } from './meta';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
@@ -6,9 +6,27 @@ import type { ScoreInput } from './types';
 /** A comment turned into features: text features, plus metadata buckets for models that use them. */
 export interface Doc {
   tokens: Token[];
-  v: FeatureVector;
+  /** The text features by unique word, as scoring reads them. */
+  text: TextFeatures;
+  /** The same features as one flat bucket list (built on first use: scoring does not need it). */
+  readonly v: FeatureVector;
   metaNames: string[];
   meta: number[];
+}
+
+class FeaturizedDoc implements Doc {
+  private flat?: FeatureVector;
+
+  constructor(
+    readonly tokens: Token[],
+    readonly text: TextFeatures,
+    readonly metaNames: string[],
+    readonly meta: number[],
+  ) {}
+
+  get v(): FeatureVector {
+    return (this.flat ??= flatten(this.text));
+  }
 }
 
 const layouts = new Map<string, Layout>();
@@ -25,7 +43,7 @@ export function layoutFor(opt: FeatureOptions): Layout {
 // text's features lets the second model skip tokenising and hashing again.
 let lastInput: string | undefined;
 let lastOpt: FeatureOptions | undefined;
-let lastText: { tokens: Token[]; v: FeatureVector } | undefined;
+let lastText: { tokens: Token[]; text: TextFeatures } | undefined;
 
 /** Turns an input into features under `opt`; `useMeta` adds the metadata features. */
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
@@ -34,11 +52,11 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
   const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1];
   if (!t || !same || input.text !== lastInput) {
     const tokens = tokenize(input.text);
-    t = { tokens, v: vectorize(tokens, opt, l) };
+    t = { tokens, text: textFeatures(tokens, opt, l) };
     lastInput = input.text;
     lastOpt = opt;
     lastText = t;
   }
   const metaNames = useMeta ? metaFeatures(input, t.tokens) : [];
-  return { tokens: t.tokens, v: t.v, metaNames, meta: metaNames.map((m) => metaBucket(m, l)) };
+  return new FeaturizedDoc(t.tokens, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucket(m, l)) : []);
 }

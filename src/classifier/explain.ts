@@ -1,5 +1,5 @@
 import { layoutFor, type Doc } from './doc';
-import { extract, type FeatureOptions } from './features';
+import { bigramBucket, tokenHash, type FeatureOptions } from './features';
 import type { ScoringTable } from './scoring-table';
 import type { Explanation } from './types';
 
@@ -7,33 +7,48 @@ import type { Explanation } from './types';
 export const EXPLAIN_TOP = 10;
 
 /**
- * Splits the main score's calibrated log-odds over the tokens that produced each feature. A feature
- * shared by several tokens (a char n-gram in two words, a bigram) is split evenly between them, so the
- * contributions plus the bias and the length term add up to the score's log-odds.
+ * Splits the main score's calibrated log-odds over the tokens that produced each feature. A word's
+ * unigram and char n-grams are its own (features.ts counts them once per distinct word); a bigram is
+ * split evenly between its two words. The contributions plus the bias and the length term add up to
+ * the score's log-odds.
  */
-export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPLAIN_TOP): Explanation[] {
+export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPLAIN_TOP, site?: (f: number) => number): Explanation[] {
   const H = t.heads.length;
-  const owners = new Map<number, number[]>();
-  extract(d.tokens, opt, layoutFor(opt), (bucket, a, b) => {
-    let o = owners.get(bucket);
-    if (!o) owners.set(bucket, (o = []));
-    o.push(a);
-    if (b >= 0) o.push(b);
-  });
-  const perToken = new Float64Array(d.tokens.length);
-  for (const [bucket, o] of owners) {
-    const c = t.q[bucket * H] / o.length;
-    for (const i of o) perToken[i] += c;
-  }
+  const l = layoutFor(opt);
+  // With a site's learned feedback, each bucket also carries the site's adjustment (site-overlay.ts).
+  const at = (f: number): number => t.q[f * H] + (site ? site(f) : 0);
   const byValue = new Map<string, Explanation>();
-  d.tokens.forEach((tok, i) => {
-    let e = byValue.get(tok.value);
-    if (!e) byValue.set(tok.value, (e = { token: tok.value, contribution: 0, spans: [] }));
-    e.contribution += perToken[i];
+  const entryOf = (value: string): Explanation => {
+    let e = byValue.get(value);
+    if (!e) byValue.set(value, (e = { token: value, contribution: 0, spans: [] }));
+    return e;
+  };
+  // Unique words appear in `d.text.words` in the order of their first occurrence.
+  let w = 0;
+  for (const tok of d.tokens) {
+    const e = entryOf(tok.value);
     e.spans.push([tok.start, tok.end]);
-  });
+    if (e.spans.length > 1) continue;
+    const buckets = d.text.words[w++];
+    if (!buckets) continue;
+    for (let k = 1; k < buckets.length; k++) e.contribution += at(buckets[k]);
+  }
+  // Bigrams are re-derived in token order with the same de-duplication, so each is credited to its pair.
+  if (d.text.bigrams.length) {
+    const seen = new Set<number>();
+    let prev = tokenHash(d.tokens[0].value);
+    for (let i = 1; i < d.tokens.length; i++) {
+      const hu = tokenHash(d.tokens[i].value);
+      const b = bigramBucket(prev, hu, l);
+      prev = hu;
+      if (seen.has(b)) continue;
+      seen.add(b);
+      entryOf(d.tokens[i - 1].value).contribution += at(b) / 2;
+      entryOf(d.tokens[i].value).contribution += at(b) / 2;
+    }
+  }
   const out = [...byValue.values()];
-  d.meta.forEach((bucket, i) => out.push({ token: 'meta:' + d.metaNames[i], contribution: t.q[bucket * H], spans: [] }));
+  d.meta.forEach((bucket, i) => out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [] }));
   return out
     .filter((e) => Math.abs(e.contribution) > 1e-6)
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))

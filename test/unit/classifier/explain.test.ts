@@ -44,13 +44,32 @@ describe('explanations', () => {
 });
 
 describe('features', () => {
-  it('when vectorize and extract see the same tokens, then they produce the same unique buckets', () => {
+  it('when a comment is vectorized, then each distinct word adds its unigram and char n-grams once and each distinct bigram once', () => {
     const tokens = tokenize('The quick brown fox, the QUICK brown dog! http://x.com v1agra');
     const l = layoutFor(DEFAULT_FEATURES);
-    const seen = new Set<number>();
-    extract(tokens, DEFAULT_FEATURES, l, (b) => seen.add(b));
+    // The reference: every feature occurrence from extract, minus repeats of a word and of a bigram.
+    const firstOf = new Map<string, number>();
+    tokens.forEach((t, i) => firstOf.has(t.value) || firstOf.set(t.value, i));
+    const expected: number[] = [];
+    const bigrams = new Set<number>();
+    extract(tokens, DEFAULT_FEATURES, l, (b, a, second) => {
+      if (second >= 0) {
+        if (!bigrams.has(b)) expected.push(b);
+        bigrams.add(b);
+      } else if (firstOf.get(tokens[a].value) === a) expected.push(b);
+    });
     const v = vectorize(tokens, DEFAULT_FEATURES, l);
-    expect(new Set(v.ids)).toEqual(seen);
-    expect(v.length).toBe(seen.size);
+    expect([...v.ids].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+    expect(v.length).toBe(expected.length);
+  });
+
+  it('when a model scores a document, then the cached per-word sums give the same log-odds as the flat bucket list', () => {
+    const input = { text: 'Subscribe to my channel!! subscribe, SUBSCRIBE http://bit.ly/x free free gift' };
+    model.score(input);
+    const d = model.featurize(input);
+    const z = model.logits(d)[0];
+    let flat = model.table.bias[0] + model.table.lengthWeight[0] * Math.log1p(d.v.length);
+    for (const f of [...d.v.ids, ...d.meta]) flat += model.table.q[f];
+    expect(z).toBeCloseTo(flat, 4);
   });
 });
