@@ -3,28 +3,43 @@ import { groupOf, metaBucket, type Layout } from './features';
 import { decodeCounts, encodeSparse, type ModelFile } from './model-file';
 import { inputOf } from './naive-bayes';
 import type { ScoringTable } from './scoring-table';
+import { OverlayBudget, overlayAt, overlaySum, SITE_WEIGHT, SiteOverlay } from './site-overlay';
 
 /**
  * Moderator feedback for one model: adds labelled comments to the main head's counts and refreshes
- * the scoring table for the buckets they touch, so the next score already reflects them.
+ * the scoring table for the buckets they touch, so the next score already reflects them. Feedback that
+ * names its site is also kept in that site's overlay (site-overlay.ts), which counts it again, with more
+ * weight, when that site's comments are scored.
  * The smoothing constants (class totals, vocabulary) and the calibration stay as trained: feedback is
  * small next to the training data, and re-fitting calibration needs held-out data. `toFile()`
- * writes the learned counts into a new model file (for `vigil models export`).
+ * writes the learned counts into a new model file (for `vigil models export`), with the trained
+ * constants, so the file scores exactly as this process does.
  */
 export class Learner {
   private counts?: Map<number, [number, number]>;
   private readonly fixed = new Set<number>();
-  private docs: [number, number];
-  private total: [number, number];
+  private readonly sites = new Map<string, SiteOverlay>();
+  readonly budget: OverlayBudget;
+  /** Bumped on every learnt example: cached site adjustments older than this are recomputed. */
+  private gen = 0;
+  /** Net examples learnt per class, globally and per site (written into exported files' training notes). */
+  private readonly examples = new Map<string, [number, number]>();
+  private readonly c: number;
+  private readonly refresh = (f: number, n0: number, n1: number): number => {
+    const g = this.load().get(f);
+    const site = this.qFor(f, (g?.[0] ?? 0) + SITE_WEIGHT * n0, (g?.[1] ?? 0) + SITE_WEIGHT * n1);
+    return site - this.table.q[f * this.table.heads.length];
+  };
 
   constructor(
     private readonly file: ModelFile,
     private readonly table: ScoringTable,
     private readonly layout: Layout,
+    limits?: { perSite: number; total: number },
   ) {
     const h = file.heads.score;
-    this.docs = [h.docs[0], h.docs[1]];
-    this.total = [h.total[0], h.total[1]];
+    this.c = Math.log(h.total[0] + h.alpha * h.vocab) - Math.log(h.total[1] + h.alpha * h.vocab);
+    this.budget = new OverlayBudget(limits);
     // Buckets with hand-set priors keep them: feedback should not silently replace a documented rule.
     if (file.meta && file.metaPriors) for (const k of Object.keys(file.metaPriors)) this.fixed.add(metaBucket(k, layout));
   }
@@ -38,17 +53,29 @@ export class Learner {
     return this.counts;
   }
 
-  /** Adds (weight > 0) or withdraws (weight < 0) one document as `label` (1 = spam / toxic). */
-  learn(d: Doc, label: 0 | 1, weight = 1): void {
-    const counts = this.load();
+  /** The main head's scoring-table value for bucket `f` with counts n0, n1 (what buildScoringTable computes). */
+  private qFor(f: number, n0: number, n1: number): number {
+    if (n0 + n1 <= 0) return 0;
     const head = this.file.heads.score;
-    const H = this.table.heads.length;
-    const w = head.calibration.weights;
     const edges = this.file.confidenceEdges;
-    const a = head.alpha;
-    const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
+    const r = Math.log(n1 + head.alpha) - Math.log(n0 + head.alpha) + this.c;
+    let k = 0;
+    while (k < edges.length && n0 + n1 >= edges[k]) k++;
+    return head.calibration.weights[inputOf(groupOf(f, this.layout), k * 2 + (r < 0 ? 1 : 0), edges)] * r;
+  }
+
+  /**
+   * Adds (weight > 0) or withdraws (weight < 0) one document as `label` (1 = spam / toxic), globally and, when
+   * `siteId` is given, in that site's overlay too.
+   */
+  learn(d: Doc, label: 0 | 1, weight = 1, siteId?: string): void {
+    const counts = this.load();
+    const H = this.table.heads.length;
+    let overlay = siteId === undefined ? undefined : this.sites.get(siteId);
+    if (siteId !== undefined && !overlay && weight > 0) this.sites.set(siteId, (overlay = new SiteOverlay()));
     const touch = (f: number): void => {
       if (this.fixed.has(f)) return;
+      if (overlay) this.budget.add(overlay, f, label, weight);
       const n = counts.get(f) ?? [0, 0];
       n[label] = Math.max(0, n[label] + weight);
       if (n[0] + n[1] <= 0) {
@@ -58,23 +85,58 @@ export class Learner {
         return;
       }
       counts.set(f, n);
-      const r = Math.log(n[1] + a) - Math.log(n[0] + a) + c;
-      let k = 0;
-      while (k < edges.length && n[0] + n[1] >= edges[k]) k++;
-      this.table.q[f * H] = w[inputOf(groupOf(f, this.layout), k * 2 + (r < 0 ? 1 : 0), edges)] * r;
+      this.table.q[f * H] = this.qFor(f, n[0], n[1]);
     };
     for (let i = 0; i < d.v.length; i++) touch(d.v.ids[i]);
     for (const f of d.meta) touch(f);
-    this.docs[label] += weight;
-    this.total[label] += (d.v.length + d.meta.length) * weight;
+    // An overlay emptied by withdrawals is dropped, so the site is back to paying nothing when scored.
+    if (siteId !== undefined && overlay && overlay.entries.size === 0) this.sites.delete(siteId);
+    for (const key of siteId === undefined ? [''] : ['', siteId]) {
+      const e = this.examples.get(key) ?? [0, 0];
+      e[label] += weight;
+      this.examples.set(key, e);
+    }
+    this.gen++;
   }
 
-  /** The model file with the learned counts in its main head. */
-  toFile(): ModelFile {
+  /** Adds site `siteId`'s overlay to the main head's log-odds `z[0]`; nothing happens for a site without feedback. */
+  addSiteEvidence(siteId: string, d: Doc, z: Float64Array): void {
+    const o = this.sites.get(siteId);
+    if (o) z[0] += overlaySum(o, d.v.ids, d.v.length, d.meta, this.gen, this.refresh);
+  }
+
+  /** The extra log-odds site `siteId` gives bucket `f` (0 for buckets and sites without site feedback). */
+  siteAdjustment(siteId: string): ((f: number) => number) | undefined {
+    const o = this.sites.get(siteId);
+    return o && ((f) => overlayAt(o, f, this.gen, this.refresh));
+  }
+
+  /** How many buckets a site's overlay holds (0: the site scores with the global model alone). */
+  siteBuckets(siteId: string): number {
+    return this.sites.get(siteId)?.entries.size ?? 0;
+  }
+
+  /**
+   * The model file with the learned counts in its main head: the global counts, or with `siteId` the counts that
+   * site scores with (global plus SITE_WEIGHT times the site's own).
+   */
+  toFile(siteId?: string): ModelFile {
     if (!this.counts) return this.file;
-    const buckets = [...this.counts.keys()].filter((f) => this.counts!.get(f)![0] + this.counts!.get(f)![1] > 0).sort((x, y) => x - y);
-    const enc = encodeSparse(buckets, buckets.map((f) => this.counts!.get(f)![0]), buckets.map((f) => this.counts!.get(f)![1]));
-    const score = { ...this.file.heads.score, ...enc, docs: [...this.docs] as [number, number], total: [...this.total] as [number, number] };
-    return { ...this.file, heads: { ...this.file.heads, score } };
+    const all = new Map(this.counts);
+    const o = siteId === undefined ? undefined : this.sites.get(siteId);
+    if (o) {
+      for (const [f, e] of o.entries) {
+        const g = all.get(f) ?? [0, 0];
+        all.set(f, [g[0] + SITE_WEIGHT * e.n0, g[1] + SITE_WEIGHT * e.n1]);
+      }
+    }
+    const buckets = [...all.keys()].filter((f) => all.get(f)![0] + all.get(f)![1] > 0).sort((x, y) => x - y);
+    const enc = encodeSparse(buckets, buckets.map((f) => all.get(f)![0]), buckets.map((f) => all.get(f)![1]));
+    const score = { ...this.file.heads.score, ...enc };
+    const learnt = {
+      examples: [...(this.examples.get('') ?? [0, 0])],
+      ...(siteId === undefined ? {} : { site: siteId, siteExamples: [...(this.examples.get(siteId) ?? [0, 0])], siteWeight: SITE_WEIGHT }),
+    };
+    return { ...this.file, heads: { ...this.file.heads, score }, training: { ...this.file.training, learnt } };
   }
 }

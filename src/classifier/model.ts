@@ -4,7 +4,7 @@ import { explain } from './explain';
 import { Learner } from './learn';
 import type { ModelFile } from './model-file';
 import { buildScoringTable, type ScoringTable } from './scoring-table';
-import type { Model, ModelResult, ScoreInput } from './types';
+import type { Model, ModelResult, ScoreInput, ScoreOptions } from './types';
 
 /** The Naive Bayes model behind both the spam and the toxicity score. */
 export class NaiveBayesModel implements Model {
@@ -31,14 +31,15 @@ export class NaiveBayesModel implements Model {
    * Moderator feedback: counts `input` as spam/toxic (label 1) or not (0) from now on, in this
    * process. Use weight -1 to withdraw an earlier call. See learn.ts for what is and is not updated.
    */
-  learn(input: ScoreInput, label: 0 | 1, weight = 1): void {
+  learn(input: ScoreInput, label: 0 | 1, weight = 1, siteId?: string): void {
     this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
-    this.learner.learn(this.featurize(input), label, weight);
+    // With a site, the example also counts extra for that site's own scores (site-overlay.ts).
+    this.learner.learn(this.featurize(input), label, weight, siteId);
   }
 
-  /** The model, with everything learned so far, as a model file object (JSON-serialisable). */
-  toFile(): ModelFile {
-    return this.learner ? this.learner.toFile() : this.file;
+  /** The model, with everything learned so far, as a model file object (JSON-serialisable); with a site, as that site scores. */
+  toFile(siteId?: string): ModelFile {
+    return this.learner ? this.learner.toFile(siteId) : this.file;
   }
 
   /** Features of an input as this model sees them. */
@@ -86,10 +87,11 @@ export class NaiveBayesModel implements Model {
     return z;
   }
 
-  score(input: ScoreInput, opts?: { explain?: boolean }): ModelResult {
+  score(input: ScoreInput, opts?: ScoreOptions): ModelResult {
     if (!input || typeof input.text !== 'string') throw new TypeError('score input needs a string "text"');
     const d = this.featurize(input);
     const z = this.logits(d);
+    if (opts?.siteId !== undefined && this.learner) this.learner.addSiteEvidence(opts.siteId, d, z);
     const result: ModelResult = { score: sigmoid(z[0]) };
     if (z.length > 1) {
       result.attributes = {};

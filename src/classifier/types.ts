@@ -29,13 +29,23 @@ export interface ModelResult {
   explanation?: Explanation[];
 }
 
+export interface ScoreOptions {
+  /** Return the tokens that moved the score most. */
+  explain?: boolean;
+  /** Score as this site's comment: the site's own learned feedback counts extra (site-overlay.ts). */
+  siteId?: string;
+}
+
 export interface Model {
   name: string;
   task: 'spam' | 'toxicity';
   version: number;
   /** Scores at or above `review` go to a human; at or above `reject` are rejected. */
   thresholds: { review: number; reject: number };
-  score(input: ScoreInput, opts?: { explain?: boolean }): ModelResult;
-  /** Adds one labelled example (1 = spam/toxic) to the in-memory counts; weight -1 withdraws one. */
-  learn(input: ScoreInput, label: 0 | 1, weight?: number): void;
+  score(input: ScoreInput, opts?: ScoreOptions): ModelResult;
+  /**
+   * Adds one labelled example (1 = spam/toxic) to the in-memory counts; weight -1 withdraws one. With `siteId`
+   * the example also counts extra for that site's own scores.
+   */
+  learn(input: ScoreInput, label: 0 | 1, weight?: number, siteId?: string): void;
 }

@@ -32,7 +32,9 @@ const BATCH = 1000;
 /**
  * Teaches the in-memory models from the sites' feedback streams. Every instance reads the same streams from the
  * start, so all instances learn the same thing and a restart relearns it: the streams in Redis are the learnt state,
- * no model file is rewritten behind the operator's back. The models are shared by all sites, as the shipped ones are.
+ * no model file is rewritten behind the operator's back. Every site's feedback teaches the global model; it also goes
+ * into that site's own overlay, which weighs it extra when that site's comments are scored (scorers pass the site id).
+ * Both are rebuilt from the streams after a restart, so an instance scores a site the same way whenever it started.
  */
 export function startLearner(opts: LearnerOptions): Learner {
   const last = new Map<string, string>();
@@ -51,7 +53,8 @@ export function startLearner(opts: LearnerOptions): Learner {
         const f = parse(fields);
         if (!f || (opts.tasks && !opts.tasks.includes(f.task))) continue;
         const model = f.task === 'spam' ? opts.models.spam : opts.models.toxicity;
-        model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1);
+        // Learnt globally and into this site's overlay, so it moves this site's scores most (site-overlay.ts).
+        model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1, siteId);
         n++;
       }
       counts.set(siteId, (counts.get(siteId) ?? 0) + n);

@@ -20,8 +20,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on port 0 against the suite's real Redis. */
-export async function startTestApp(env: Record<string, string> = {}, opts: { workers?: boolean } = {}): Promise<TestApp> {
+/**
+ * The real app on port 0 against the suite's real Redis. Apps share one loaded copy of the models unless
+ * `opts.models` gives them their own, as separate processes have (needed when two apps both learn from feedback).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {}, opts: { workers?: boolean; models?: ReturnType<typeof loadBundledModels> } = {},
+): Promise<TestApp> {
   const redisUrl = process.env.TEST_REDIS_URL!;
   // Learning is off unless a test asks for it: the models are shared by all sites, and other test files' feedback
   // in the same Redis would otherwise change this file's scores.
@@ -30,7 +35,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { wor
   await connectRedis(redis);
   models ??= loadBundledModels();
   const logger = createLogger(config.LOG_LEVEL);
-  const service = await composeService({ config, redis, logger, models, redisUrl, workers: opts.workers ?? true });
+  const service = await composeService({ config, redis, logger, models: opts.models ?? models, redisUrl, workers: opts.workers ?? true });
   const server = http.createServer(service.app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

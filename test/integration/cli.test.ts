@@ -99,7 +99,7 @@ describe('vigil models export', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-export-')), 'spam.json');
     const r = await vigil('models', 'export', '--model', 'spam', '--out', out, '--site', created.siteId);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('20 feedback examples');
+    expect(r.out).toContain(`site ${created.siteId}: global plus its own 20 entries`);
     const exported = loadModelFile(out);
     const shipped = t.service.ctx.moderation.models.spam;
     expect(exported.task).toBe('spam');

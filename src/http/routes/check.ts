@@ -16,9 +16,9 @@ export function checkRoutes(ctx: AppContext): Router {
     const explain = q.explain === 'true' || q.explain === '1';
     const { spam: spamModel, toxicity: toxModel } = ctx.moderation.models;
     const t0 = process.hrtime.bigint();
-    const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url }, { explain });
+    const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url }, { explain, siteId: site.id });
     const t1 = process.hrtime.bigint();
-    const toxicity = toxModel.score({ text: input.body }, { explain });
+    const toxicity = toxModel.score({ text: input.body }, { explain, siteId: site.id });
     metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);
     metrics.classifierDuration.observe({ model: 'toxicity' }, Number(process.hrtime.bigint() - t1) / 1e9);
     const decision = decide({

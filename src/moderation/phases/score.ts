@@ -7,7 +7,7 @@ const LINK = /\bhttps?:\/\/|\bwww\./gi;
 export const scorePhase: Phase = (ctx) => {
   const { author, body } = ctx.input;
   ctx.meta.linkCount = (body.match(LINK) ?? []).length;
-  const opts = { explain: ctx.explain };
+  const opts = { explain: ctx.explain, siteId: ctx.site.id };
   const t0 = process.hrtime.bigint();
   const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta }, opts);
   const t1 = process.hrtime.bigint();

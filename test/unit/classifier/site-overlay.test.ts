@@ -1,0 +1,93 @@
+import { bundledModelPath } from '../../../src/classifier';
+import { layoutFor } from '../../../src/classifier/doc';
+import { Learner } from '../../../src/classifier/learn';
+import { NaiveBayesModel } from '../../../src/classifier/model';
+import { readModelFile } from '../../../src/classifier/model-file';
+
+// The shipped models: a tiny trained one saturates at 0 or 1, and these tests compare scores in between.
+const files = { spam: readModelFile(bundledModelPath('spam')), toxicity: readModelFile(bundledModelPath('toxicity')) };
+const fresh = (task: 'spam' | 'toxicity' = 'spam') => new NaiveBayesModel(files[task]);
+
+const input = { text: 'I really enjoyed this video, the music is great' };
+const similar = { text: 'great music, really enjoyed it' };
+
+describe('per-site learning (site overlays)', () => {
+  it("when site A labels spam, then A's score for a similar comment rises more than B's, and B's still rises (global)", () => {
+    const m = fresh();
+    const before = m.score(similar).score;
+    for (let i = 0; i < 2; i++) m.learn(input, 1, 1, 'A');
+    const a = m.score(similar, { siteId: 'A' }).score;
+    const b = m.score(similar, { siteId: 'B' }).score;
+    expect(b).toBeGreaterThan(before);
+    expect(a - before).toBeGreaterThan(2 * (b - before));
+    // A site without feedback scores with the global model alone.
+    expect(b).toBe(m.score(similar).score);
+  });
+
+  it("when a site's feedback is withdrawn, then its overlay is gone and every site scores as before", () => {
+    const m = fresh();
+    const before = m.score(similar).score;
+    m.learn(input, 1, 1, 'A');
+    m.learn(input, 0, 1, 'B');
+    m.learn(input, 1, -1, 'A');
+    m.learn(input, 0, -1, 'B');
+    expect(m.score(similar, { siteId: 'A' }).score).toBeCloseTo(before, 6);
+    expect(m.score(similar, { siteId: 'B' }).score).toBeCloseTo(before, 6);
+  });
+
+  it("when another site's feedback changes the global counts, then A's cached adjustments follow", () => {
+    const m = fresh();
+    m.learn(input, 1, 1, 'A');
+    const a1 = m.score(similar, { siteId: 'A' }).score;
+    for (let i = 0; i < 5; i++) m.learn(input, 0, 1, 'B');
+    const reloaded = new NaiveBayesModel(JSON.parse(JSON.stringify(m.toFile('A'))));
+    expect(m.score(similar, { siteId: 'A' }).score).toBeLessThan(a1);
+    expect(m.score(similar, { siteId: 'A' }).score).toBeCloseTo(reloaded.score(similar).score, 5);
+  });
+
+  it('when exported with and without a site, then the files score exactly like the live model does for that site and globally', () => {
+    const m = fresh();
+    for (let i = 0; i < 3; i++) m.learn(input, 1, 1, 'A');
+    m.learn({ text: 'subscribe to my channel for free gift cards' }, 0, 1, 'B');
+    const site = new NaiveBayesModel(JSON.parse(JSON.stringify(m.toFile('A'))));
+    const global = new NaiveBayesModel(JSON.parse(JSON.stringify(m.toFile())));
+    for (const t of [input, similar, { text: 'great video thanks' }, { text: 'subscribe to my channel' }]) {
+      expect(site.score(t).score).toBeCloseTo(m.score(t, { siteId: 'A' }).score, 5);
+      expect(global.score(t).score).toBeCloseTo(m.score(t).score, 5);
+    }
+    expect(m.toFile('A').training).toMatchObject({ learnt: { examples: [1, 3], site: 'A', siteExamples: [0, 3] } });
+  });
+
+  it("when a site labels a comment toxic, then that site's main toxicity score moves most and the attributes stay global", () => {
+    const m = fresh('toxicity');
+    const text = { text: 'you absolute walnut, go back to your cave' };
+    const before = m.score(text);
+    m.learn(text, 1, 1, 'A');
+    const a = m.score(text, { siteId: 'A' });
+    const b = m.score(text, { siteId: 'B' });
+    expect(b.score).toBeGreaterThan(before.score);
+    expect(a.score).toBeGreaterThan(b.score);
+    expect(a.attributes).toEqual(b.attributes);
+  });
+
+  it('when overlays reach their bounds, then they stop growing and the global model still learns', () => {
+    const m = fresh();
+    const l = new Learner(m.file, m.table, layoutFor(m.file.features), { perSite: 10, total: 15 });
+    const before = m.score(similar).score;
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    l.learn(m.featurize(input), 1, 1, 'A');
+    l.learn(m.featurize(similar), 1, 1, 'B');
+    l.learn(m.featurize({ text: 'win a free phone now' }), 1, 1, 'C');
+    expect(l.siteBuckets('A')).toBe(10);
+    expect(l.siteBuckets('B')).toBe(5);
+    expect(l.siteBuckets('C')).toBe(0);
+    expect(l.budget).toMatchObject({ used: 15, full: true });
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    expect(m.score(similar).score).toBeGreaterThan(before);
+    // Withdrawals free their buckets.
+    l.learn(m.featurize(input), 1, -1, 'A');
+    expect(l.siteBuckets('A')).toBe(0);
+    expect(l.budget.used).toBe(5);
+  });
+});
