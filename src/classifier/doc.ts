@@ -1,4 +1,4 @@
-import { flatten, layoutOf, metaBucket, textFeatures, type FeatureOptions, type FeatureVector, type Layout, type TextFeatures } from './features';
+import { flatten, layoutOf, metaBucket, scanFeatures, type FeatureOptions, type FeatureVector, type Layout, type TextFeatures } from './features';
 import { metaFeatures } from './meta';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
@@ -16,13 +16,19 @@ export interface Doc {
 
 class FeaturizedDoc implements Doc {
   private flat?: FeatureVector;
+  private toks?: Token[];
 
   constructor(
-    readonly tokens: Token[],
+    private readonly input: string,
     readonly text: TextFeatures,
     readonly metaNames: string[],
     readonly meta: number[],
   ) {}
+
+  /** Tokens with their spans, made on first use (explanations): scoring works from `text` alone. */
+  get tokens(): Token[] {
+    return (this.toks ??= tokenize(this.input));
+  }
 
   get v(): FeatureVector {
     return (this.flat ??= flatten(this.text));
@@ -43,7 +49,7 @@ export function layoutFor(opt: FeatureOptions): Layout {
 // text's features lets the second model skip tokenising and hashing again.
 let lastInput: string | undefined;
 let lastOpt: FeatureOptions | undefined;
-let lastText: { tokens: Token[]; text: TextFeatures } | undefined;
+let lastText: { text: TextFeatures; links: number } | undefined;
 
 /** Turns an input into features under `opt`; `useMeta` adds the metadata features. */
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
@@ -51,12 +57,11 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
   let t = lastText;
   const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1];
   if (!t || !same || input.text !== lastInput) {
-    const tokens = tokenize(input.text);
-    t = { tokens, text: textFeatures(tokens, opt, l) };
+    t = scanFeatures(input.text, opt, l);
     lastInput = input.text;
     lastOpt = opt;
     lastText = t;
   }
-  const metaNames = useMeta ? metaFeatures(input, t.tokens) : [];
-  return new FeaturizedDoc(t.tokens, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucket(m, l)) : []);
+  const metaNames = useMeta ? metaFeatures(input, t.links) : [];
+  return new FeaturizedDoc(input.text, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucket(m, l)) : []);
 }

@@ -1,4 +1,5 @@
-import type { Token } from './tokenize';
+import { FNV_OFFSET, FNV_PRIME, fnv } from './hash';
+import { scan, type Token, type TokenSink } from './tokenize';
 
 /** Feature groups; each gets its own weights in the calibration, because they double-count one another. */
 export const GROUPS = ['unigram', 'bigram', 'char', 'meta'] as const;
@@ -49,14 +50,7 @@ export function groupOf(f: number, l: Layout): number {
   return g;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a over `s[start, end)`, continuing from `h`; no substring is allocated. */
-export function fnv(s: string, start: number, end: number, h: number): number {
-  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
-}
+export { fnv };
 
 /** Final avalanche so the low bits used as the bucket are well mixed. */
 function mix(h: number): number {
@@ -148,6 +142,20 @@ export class WordCache {
     return -1;
   }
 
+  /** Slot of the word `text.slice(s, e)` (FNV hash `hu`) without allocating it, or -1. */
+  findRange(text: string, s: number, e: number, hu: number): number {
+    const mask = this.slots - 1;
+    const len = e - s;
+    for (let h = Math.imul(hu, 0x9e3779b1) >>> (32 - WordCache.BITS); ; h = (h + 1) & mask) {
+      const w = this.words[h];
+      if (w === undefined) return -1;
+      if (this.hashes[h] !== hu || w.length !== len) continue;
+      let k = 0;
+      while (k < len && w.charCodeAt(k) === text.charCodeAt(s + k)) k++;
+      if (k === len) return h;
+    }
+  }
+
   /** Stores `v` for `s` and returns its slot; empties the table first when it is half full. */
   insert(s: string, hu: number, v: Int32Array): number {
     if (this.size >= this.slots >> 1) {
@@ -233,7 +241,7 @@ export interface TextFeatures {
 let slotBuf = new Int32Array(1024);
 let bigramBuf = new Int32Array(1024);
 let uniqBuf = new Int32Array(1024);
-let entBuf: Int32Array[] = new Array(256);
+let entBuf: Int32Array[] = new Array(1024);
 let setKeys = new Int32Array(1 << 10);
 let setGen = new Int32Array(1 << 10);
 let generation = 0;
@@ -268,32 +276,96 @@ function setAdd(k: number, bits: number): boolean {
   return true;
 }
 
-/** Computes the text features of `tokens`. This is the hot path of scoring. */
+/** Computes the text features of `tokens` (`scanFeatures` computes the same from the text itself). */
 export function textFeatures(tokens: Token[], opt: FeatureOptions, l: Layout): TextFeatures {
   const cache = wordCacheFor(opt);
   const n = tokens.length;
-  if (slotBuf.length < n) {
-    slotBuf = new Int32Array(n * 2);
-    bigramBuf = new Int32Array(n * 2);
-  }
-  if (entBuf.length < n) entBuf = new Array(n * 2);
-  const slots = slotBuf;
-  const ents = entBuf;
+  grow(n);
   // Slots first, all in one cache epoch: a clear while this loop runs re-numbers earlier slots, so the
   // loop runs again on the emptied cache. Only a comment with more distinct tokens than half the
   // cache can clear it twice; its slots are then not used (epoch -1) and words are told apart by hash.
   let epoch = cache.epoch;
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < n; i++) {
-      const k = (slots[i] = wordSlot(tokens[i].value, tokens[i].word, opt, l, cache));
-      ents[i] = cache.values[k]!;
+      const k = (slotBuf[i] = wordSlot(tokens[i].value, tokens[i].word, opt, l, cache));
+      entBuf[i] = cache.values[k]!;
     }
     if (cache.epoch === epoch) break;
     epoch = pass === 0 ? cache.epoch : -1;
   }
+  return fromSlots(n, epoch, cache, opt, l);
+}
+
+function grow(n: number): void {
+  if (slotBuf.length >= n) return;
+  const cap = Math.max(n, slotBuf.length * 2);
+  const s = new Int32Array(cap);
+  s.set(slotBuf);
+  slotBuf = s;
+  bigramBuf = new Int32Array(cap);
+  uniqBuf = new Int32Array(cap);
+  entBuf.length = cap;
+}
+
+/**
+ * Collects a text's token slots without making Token objects: plain words are hashed and looked up
+ * where they lie in the normalised text, so a word already in the cache allocates nothing.
+ */
+class SlotSink implements TokenSink {
+  n = 0;
+  links = 0;
+  constructor(
+    readonly cache: WordCache,
+    readonly opt: FeatureOptions,
+    readonly l: Layout,
+  ) {}
+
+  word(text: string, s: number, e: number, _start: number, _end: number, hash: number): void {
+    let k = this.cache.findRange(text, s, e, hash);
+    if (k < 0) k = wordSlot(text.slice(s, e), true, this.opt, this.l, this.cache);
+    this.push(k);
+  }
+
+  token(value: string, word: boolean): void {
+    if (value === '__url__') this.links++;
+    this.push(wordSlot(value, word, this.opt, this.l, this.cache));
+  }
+
+  private push(k: number): void {
+    const n = this.n++;
+    if (n >= slotBuf.length) grow(n + 1);
+    slotBuf[n] = k;
+    entBuf[n] = this.cache.values[k]!;
+  }
+}
+
+const sinks = new Map<WordCache, SlotSink>();
+
+/**
+ * The text features of `input` (what `textFeatures(tokenize(input))` gives) and its number of links,
+ * straight from the text. This is the hot path of scoring.
+ */
+export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number } {
+  const cache = wordCacheFor(opt);
+  let sink = sinks.get(cache);
+  if (!sink || sink.opt !== opt || sink.l !== l) sinks.set(cache, (sink = new SlotSink(cache, opt, l)));
+  let epoch = cache.epoch;
+  for (let pass = 0; pass < 2; pass++) {
+    sink.n = 0;
+    sink.links = 0;
+    scan(input, sink);
+    if (cache.epoch === epoch) break;
+    epoch = pass === 0 ? cache.epoch : -1;
+  }
+  return { text: fromSlots(sink.n, epoch, cache, opt, l), links: sink.links };
+}
+
+/** De-duplicates the `n` slots in `slotBuf` / entries in `entBuf` into text features. */
+function fromSlots(n: number, epoch: number, cache: WordCache, opt: FeatureOptions, l: Layout): TextFeatures {
+  const slots = slotBuf;
+  const ents = entBuf;
   const bits = resetSet(2 * n);
   const words: Int32Array[] = [];
-  if (uniqBuf.length < n) uniqBuf = new Int32Array(n * 2);
   let nw = 0;
   let length = 0;
   for (let i = 0; i < n; i++) {

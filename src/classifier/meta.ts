@@ -1,5 +1,4 @@
 import type { ScoreInput } from './types';
-import type { Token } from './tokenize';
 
 const URLISH = /https?:\/\/|www\.|\.(com|net|org|info|biz|ru|io|ly|xyz|top|site|online)\b/i;
 
@@ -10,13 +9,12 @@ function bucket(x: number, edges: number[], labels: string[]): string {
 
 /**
  * Metadata features for the spam model, as strings hashed into the same space as the words.
- * Each is a coarse bucket, so Naive Bayes can learn (or be given) one weight per bucket.
+ * `linksInText` is the number of URL tokens in the text. Each is a coarse bucket, so Naive Bayes can
+ * learn (or be given) one weight per bucket.
  */
-export function metaFeatures(input: ScoreInput, tokens: Token[]): string[] {
+export function metaFeatures(input: ScoreInput, linksInText: number): string[] {
   const out: string[] = [];
-  let links = 0;
-  for (const t of tokens) if (t.value === '__url__') links++;
-  links = Math.max(links, input.meta?.linkCount ?? 0);
+  const links = Math.max(linksInText, input.meta?.linkCount ?? 0);
   out.push('links=' + (links >= 3 ? '3+' : links));
   if (input.author && URLISH.test(input.author)) out.push('author_url');
   if (input.email) {

@@ -62,6 +62,7 @@ function foldCodePoint(cp: number): string {
 let codes = new Uint16Array(1024);
 let fromBuf = new Int32Array(1024);
 let toBuf = new Int32Array(1024);
+let identity = new Int32Array(0);
 
 function grow(need: number): void {
   let cap = codes.length;
@@ -90,6 +91,27 @@ function decode(len: number): string {
  */
 export function normalize(input: string): Normalized {
   const n = input.length;
+  // Most comments are printable ASCII: then normalising is lower-casing (native) with tabs and line
+  // breaks as spaces, and every character maps to itself, so the offsets are views of one shared 0, 1, 2...
+  let plain = true;
+  let breaks = false;
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i);
+    if (c >= 32 && c < 127) continue;
+    if (c === 10 || c === 9 || c === 13) breaks = true;
+    else {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    if (identity.length < n + 1) {
+      identity = new Int32Array(Math.max(2 * identity.length, n + 1));
+      for (let i = 0; i < identity.length; i++) identity[i] = i;
+    }
+    const lower = input.toLowerCase();
+    return { text: breaks ? lower.replace(/[\t\n\r]/g, ' ') : lower, from: identity.subarray(0, n), to: identity.subarray(1, n + 1) };
+  }
   grow(n + 16);
   let m = 0;
   let i = 0;

@@ -1,3 +1,4 @@
+import { FNV_OFFSET, FNV_PRIME } from './hash';
 import { normalize } from './normalize';
 
 /** A token: the value features are built from, and its span in the original text. */
@@ -65,27 +66,37 @@ function domainOf(url: string): string {
   return host.split('.').filter(Boolean).slice(-2).join('.');
 }
 
-function pushMatch(m: RegExpExecArray, out: Token[], from: Int32Array, to: Int32Array): void {
+/**
+ * Receives the tokens of a text in order. `word` gets a plain word: `text.slice(s, e)` of the normalised
+ * text, already final (no folding or collapsing needed), with its FNV-1a hash (hash.ts), so a receiver
+ * that only looks it up need not allocate it. Everything else arrives through `token` with its value.
+ */
+export interface TokenSink {
+  word(text: string, s: number, e: number, start: number, end: number, hash: number): void;
+  token(value: string, word: boolean, start: number, end: number): void;
+}
+
+function pushMatch(m: RegExpExecArray, out: TokenSink, from: Int32Array, to: Int32Array): void {
   const g = m.groups!;
   const start = from[m.index];
   const end = to[m.index + m[0].length - 1];
   if (g.url) {
-    out.push({ value: '__url__', word: false, start, end });
-    out.push({ value: 'dom:' + domainOf(g.url), word: false, start, end });
+    out.token('__url__', false, start, end);
+    out.token('dom:' + domainOf(g.url), false, start, end);
   } else if (g.email) {
-    out.push({ value: '__email__', word: false, start, end });
-    out.push({ value: 'dom:' + domainOf(g.email.split('@')[1]), word: false, start, end });
+    out.token('__email__', false, start, end);
+    out.token('dom:' + domainOf(g.email.split('@')[1]), false, start, end);
   } else if (g.mention) {
-    out.push({ value: '__mention__', word: false, start, end });
+    out.token('__mention__', false, start, end);
   } else if (g.phone) {
     const digits = g.phone.replace(/\D/g, '').length;
-    out.push({ value: digits >= 9 ? '__phone__' : `__num${digits}__`, word: false, start, end });
+    out.token(digits >= 9 ? '__phone__' : `__num${digits}__`, false, start, end);
   } else if (g.word) {
     const w = g.word;
-    if (/^[0-9]+$/.test(w)) out.push({ value: `__num${Math.min(w.length, 9)}__`, word: false, start, end });
-    else out.push({ value: collapseRuns(foldWord(w)), word: true, start, end });
+    if (/^[0-9]+$/.test(w)) out.token(`__num${Math.min(w.length, 9)}__`, false, start, end);
+    else out.token(collapseRuns(foldWord(w)), true, start, end);
   } else if (g.emoji) {
-    out.push({ value: g.emoji, word: false, start, end });
+    out.token(g.emoji, false, start, end);
   }
 }
 
@@ -115,8 +126,17 @@ function isSpecial(c: number, next: number): boolean {
 
 /** Tokenises `input` after normalisation; every token carries its span in the original string. */
 export function tokenize(input: string): Token[] {
-  const { text, from, to } = normalize(input);
   const out: Token[] = [];
+  scan(input, {
+    word: (text, s, e, start, end) => out.push({ value: text.slice(s, e), word: true, start, end }),
+    token: (value, word, start, end) => out.push({ value, word, start, end }),
+  });
+  return out;
+}
+
+/** Normalises `input` and hands its tokens to `out` in order (see `tokenize`). */
+export function scan(input: string, out: TokenSink): void {
+  const { text, from, to } = normalize(input);
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -152,10 +172,12 @@ export function tokenize(input: string): Token[] {
       let triple = false;
       let last = -1;
       let run = 0;
+      let h = FNV_OFFSET;
       for (;;) {
         while (k < j) {
           const c = text.charCodeAt(k);
           if (!isLetter(c)) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
           if (c > 127) wide = true;
           if (c === last) triple ||= ++run >= 2;
           else {
@@ -167,18 +189,17 @@ export function tokenize(input: string): Token[] {
         // An apostrophe between letters stays inside the word ("don't"), as in the full pattern.
         const c = k + 1 < j ? text.charCodeAt(k) : 0;
         if (!((c === 39 || c === 0x2019) && k > s && isLetter(text.charCodeAt(k + 1)))) break;
+        h = Math.imul(h ^ c, FNV_PRIME);
         k++;
         last = -1;
         wide ||= c > 127;
       }
       if (k > s) {
-        let w = text.slice(s, k);
-        if (wide) w = collapseRuns(foldWord(w));
-        else if (triple) w = collapseRuns(w);
-        out.push({ value: w, word: true, start: from[s], end: to[k - 1] });
+        if (wide) out.token(collapseRuns(foldWord(text.slice(s, k))), true, from[s], to[k - 1]);
+        else if (triple) out.token(collapseRuns(text.slice(s, k)), true, from[s], to[k - 1]);
+        else out.word(text, s, k, from[s], to[k - 1], h);
       }
     }
     i = j;
   }
-  return out;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { layoutFor } from '../../../src/classifier/doc';
-import { DEFAULT_FEATURES, extract, vectorize } from '../../../src/classifier/features';
+import { DEFAULT_FEATURES, extract, scanFeatures, textFeatures, vectorize } from '../../../src/classifier/features';
 import { loadDataset } from '../../../src/classifier/datasets';
 import { NaiveBayesModel } from '../../../src/classifier/model';
 import { tokenize } from '../../../src/classifier/tokenize';
@@ -61,6 +61,24 @@ describe('features', () => {
     const v = vectorize(tokens, DEFAULT_FEATURES, l);
     expect([...v.ids].sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
     expect(v.length).toBe(expected.length);
+  });
+
+  it('when features are scanned from the text, then they equal those built from its tokens', () => {
+    const l = layoutFor(DEFAULT_FEATURES);
+    const texts = [
+      'The quick brown fox, the QUICK brown dog! http://x.com v1agra',
+      "Don't   stop — café naïve ÉCOLE freeeee money $$$ call +1 (555) 123-4567 @bob bob@mail.com 😀😀",
+      'سلام علیکم ي ی ك ک دوست fr€e WWW.Spam.co/x?y=1 42 2024',
+      '',
+    ];
+    for (const text of texts) {
+      const a = scanFeatures(text, DEFAULT_FEATURES, l);
+      const b = textFeatures(tokenize(text), DEFAULT_FEATURES, l);
+      expect(a.text.words).toEqual(b.words);
+      expect([...a.text.bigrams]).toEqual([...b.bigrams]);
+      expect(a.text.length).toBe(b.length);
+      expect(a.links).toBe(tokenize(text).filter((t) => t.value === '__url__').length);
+    }
   });
 
   it('when a model scores a document, then the cached per-word sums give the same log-odds as the flat bucket list', () => {

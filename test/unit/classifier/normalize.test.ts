@@ -30,6 +30,19 @@ describe('normalize', () => {
   });
 });
 
+describe('normalize fast path', () => {
+  it('when a comment is plain ASCII, then it normalises exactly as the general path does', () => {
+    const ascii = 'Hello\tWORLD\r\nCall 555 1234, it\'s FREE!! http://X.com/A?b=1 ~`{}';
+    const a = normalize(ascii);
+    const plain = { text: a.text, from: [...a.from], to: [...a.to] };
+    // One non-ASCII letter at the end sends the whole text through the general path; 'é' becomes 'e'.
+    const b = normalize(ascii + 'é');
+    expect(b.text).toBe(plain.text + 'e');
+    expect([...b.from].slice(0, ascii.length)).toEqual(plain.from);
+    expect([...b.to].slice(0, ascii.length)).toEqual(plain.to);
+  });
+});
+
 describe('tokenize', () => {
   it('when words use leetspeak or a currency sign, then they fold to the plain word', () => {
     expect(values('V1agra fr€e $ex h3ll0')).toEqual(['viagra', 'free', 'sex', 'hello']);
