@@ -241,7 +241,7 @@ export interface TextFeatures {
 let slotBuf = new Int32Array(1024);
 let bigramBuf = new Int32Array(1024);
 let uniqBuf = new Int32Array(1024);
-let entBuf: Int32Array[] = new Array(1024);
+const entBuf: Int32Array[] = new Array(1024);
 let setKeys = new Int32Array(1 << 10);
 let setGen = new Int32Array(1 << 10);
 let generation = 0;
