@@ -17,7 +17,8 @@
  * many times more in its overlay, so three times in all). Measured on the shipped spam model: one "spam" label on an
  * ordinary comment ("I really enjoyed this video, the music is great") takes a similar comment from 0.02 to about
  * 0.2 on the labelling site (still below the review threshold) and 0.08 elsewhere; two labels reach review on that
- * site only. A larger weight let a single label push harmless comments of the site to review.
+ * site only (figures from the model of 2026-11-27; see MODEL_CARD.md). A weight of 4 let a single label push harmless
+ * comments of the site to review.
  */
 export const SITE_WEIGHT = 2;
 
