@@ -61,6 +61,7 @@ export async function composeService(opts: {
       idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
     },
     afterPersist: [],
+    inPersist: [],
     onHookError: (err, c) => logger.error({ err, commentId: c.id, siteId: c.siteId }, 'after-persist hook failed'),
   };
   const events = new EventBus((err, e) => logger.error({ err, type: e.type, siteId: e.siteId }, 'event subscriber failed'));

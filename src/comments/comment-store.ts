@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { keys } from '../infra/keys';
 import type { CommentStatus } from '../moderation/types';
 
@@ -29,6 +30,8 @@ export interface PersistOptions {
   retentionSeconds: number;
   /** When set, the answer to replay for this Idempotency-Key is written in the same transaction. */
   idempotency?: { key: string; answer: string; ttlSeconds: number };
+  /** More writes for the same transaction (keys in the comment's site slot). */
+  extra?: (m: ChainableCommander) => void;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function persistComment(redis: Redis, c: StoredComment, opts: Persi
   if (c.status !== 'pending') m.expire(thread, opts.retentionSeconds);
   else m.zadd(keys.pending(c.siteId), score, c.id);
   if (opts.idempotency) m.set(opts.idempotency.key, opts.idempotency.answer, 'EX', opts.idempotency.ttlSeconds);
+  opts.extra?.(m);
   const res = await m.exec();
   const failed = res?.find(([err]) => err);
   if (!res || failed) throw failed?.[0] ?? new Error('comment transaction was aborted');

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { Model, ModelResult, SpamMeta } from '../classifier';
 import type { Site } from '../sites/site-store';
 import type { StoredComment } from '../comments/comment-store';
@@ -26,6 +27,11 @@ export interface ModerationDeps {
   settings: { captchaTtlSeconds: number; retentionDays: number; idempotencyTtlSeconds: number };
   /** Called after a comment is stored, e.g. to enqueue review or webhooks. A failure is logged, not returned. */
   afterPersist: Array<(comment: StoredComment) => Promise<void>>;
+  /**
+   * Add writes to the comment's own transaction: stored together with the comment or not at all, and no extra round
+   * trip. Keys must carry the comment's site hash tag.
+   */
+  inPersist?: Array<(m: ChainableCommander, comment: StoredComment) => void>;
   onHookError?: (err: unknown, comment: StoredComment) => void;
   now?: () => Date;
 }

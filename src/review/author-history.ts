@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 
@@ -59,12 +60,20 @@ export async function recordOutcome(
   redis: Redis, siteId: string, emailHash: string,
   entry: { commentId: string; outcome: Outcome; at: string; by: string }, delta: 1 | -1 = 1,
 ): Promise<void> {
+  await outcomeCommands(redis.multi(), siteId, emailHash, entry, delta).exec();
+}
+
+/** The commands of recordOutcome, added to a transaction of the caller's (the comment's own, at intake). */
+export function outcomeCommands(
+  m: ChainableCommander, siteId: string, emailHash: string,
+  entry: { commentId: string; outcome: Outcome; at: string; by: string }, delta: 1 | -1 = 1,
+): ChainableCommander {
   const k = keys.reviewAuthor(siteId, emailHash);
   const log = keys.reviewAuthorLog(siteId, emailHash);
-  const m = redis.multi().hincrby(k, entry.outcome, delta).expire(k, HISTORY_TTL_SECONDS);
+  m.hincrby(k, entry.outcome, delta).expire(k, HISTORY_TTL_SECONDS);
   if (delta > 0) m.lpush(log, JSON.stringify(entry)).ltrim(log, 0, RECENT - 1).expire(log, HISTORY_TTL_SECONDS);
   else m.lrem(log, 1, JSON.stringify(entry));
-  await m.exec();
+  return m;
 }
 
 export async function authorHistory(redis: Redis, siteId: string, emailHash: string, trustedApprovals: number): Promise<AuthorHistory> {

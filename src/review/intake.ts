@@ -1,8 +1,9 @@
+import type { ChainableCommander } from 'ioredis';
 import type Redis from 'ioredis';
 import { getComment, StoredComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
 import { getSite, listSites } from '../sites/site-store';
-import { recordOutcome } from './author-history';
+import { outcomeCommands } from './author-history';
 import type { ReviewDeps } from './deps';
 import { publishLive } from './live';
 import { PriorityInput, reviewPriority } from './priority';
@@ -23,18 +24,25 @@ export async function priorityOf(d: ReviewDeps, c: StoredComment, thresholds?: T
 }
 
 /**
- * The after-persist hook. A comment that needs a person goes on its site's queue; one Vigil decided alone counts
- * towards its author's history; in shadow mode, what Vigil would have done is recorded.
+ * The after-persist hook. A comment that needs a person goes on its site's queue; in shadow mode, what Vigil would
+ * have done is recorded. (One Vigil decided alone counts towards its author's history in countAutoOutcome.)
  */
 export async function onCommentStored(d: ReviewDeps, c: StoredComment): Promise<void> {
   if (c.needsReview) {
     await d.queues.add({ siteId: c.siteId, commentId: c.id, createdAt: c.createdAt }, await priorityOf(d, c));
     await publishLive(d.redis, { type: 'item', siteId: c.siteId, commentId: c.id });
-  } else if (c.status !== 'pending') {
-    const outcome = c.status === 'approved' ? 'auto_approved' : 'auto_rejected';
-    await recordOutcome(d.redis, c.siteId, c.author.emailHash, { commentId: c.id, outcome, at: c.createdAt, by: 'vigil' });
   }
   if (c.shadowStatus) await recordShadow(d.redis, c);
+}
+
+/**
+ * A comment Vigil decided on its own counts in its author's history. Written in the comment's own transaction
+ * (an in-persist hook), so the count and the comment are stored together and cost no extra round trip.
+ */
+export function countAutoOutcome(m: ChainableCommander, c: StoredComment): void {
+  if (c.needsReview || c.status === 'pending') return;
+  const outcome = c.status === 'approved' ? 'auto_approved' : 'auto_rejected';
+  outcomeCommands(m, c.siteId, c.author.emailHash, { commentId: c.id, outcome, at: c.createdAt, by: 'vigil' });
 }
 
 async function recordShadow(redis: Redis, c: StoredComment): Promise<void> {

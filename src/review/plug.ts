@@ -7,7 +7,7 @@ import { reviewRoutes } from '../http/routes/review';
 import { reviewAdminRoutes } from '../http/routes/review-admin';
 import { reviewEventRoutes } from '../http/routes/review-events';
 import type { ReviewDeps } from './deps';
-import { onCommentStored, reconcileQueues } from './intake';
+import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
 import { LiveHub } from './live';
 import { ReviewQueues } from './queue';
 
@@ -52,6 +52,7 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
   });
 
   ctx.moderation.afterPersist.push((c) => onCommentStored(d, c));
+  ctx.moderation.inPersist?.push(countAutoOutcome);
   extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewRoutes(ctx, d));
   extras.metricsCollectors.push(async () => {
     for (const s of await listSites(ctx.redis)) {

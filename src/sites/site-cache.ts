@@ -4,8 +4,9 @@ import { createRedis } from '../infra/redis';
 import type { Logger } from '../logger';
 
 /**
- * Every authenticated request reads its site's record (key hashes and policy); caching it saves a Redis round trip on
- * every comment, check and captcha. It is safe only while this process hears about changes: each instance keeps a
+ * Every authenticated request reads its site's record (key hashes and policy), and every comment its site's webhook
+ * endpoints; caching them saves a Redis round trip each on every comment, check and captcha (on loopback TCP here a
+ * socket write costs 50-100 µs, more than scoring a comment). It is safe only while this process hears about changes: each instance keeps a
  * subscription to the site-changed channel, the cache is used only while that subscription is up, it is emptied
  * whenever the subscription drops, and an entry is never older than TTL_MS in any case. A rotated key or a new
  * policy therefore reaches every instance within the time it takes Redis to deliver a message.
@@ -15,9 +16,14 @@ export const TTL_MS = 10_000;
 const MAX_ENTRIES = 10_000;
 
 interface Entry {
-  record: Record<string, string>;
+  value: unknown;
   at: number;
 }
+
+/** What is kept per site: its record (site-store) and its webhook endpoints (webhooks producer). */
+export type Slot = 'site' | 'webhooks';
+
+const SLOTS: Slot[] = ['site', 'webhooks'];
 
 export class SiteCache {
   private readonly entries = new Map<string, Entry>();
@@ -25,15 +31,16 @@ export class SiteCache {
   private generation = 0;
   live = false;
 
-  get(siteId: string, now = Date.now()): Record<string, string> | undefined {
+  get<T>(siteId: string, slot: Slot, now = Date.now()): T | undefined {
     if (!this.live) return undefined;
-    const e = this.entries.get(siteId);
+    const k = `${slot}:${siteId}`;
+    const e = this.entries.get(k);
     if (!e) return undefined;
     if (now - e.at > TTL_MS) {
-      this.entries.delete(siteId);
+      this.entries.delete(k);
       return undefined;
     }
-    return e.record;
+    return e.value as T;
   }
 
   /** A token to pass to `set` for a read started now. */
@@ -41,16 +48,16 @@ export class SiteCache {
     return this.generation;
   }
 
-  set(siteId: string, record: Record<string, string>, startedAt: number, now = Date.now()): void {
-    if (!this.live || startedAt !== this.generation || !record.id) return;
+  set(siteId: string, slot: Slot, value: unknown, startedAt: number, now = Date.now()): void {
+    if (!this.live || startedAt !== this.generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(siteId, { record, at: now });
+    this.entries.set(`${slot}:${siteId}`, { value, at: now });
   }
 
   drop(siteId?: string): void {
     this.generation++;
     if (siteId === undefined) this.entries.clear();
-    else this.entries.delete(siteId);
+    else for (const slot of SLOTS) this.entries.delete(`${slot}:${siteId}`);
   }
 }
 
@@ -61,7 +68,7 @@ export function siteCacheFor(redis: Redis): SiteCache | undefined {
   return caches.get(redis);
 }
 
-/** Tells every instance (this one at once) that a site's record changed. */
+/** Tells every instance (this one at once) that a site's record or its webhook endpoints changed. */
 export async function announceSiteChange(redis: Redis, siteId: string): Promise<void> {
   caches.get(redis)?.drop(siteId);
   await redis.publish(keys.siteChanged(), siteId);

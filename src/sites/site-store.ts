@@ -98,11 +98,12 @@ export async function siteForKey(redis: Redis, key: string): Promise<{ site: Sit
   const parsed = parseCredential(key);
   if (!parsed || parsed.kind === 'mt') return undefined;
   const cache = siteCacheFor(redis);
-  let h = cache?.get(parsed.ownerId);
+  let h = cache?.get<Record<string, string>>(parsed.ownerId, 'site');
   if (!h) {
     const token = cache?.startRead() ?? 0;
     h = await redis.hgetall(keys.site(parsed.ownerId));
-    cache?.set(parsed.ownerId, h, token);
+    // A miss is not kept: made-up keys must not fill the cache.
+    if (h.id) cache?.set(parsed.ownerId, 'site', h, token);
   }
   if (!h.id) return undefined;
   const stored = parsed.kind === 'pk' ? h.siteKeyHash : h.secretKeyHash;

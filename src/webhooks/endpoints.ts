@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { EventType } from '../events/events';
 import { keys } from '../infra/keys';
+import { announceSiteChange } from '../sites/site-cache';
 import { ConflictError, NotFoundError } from '../errors';
 import { generateSecret } from './sign';
 
@@ -117,6 +118,7 @@ export async function createEndpoint(redis: Redis, siteId: string, input: Endpoi
     })
     .zadd(keys.webhookIndex(siteId), now.getTime(), id)
     .exec();
+  await announceSiteChange(redis, siteId);
   return { endpoint, secret };
 }
 
@@ -138,6 +140,7 @@ export async function updateEndpoint(redis: Redis, siteId: string, id: string, p
   if (patch.enabled === true) m.hdel(keys.webhook(siteId, id), 'disabledReason');
   if (patch.enabled === false) m.hset(keys.webhook(siteId, id), 'disabledReason', 'manual');
   await m.exec();
+  await announceSiteChange(redis, siteId);
   return requireEndpoint(redis, siteId, id);
 }
 
@@ -146,11 +149,13 @@ export async function disableEndpoint(redis: Redis, siteId: string, id: string, 
   const key = keys.webhook(siteId, id);
   if (!(await redis.exists(key))) return;
   await redis.hset(key, { enabled: '0', disabledReason: reason, updatedAt: now.toISOString() });
+  await announceSiteChange(redis, siteId);
 }
 
 export async function deleteEndpoint(redis: Redis, siteId: string, id: string): Promise<void> {
   await requireEndpoint(redis, siteId, id);
   await redis.multi().del(keys.webhook(siteId, id)).zrem(keys.webhookIndex(siteId), id).del(keys.webhookLog(siteId, id)).exec();
+  await announceSiteChange(redis, siteId);
 }
 
 /**
@@ -167,5 +172,6 @@ export async function rotateSecret(redis: Redis, siteId: string, id: string, gra
     .filter((s) => Date.parse(s.expiresAt) > now.getTime());
   const secrets = [{ secret, createdAt: now.toISOString() }, ...kept];
   await redis.hset(keys.webhook(siteId, id), { secrets: JSON.stringify(secrets), updatedAt: now.toISOString() });
+  await announceSiteChange(redis, siteId);
   return { endpoint: { ...e, secrets }, secret };
 }

@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { VigilEvent } from '../events/events';
 import { ConflictError, NotFoundError } from '../errors';
-import { listEndpoints, requireEndpoint } from './endpoints';
+import { Endpoint, listEndpoints, requireEndpoint } from './endpoints';
+import { siteCacheFor } from '../sites/site-cache';
 import { buildPayload } from './payload';
 import { createMessage, Delivery, getDelivery, newDeliveryId, newMessageId, saveDelivery } from './deliveries';
 
@@ -32,6 +33,20 @@ export class WebhookProducer {
   ) {}
 
   /**
+   * A site's endpoints, kept in this instance's site cache (dropped on every endpoint change, on any instance), so
+   * that a site's comments do not each read the list from Redis.
+   */
+  private async endpointsOf(siteId: string): Promise<Endpoint[]> {
+    const cache = siteCacheFor(this.redis);
+    const cached = cache?.get<Endpoint[]>(siteId, 'webhooks');
+    if (cached) return cached;
+    const token = cache?.startRead() ?? 0;
+    const list = await listEndpoints(this.redis, siteId);
+    cache?.set(siteId, 'webhooks', list, token);
+    return list;
+  }
+
+  /**
    * Events emitted together (a comment's creation and its status) share one read of each site's endpoint list and
    * one enqueue: the endpoint list is on every comment's path.
    */
@@ -39,7 +54,7 @@ export class WebhookProducer {
     const endpoints = new Map<string, Awaited<ReturnType<typeof listEndpoints>>>();
     const jobs: Array<{ siteId: string; delivery: Delivery }> = [];
     for (const e of events) {
-      if (!endpoints.has(e.siteId)) endpoints.set(e.siteId, await listEndpoints(this.redis, e.siteId));
+      if (!endpoints.has(e.siteId)) endpoints.set(e.siteId, await this.endpointsOf(e.siteId));
       const targets = endpoints.get(e.siteId)!.filter((ep) => ep.enabled && ep.events.includes(e.type));
       if (!targets.length) continue;
       const msg = { id: newMessageId(), type: e.type, body: buildPayload(e) };

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { siteCacheFor } from '../../src/sites/site-cache';
 import { rotateSiteKeys, updatePolicy } from '../../src/sites/site-store';
-import { api, startTestApp, TestApp } from '../helpers/test-app';
+import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /**
  * Each instance caches site records (keys and policy) to save a Redis round trip per request. A change made
@@ -13,8 +13,10 @@ let b: TestApp;
 let other: Redis;
 
 beforeAll(async () => {
-  a = await startTestApp({}, { workers: false });
-  b = await startTestApp({}, { workers: false });
+  // No delivery workers: the test reads the delivery log, which records a delivery as soon as it is enqueued.
+  const env = { VIGIL_WEBHOOK_ALLOWLIST: '127.0.0.1' };
+  a = await startTestApp(env, { workers: false });
+  b = await startTestApp(env, { workers: false });
   other = new Redis(process.env.TEST_REDIS_URL!);
 });
 afterAll(async () => {
@@ -37,7 +39,7 @@ describe('site records cached per instance', () => {
     const s = await a.site();
     for (const t of [a, b]) expect((await api(t.url, 'GET', '/v1/site', { key: s.secretKey })).status).toBe(200);
     // The record is now served from each instance's memory, so only the announcement can change what they answer.
-    for (const t of [a, b]) expect(siteCacheFor(t.redis)?.get(s.siteId)?.id).toBe(s.siteId);
+    for (const t of [a, b]) expect(siteCacheFor(t.redis)?.get<{ id: string }>(s.siteId, 'site')?.id).toBe(s.siteId);
     const fresh = await rotateSiteKeys(other, s.siteId);
     for (const t of [a, b]) {
       const r = await within(2000, () => api(t.url, 'GET', '/v1/site', { key: s.secretKey }), (x) => x.status === 401);
@@ -62,5 +64,18 @@ describe('site records cached per instance', () => {
     expect((await api(a.url, 'PATCH', '/v1/site/policy', { key: s.secretKey, body: { captcha: 'pow' } })).status).toBe(200);
     const r = await within(2000, () => api(b.url, 'POST', '/v1/captchas', { key: s.siteKey }), (x) => x.json?.type === 'pow');
     expect(r.json.type).toBe('pow');
+  });
+
+  it('when a webhook endpoint is registered through one instance, then comments posted to the other are delivered to it', async () => {
+    const s = await a.site({ captcha: 'off' });
+    // b has now cached the site's empty endpoint list.
+    expect((await api(b.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment() })).status).toBe(201);
+    const ep = await api(a.url, 'POST', '/v1/webhooks', { key: s.secretKey, body: { url: 'http://127.0.0.1:9/hook', events: ['comment.created'] } });
+    expect(ep.status).toBe(201);
+    const deliveries = await within(2000, async () => {
+      expect((await api(b.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment() })).status).toBe(201);
+      return (await api(a.url, 'GET', `/v1/webhooks/${ep.json.id}/deliveries`, { key: s.secretKey })).json;
+    }, (j) => j?.deliveries?.length > 0);
+    expect(deliveries.deliveries.length).toBeGreaterThan(0);
   });
 });
