@@ -1,5 +1,6 @@
 import { sigmoid } from './calibration';
 import { featurize, layoutFor, type Doc } from './doc';
+import type { TextFeatures, WordCache } from './features';
 import { explain } from './explain';
 import { Learner } from './learn';
 import type { ModelFile } from './model-file';
@@ -16,6 +17,7 @@ export class NaiveBayesModel implements Model {
   readonly table: ScoringTable;
   private readonly z: Float64Array;
   private learner?: Learner;
+  private sums?: { cache: WordCache; epoch: number; ok: Uint8Array; sum: Float64Array };
 
   constructor(file: ModelFile) {
     this.file = file;
@@ -35,6 +37,8 @@ export class NaiveBayesModel implements Model {
     this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
     // With a site, the example also counts extra for that site's own scores (site-overlay.ts).
     this.learner.learn(this.featurize(input), label, weight, siteId);
+    // Learning changed bucket weights, so every word's cached sum may be stale.
+    this.sums?.ok.fill(0);
   }
 
   /** The model, with everything learned so far, as a model file object (JSON-serialisable); with a site, as that site scores. */
@@ -52,18 +56,34 @@ export class NaiveBayesModel implements Model {
     const { q, bias, lengthWeight } = this.table;
     const H = bias.length;
     const z = this.z;
-    const { ids, length } = d.v;
-    const len = Math.log1p(length);
+    const t = d.text;
+    const len = Math.log1p(t.length);
     for (let h = 0; h < H; h++) z[h] = bias[h] + lengthWeight[h] * len;
-    if (H === 1) {
+    const sums = this.wordSums(t);
+    const { slots, bigrams } = t;
+    if (!sums) {
+      // Features from before the word cache was last emptied: the flat bucket list gives the same sum.
+      const { ids, length } = d.v;
+      for (let i = 0; i < length; i++) for (let h = 0; h < H; h++) z[h] += q[ids[i] * H + h];
+    } else if (H === 1) {
       let z0 = z[0];
-      for (let i = 0; i < length; i++) z0 += q[ids[i]];
+      for (let i = 0; i < slots.length; i++) z0 += sums[slots[i]];
+      for (let i = 0; i < bigrams.length; i++) z0 += q[bigrams[i]];
       z[0] = z0;
     } else if (H === 6) {
       // The toxicity model's shape, unrolled into locals: writing z[h] inside the loop was twice as slow.
       let z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5];
-      for (let i = 0; i < length; i++) {
-        const b = ids[i] * 6;
+      for (let i = 0; i < slots.length; i++) {
+        const b = slots[i] * 6;
+        z0 += sums[b];
+        z1 += sums[b + 1];
+        z2 += sums[b + 2];
+        z3 += sums[b + 3];
+        z4 += sums[b + 4];
+        z5 += sums[b + 5];
+      }
+      for (let i = 0; i < bigrams.length; i++) {
+        const b = bigrams[i] * 6;
         z0 += q[b];
         z1 += q[b + 1];
         z2 += q[b + 2];
@@ -78,13 +98,46 @@ export class NaiveBayesModel implements Model {
       z[4] = z4;
       z[5] = z5;
     } else {
-      for (let i = 0; i < length; i++) {
-        const base = ids[i] * H;
-        for (let h = 0; h < H; h++) z[h] += q[base + h];
-      }
+      for (let i = 0; i < slots.length; i++) for (let h = 0; h < H; h++) z[h] += sums[slots[i] * H + h];
+      for (let i = 0; i < bigrams.length; i++) for (let h = 0; h < H; h++) z[h] += q[bigrams[i] * H + h];
     }
     for (const f of d.meta) for (let h = 0; h < H; h++) z[h] += q[f * H + h];
     return z;
+  }
+
+  /**
+   * Per word-cache slot, the word's summed weights for every head (its unigram and char n-grams), filled
+   * on first use: a word then costs one lookup instead of one per n-gram. Undefined when `t` was
+   * featurised before the cache was last emptied (its slots may now hold other words).
+   */
+  private wordSums(t: TextFeatures): Float64Array | undefined {
+    const cache = t.cache;
+    if (t.epoch !== cache.epoch) return undefined;
+    const H = this.z.length;
+    let s = this.sums;
+    if (!s || s.cache !== cache || s.epoch !== cache.epoch) {
+      // A new epoch means slots were re-used: every stored sum is forgotten.
+      if (s && s.cache === cache) s.ok.fill(0);
+      else s = { cache, epoch: cache.epoch, ok: new Uint8Array(cache.slots), sum: new Float64Array(cache.slots * H) };
+      s.epoch = cache.epoch;
+      this.sums = s;
+    }
+    const { ok, sum } = s;
+    const q = this.table.q;
+    const { words, slots } = t;
+    for (let i = 0; i < words.length; i++) {
+      const slot = slots[i];
+      if (ok[slot]) continue;
+      const e = words[i];
+      const base = slot * H;
+      for (let h = 0; h < H; h++) sum[base + h] = 0;
+      for (let k = 1; k < e.length; k++) {
+        const b = e[k] * H;
+        for (let h = 0; h < H; h++) sum[base + h] += q[b + h];
+      }
+      ok[slot] = 1;
+    }
+    return sum;
   }
 
   score(input: ScoreInput, opts?: ScoreOptions): ModelResult {
