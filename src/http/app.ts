@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { Router } from 'express';
+import express, { Request, RequestHandler, Response, Router } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
@@ -29,7 +29,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
   app.use(requestContext(ctx.logger));
   app.use(
-    helmet({
+    staticHeaders(helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -45,7 +45,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
         },
       },
       crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
+    })),
   );
   app.use(preflight);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
@@ -63,6 +63,28 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   app.use(notFoundHandler);
   app.use(errorMiddleware(ctx.logger, ctx.redis));
   return app;
+}
+
+/**
+ * helmet's headers are the same on every response with this configuration (no nonces, nothing per request), so they
+ * are taken from it once and set in one step: its chain of a dozen middlewares cost about 5% of a comment's CPU time.
+ */
+export function staticHeaders(mw: RequestHandler): RequestHandler {
+  const headers: Array<[string, string]> = [];
+  const removed: string[] = [];
+  const res = {
+    setHeader: (k: string, v: string) => void headers.push([k, v]),
+    removeHeader: (k: string) => void removed.push(k),
+  };
+  mw({ headers: {} } as Request, res as unknown as Response, (err?: unknown) => {
+    if (err) throw err;
+  });
+  if (!headers.length) throw new Error('helmet set no headers');
+  return (_req, res, next) => {
+    for (const [k, v] of headers) res.setHeader(k, v);
+    for (const k of removed) res.removeHeader(k);
+    next();
+  };
 }
 
 /** JSON is UTF-8 (RFC 8259); bytes that are not would otherwise be decoded into U+FFFD and stored that way. */
