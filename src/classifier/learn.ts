@@ -20,7 +20,7 @@ export class Learner {
   private readonly fixed = new Set<number>();
   private readonly sites = new Map<string, SiteOverlay>();
   readonly budget: OverlayBudget;
-  /** Bumped on every learnt example: cached site adjustments older than this are recomputed. */
+  /** Bumped on every learnt example: cached site adjustments older than this are recomputed (kept in 30 bits). */
   private gen = 0;
   /** Net examples learnt per class, globally and per site (written into exported files' training notes). */
   private readonly examples = new Map<string, [number, number]>();
@@ -90,13 +90,13 @@ export class Learner {
     for (let i = 0; i < d.v.length; i++) touch(d.v.ids[i]);
     for (const f of d.meta) touch(f);
     // An overlay emptied by withdrawals is dropped, so the site is back to paying nothing when scored.
-    if (siteId !== undefined && overlay && overlay.entries.size === 0) this.sites.delete(siteId);
+    if (siteId !== undefined && overlay && overlay.size === 0) this.sites.delete(siteId);
     for (const key of siteId === undefined ? [''] : ['', siteId]) {
       const e = this.examples.get(key) ?? [0, 0];
       e[label] += weight;
       this.examples.set(key, e);
     }
-    this.gen++;
+    this.gen = (this.gen + 1) & 0x3fffffff;
   }
 
   /** Adds site `siteId`'s overlay to the main head's log-odds `z[0]`; nothing happens for a site without feedback. */
@@ -113,7 +113,7 @@ export class Learner {
 
   /** How many buckets a site's overlay holds (0: the site scores with the global model alone). */
   siteBuckets(siteId: string): number {
-    return this.sites.get(siteId)?.entries.size ?? 0;
+    return this.sites.get(siteId)?.size ?? 0;
   }
 
   /**
@@ -125,9 +125,9 @@ export class Learner {
     const all = new Map(this.counts);
     const o = siteId === undefined ? undefined : this.sites.get(siteId);
     if (o) {
-      for (const [f, e] of o.entries) {
+      for (const [f, n0, n1] of o.buckets()) {
         const g = all.get(f) ?? [0, 0];
-        all.set(f, [g[0] + SITE_WEIGHT * e.n0, g[1] + SITE_WEIGHT * e.n1]);
+        all.set(f, [g[0] + SITE_WEIGHT * n0, g[1] + SITE_WEIGHT * n1]);
       }
     }
     const buckets = [...all.keys()].filter((f) => all.get(f)![0] + all.get(f)![1] > 0).sort((x, y) => x - y);

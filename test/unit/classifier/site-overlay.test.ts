@@ -3,6 +3,7 @@ import { layoutFor } from '../../../src/classifier/doc';
 import { Learner } from '../../../src/classifier/learn';
 import { NaiveBayesModel } from '../../../src/classifier/model';
 import { readModelFile } from '../../../src/classifier/model-file';
+import { OverlayBudget, SiteOverlay } from '../../../src/classifier/site-overlay';
 
 // The shipped models: a tiny trained one saturates at 0 or 1, and these tests compare scores in between.
 const files = { spam: readModelFile(bundledModelPath('spam')), toxicity: readModelFile(bundledModelPath('toxicity')) };
@@ -89,5 +90,32 @@ describe('per-site learning (site overlays)', () => {
     l.learn(m.featurize(input), 1, -1, 'A');
     expect(l.siteBuckets('A')).toBe(0);
     expect(l.budget.used).toBe(5);
+  });
+
+  it('when buckets are added and withdrawn in any order, then the overlay table holds exactly the non-zero ones', () => {
+    const o = new SiteOverlay();
+    const budget = new OverlayBudget({ perSite: 1e6, total: 1e6 });
+    const ref = new Map<number, [number, number]>();
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let step = 0; step < 20000; step++) {
+      // Few distinct buckets, so tables grow, probe runs collide and deletions shift entries back, across the wrap.
+      const f = rnd(3000) * 97;
+      const label = rnd(2) as 0 | 1;
+      const w = rnd(3) === 0 ? -1 : 1;
+      budget.add(o, f, label, w);
+      const r = ref.get(f) ?? [0, 0];
+      if (w > 0 || ref.has(f)) {
+        r[label] = Math.max(0, r[label] + w);
+        if (r[0] + r[1] > 0) ref.set(f, r);
+        else ref.delete(f);
+      }
+    }
+    expect(o.size).toBe(ref.size);
+    expect(budget.used).toBe(ref.size);
+    const got = new Map([...o.buckets()].map(([f, n0, n1]) => [f, [n0, n1]]));
+    expect(got).toEqual(ref);
+    for (const f of ref.keys()) expect(o.find(f)).toBeGreaterThanOrEqual(0);
+    expect(o.find(5)).toBe(-1);
   });
 });
