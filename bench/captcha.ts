@@ -4,6 +4,7 @@
  *
  *   node scripts/run-ts.js bench/captcha.ts                       # 4 rounds, 12 s per kind of measurement
  *   node scripts/run-ts.js bench/captcha.ts --duration 30 --rounds 6 --connections 16
+ *   node scripts/run-ts.js bench/captcha.ts --workers 2          # Vigil on every core (WORKERS=2 here)
  *
  * 1. plain svgCaptcha.create() (size 5, noise 3, colour) in a loop on this process's one thread;
  * 2. Vigil's renderer alone (renderCaptcha), the same way;
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '12' },
     rounds: { type: 'string', default: '4' },
     connections: { type: 'string', default: '16' },
+    /** API processes (WORKERS) for Vigil; the plain loop always has one thread. */
+    workers: { type: 'string', default: '1' },
   },
 });
 const DURATION = Number(values.duration);
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     vigil = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: own.url, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', WORKERS: '1', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: { ...process.env, REDIS_URL: own.url, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', WORKERS: values.workers!, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const url = `http://127.0.0.1:${port}`;
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     const ratio = median(issue) / median(plain);
     const line = (label: string, xs: number[]) => `${label.padEnd(30)}${median(xs).toFixed(0)}/s  (rounds: ${xs.map((x) => x.toFixed(0)).join(', ')})\n`;
     process.stdout.write(
-      `${ROUNDS} rounds of ${slice} s each, ${values.connections} connections, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n` +
+      `${ROUNDS} rounds of ${slice} s each, ${values.connections} connections, Vigil WORKERS=${values.workers}, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n` +
       line('plain svgCaptcha.create():', plain) +
       line('Vigil renderCaptcha():', render) +
       line('POST /v1/captchas (HTTP):', issue) +

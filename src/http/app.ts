@@ -26,6 +26,9 @@ export interface AppExtras {
 export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every response body for an ETag, POSTs included; API answers are never revalidated (static pages
+  // get theirs from express.static).
+  app.set('etag', false);
   app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
   app.use(requestContext(ctx.logger));
   app.use(
