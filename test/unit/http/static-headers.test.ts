@@ -12,7 +12,11 @@ async function headersWith(mw: RequestHandler): Promise<Array<[string, string]>>
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    return [...res.headers].filter(([k]) => !['date', 'etag', 'connection', 'keep-alive'].includes(k)).sort();
+    const out: Array<[string, string]> = [];
+    res.headers.forEach((v, k) => {
+      if (!['date', 'etag', 'connection', 'keep-alive'].includes(k)) out.push([k, v]);
+    });
+    return out.sort();
   } finally {
     server.close();
   }
