@@ -3,7 +3,7 @@ import { groupOf, metaBucket, type Layout } from './features';
 import { decodeCounts, encodeSparse, type ModelFile } from './model-file';
 import { inputOf } from './naive-bayes';
 import type { ScoringTable } from './scoring-table';
-import { OverlayBudget, overlayAt, overlaySum, SITE_WEIGHT, SiteOverlay } from './site-overlay';
+import { OverlayBudget, overlayAt, overlaySum, SITE_WEIGHT, type OverlayLimits, type SiteOverlay } from './site-overlay';
 
 /**
  * Moderator feedback for one model: adds labelled comments to the main head's counts and refreshes
@@ -35,7 +35,7 @@ export class Learner {
     private readonly file: ModelFile,
     private readonly table: ScoringTable,
     private readonly layout: Layout,
-    limits?: { perSite: number; total: number },
+    limits?: OverlayLimits,
   ) {
     const h = file.heads.score;
     this.c = Math.log(h.total[0] + h.alpha * h.vocab) - Math.log(h.total[1] + h.alpha * h.vocab);
@@ -72,7 +72,10 @@ export class Learner {
     const counts = this.load();
     const H = this.table.heads.length;
     let overlay = siteId === undefined ? undefined : this.sites.get(siteId);
-    if (siteId !== undefined && !overlay && weight > 0) this.sites.set(siteId, (overlay = new SiteOverlay()));
+    if (siteId !== undefined && !overlay && weight > 0) {
+      overlay = this.budget.open();
+      if (overlay) this.sites.set(siteId, overlay);
+    }
     const touch = (f: number): void => {
       if (this.fixed.has(f)) return;
       if (overlay) this.budget.add(overlay, f, label, weight);
@@ -90,7 +93,10 @@ export class Learner {
     for (let i = 0; i < d.v.length; i++) touch(d.v.ids[i]);
     for (const f of d.meta) touch(f);
     // An overlay emptied by withdrawals is dropped, so the site is back to paying nothing when scored.
-    if (siteId !== undefined && overlay && overlay.size === 0) this.sites.delete(siteId);
+    if (siteId !== undefined && overlay && overlay.size === 0) {
+      this.sites.delete(siteId);
+      this.budget.close();
+    }
     for (const key of siteId === undefined ? [''] : ['', siteId]) {
       const e = this.examples.get(key) ?? [0, 0];
       e[label] += weight;

@@ -26,7 +26,8 @@ export const SITE_WEIGHT = 2;
  * Memory bound of one model's overlays, in buckets. A bucket takes one slot of 20 bytes, and a table doubles when 3/4
  * of its slots are used, so a bucket costs 27 to 53 bytes (measured with node --expose-gc: 10 overlays of 20,000
  * buckets took 6.6 MB of array buffers, 33 bytes each). These bound the overlays to 0.66 MB per site and about 11 MB
- * per model (22 MB for spam and toxicity), however much feedback there is and however many sites send it. A comment
+ * per model (22 MB for spam and toxicity), however much feedback there is and however many sites send it (each
+ * overlay's fixed cost counts as `perOverlay` buckets, so many sites with little feedback stay bounded too). A comment
  * adds some 100-300 buckets, but comments share most of them, so 20,000 buckets hold the vocabulary of a few thousand
  * labelled comments. When a site's overlay is full, its feedback still updates the buckets it already has and the
  * global model; new buckets are then learnt globally only. The per-site bound depends only on that site's own stream,
@@ -34,7 +35,19 @@ export const SITE_WEIGHT = 2;
  * sites with full overlays) and emits a process warning when reached, because past it instances that learnt in a
  * different order may keep different buckets.
  */
-export const OVERLAY_LIMITS = { perSite: 20_000, total: 200_000 };
+export const OVERLAY_LIMITS: OverlayLimits = { perSite: 20_000, total: 200_000, perOverlay: 32 };
+
+export interface OverlayLimits {
+  /** Buckets one site's overlay may hold. */
+  perSite: number;
+  /** Buckets all overlays of one model may hold together, counting `perOverlay` for each overlay. */
+  total: number;
+  /**
+   * What an overlay's fixed cost (its object and five small typed arrays, about 800 bytes) counts against `total`,
+   * so that many sites with a few buckets each stay within the bound as well.
+   */
+  perOverlay: number;
+}
 
 const EMPTY = -1;
 /** Highest share of an overlay's slots in use before it doubles; linear probing stays short below it. */
@@ -135,7 +148,26 @@ export class SiteOverlay {
 export class OverlayBudget {
   used = 0;
   full = false;
-  constructor(readonly limits: { perSite: number; total: number } = OVERLAY_LIMITS) {}
+  constructor(readonly limits: OverlayLimits = OVERLAY_LIMITS) {}
+
+  /** A new, empty overlay, or undefined when the total bound leaves no room for one. */
+  open(): SiteOverlay | undefined {
+    if (!this.room(this.limits.perOverlay)) return undefined;
+    this.used += this.limits.perOverlay;
+    return new SiteOverlay();
+  }
+
+  /** Gives back the fixed cost of an overlay that is dropped (it is empty). */
+  close(): void {
+    this.used -= this.limits.perOverlay;
+  }
+
+  private room(n: number): boolean {
+    if (this.used + n <= this.limits.total) return true;
+    if (!this.full) process.emitWarning(`site overlays reached their bound (${this.limits.total} buckets): new buckets of sites' feedback are learnt globally only`, 'VigilLearningBound');
+    this.full = true;
+    return false;
+  }
 
   /**
    * Adds `weight` documents of class `label` to bucket `f` of a site's overlay. Counts never go below zero, and a
@@ -146,12 +178,7 @@ export class OverlayBudget {
     let i = o.find(f);
     if (i < 0) {
       if (weight <= 0) return true;
-      if (o.size >= this.limits.perSite) return false;
-      if (this.used >= this.limits.total) {
-        if (!this.full) process.emitWarning(`site overlays hold ${this.used} buckets, their bound: new buckets of sites' feedback are learnt globally only`, 'VigilLearningBound');
-        this.full = true;
-        return false;
-      }
+      if (o.size >= this.limits.perSite || !this.room(1)) return false;
       i = o.insert(f);
       this.used++;
     }

@@ -73,7 +73,7 @@ describe('per-site learning (site overlays)', () => {
 
   it('when overlays reach their bounds, then they stop growing and the global model still learns', () => {
     const m = fresh();
-    const l = new Learner(m.file, m.table, layoutFor(m.file.features), { perSite: 10, total: 15 });
+    const l = new Learner(m.file, m.table, layoutFor(m.file.features), { perSite: 10, total: 17, perOverlay: 1 });
     const before = m.score(similar).score;
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     l.learn(m.featurize(input), 1, 1, 'A');
@@ -82,19 +82,20 @@ describe('per-site learning (site overlays)', () => {
     expect(l.siteBuckets('A')).toBe(10);
     expect(l.siteBuckets('B')).toBe(5);
     expect(l.siteBuckets('C')).toBe(0);
-    expect(l.budget).toMatchObject({ used: 15, full: true });
+    // 15 buckets and two overlays; C's overlay did not fit.
+    expect(l.budget).toMatchObject({ used: 17, full: true });
     expect(warn).toHaveBeenCalledTimes(1);
     warn.mockRestore();
     expect(m.score(similar).score).toBeGreaterThan(before);
-    // Withdrawals free their buckets.
+    // Withdrawals free their buckets, and an emptied overlay its fixed cost.
     l.learn(m.featurize(input), 1, -1, 'A');
     expect(l.siteBuckets('A')).toBe(0);
-    expect(l.budget.used).toBe(5);
+    expect(l.budget.used).toBe(6);
   });
 
   it('when buckets are added and withdrawn in any order, then the overlay table holds exactly the non-zero ones', () => {
     const o = new SiteOverlay();
-    const budget = new OverlayBudget({ perSite: 1e6, total: 1e6 });
+    const budget = new OverlayBudget({ perSite: 1e6, total: 1e6, perOverlay: 0 });
     const ref = new Map<number, [number, number]>();
     let seed = 7;
     const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
