@@ -150,7 +150,7 @@ export class NaiveBayesModel implements Model {
       result.attributes = {};
       for (let h = 1; h < z.length; h++) result.attributes[this.table.heads[h]] = sigmoid(z[h]);
     }
-    if (opts?.explain) result.explanation = explain(d, this.table, this.file.features);
+    if (opts?.explain) result.explanation = explain(d, this.table, this.file.features, undefined, opts.siteId === undefined ? undefined : this.learner?.siteAdjustment(opts.siteId));
     return result;
   }
 }

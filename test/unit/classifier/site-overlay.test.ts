@@ -23,6 +23,9 @@ describe('per-site learning (site overlays)', () => {
     expect(a - before).toBeGreaterThan(2 * (b - before));
     // A site without feedback scores with the global model alone.
     expect(b).toBe(m.score(similar).score);
+    // Explanations include the site's overlay: the labelled words weigh more on A.
+    const weight = (siteId: string) => m.score(similar, { siteId, explain: true }).explanation!.find((e) => e.token === 'music')!.contribution;
+    expect(weight('A')).toBeGreaterThan(weight('B'));
   });
 
   it("when a site's feedback is withdrawn, then its overlay is gone and every site scores as before", () => {
