@@ -108,7 +108,7 @@ export class Learner {
   /** Adds site `siteId`'s overlay to the main head's log-odds `z[0]`; nothing happens for a site without feedback. */
   addSiteEvidence(siteId: string, d: Doc, z: Float64Array): void {
     const o = this.sites.get(siteId);
-    if (o) z[0] += overlaySum(o, d.v.ids, d.v.length, d.meta, this.gen, this.refresh);
+    if (o) z[0] += overlaySum(o, d, this.gen, this.refresh);
   }
 
   /** The extra log-odds site `siteId` gives bucket `f` (0 for buckets and sites without site feedback). */

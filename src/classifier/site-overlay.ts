@@ -1,3 +1,5 @@
+import type { Doc } from './doc';
+
 /**
  * Per-site learning. Every site's feedback is added to the global counts (learn.ts); a site's own feedback is also
  * kept here, as sparse count deltas of that site alone, and when that site's comments are scored its buckets count
@@ -208,12 +210,14 @@ export function overlayAt(o: SiteOverlay, f: number, gen: number, refresh: Refre
 }
 
 /**
- * Sums a site's adjustments over a document's buckets. `refresh` runs only for a bucket whose cached adjustment is
- * older than generation `gen` (the global counts changed since), so a steady site costs one lookup per feature.
+ * Sums a site's adjustments over a document's buckets (each word's, the bigrams and the metadata: the features
+ * `logits` reads, with the same repeats). `refresh` runs only for a bucket whose cached adjustment is older than
+ * generation `gen` (the global counts changed since), so a steady site costs one lookup per feature.
  */
-export function overlaySum(o: SiteOverlay, ids: ArrayLike<number>, length: number, meta: number[], gen: number, refresh: Refresh): number {
+export function overlaySum(o: SiteOverlay, d: Doc, gen: number, refresh: Refresh): number {
   let dz = 0;
-  for (let i = 0; i < length; i++) dz += overlayAt(o, ids[i], gen, refresh);
-  for (const f of meta) dz += overlayAt(o, f, gen, refresh);
+  for (const e of d.text.words) for (let k = 1; k < e.length; k++) dz += overlayAt(o, e[k], gen, refresh);
+  for (const f of d.text.bigrams) dz += overlayAt(o, f, gen, refresh);
+  for (const f of d.meta) dz += overlayAt(o, f, gen, refresh);
   return dz;
 }
