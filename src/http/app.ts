@@ -52,14 +52,15 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   );
   app.use(preflight);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
+  // The hot routes first: express walks the routers in order for every request. No paths overlap.
+  app.use(commentRoutes(ctx));
+  app.use(checkRoutes(ctx));
+  app.use(captchaRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(VERSION));
   });
   app.use(metricsRoutes(ctx, extras.metricsCollectors));
-  app.use(captchaRoutes(ctx));
-  app.use(commentRoutes(ctx));
-  app.use(checkRoutes(ctx));
   app.use(siteRoutes(ctx));
   app.use(demoRoutes(ctx));
   for (const r of extras.routers ?? []) app.use(r);
