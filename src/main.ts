@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Redis from 'ioredis';
 import { Config, loadConfig } from './config';
 import { createLogger, Logger } from './logger';
-import { connectRedis, createRedis } from './infra/redis';
+import { connectRedis, createRedis, createRequestRedis } from './infra/redis';
 import { OwnRedis, startOwnRedis } from './infra/redis-server';
 import { loadBundledModels } from './classifier';
 import { composeService } from './compose';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   if (config.WORKERS > 1 && cluster.isPrimary) return runPrimary(config, logger);
   const forked = cluster.isWorker;
   const { own, redisUrl } = await redisFor(config, logger);
-  const redis = createRedis(redisUrl);
+  const redis = createRequestRedis(redisUrl);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   await connectRedis(redis, 30000);
   const models = loadBundledModels(config.MODELS_DIR);

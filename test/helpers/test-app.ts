@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type Redis from 'ioredis';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { connectRedis, createRedis } from '../../src/infra/redis';
+import { connectRedis, createRequestRedis } from '../../src/infra/redis';
 import { loadBundledModels } from '../../src/classifier';
 import { composeService, Service } from '../../src/compose';
 import { createSite, CreatedSite } from '../../src/sites/site-store';
@@ -31,7 +31,7 @@ export async function startTestApp(
   // Learning is off unless a test asks for it: the models are shared by all sites, and other test files' feedback
   // in the same Redis would otherwise change this file's scores.
   const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', LEARN_FROM_FEEDBACK: 'false', ...env });
-  const redis = createRedis(redisUrl);
+  const redis = createRequestRedis(redisUrl);
   await connectRedis(redis);
   models ??= loadBundledModels();
   const logger = createLogger(config.LOG_LEVEL);
