@@ -229,9 +229,9 @@ export interface TextFeatures {
   /** Per unique word, its bucket list: `[hash, unigram, ...char n-grams]` (read from index 1). */
   words: Int32Array[];
   /** Per unique word, its slot in `cache`, valid while `cache.epoch === epoch`. */
-  slots: Int32Array;
+  slots: number[];
   /** Unique bigram buckets. */
-  bigrams: Int32Array;
+  bigrams: number[];
   /** Total number of features (buckets with repeats): the length term of the calibration. */
   length: number;
   cache: WordCache;
@@ -239,8 +239,6 @@ export interface TextFeatures {
 }
 
 let slotBuf = new Int32Array(1024);
-let bigramBuf = new Int32Array(1024);
-let uniqBuf = new Int32Array(1024);
 const entBuf: Int32Array[] = new Array(1024);
 let setKeys = new Int32Array(1 << 10);
 let setGen = new Int32Array(1 << 10);
@@ -302,8 +300,6 @@ function grow(n: number): void {
   const s = new Int32Array(cap);
   s.set(slotBuf);
   slotBuf = s;
-  bigramBuf = new Int32Array(cap);
-  uniqBuf = new Int32Array(cap);
   entBuf.length = cap;
 }
 
@@ -365,17 +361,22 @@ function fromSlots(n: number, epoch: number, cache: WordCache, opt: FeatureOptio
   const slots = slotBuf;
   const ents = entBuf;
   const bits = resetSet(2 * n);
-  const words: Int32Array[] = [];
+  // Plain arrays sized up front: a typed-array slice per comment cost more than filling these.
+  const words: Int32Array[] = new Array(n);
+  const uniq: number[] = new Array(n);
   let nw = 0;
   let length = 0;
   for (let i = 0; i < n; i++) {
     const e = ents[i];
     // Slots and token hashes are kept apart from bigram buckets (>= 0) by storing them as -1 - x.
     if (!setAdd(-1 - (epoch >= 0 ? slots[i] : e[0] >>> 1), bits)) continue;
-    words.push(e);
-    uniqBuf[nw++] = slots[i];
+    words[nw] = e;
+    uniq[nw++] = slots[i];
     length += e.length - 1;
   }
+  words.length = nw;
+  uniq.length = nw;
+  const bigrams: number[] = new Array(n > 0 && opt.bigrams ? n - 1 : 0);
   let nb = 0;
   if (opt.bigrams) {
     const oB = l.offset[G_BI];
@@ -385,11 +386,12 @@ function fromSlots(n: number, epoch: number, cache: WordCache, opt: FeatureOptio
       const hu = ents[i][0];
       const b = oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB);
       prev = hu;
-      if (setAdd(b, bits)) bigramBuf[nb++] = b;
+      if (setAdd(b, bits)) bigrams[nb++] = b;
     }
   }
+  bigrams.length = nb;
   length += nb;
-  return { words, slots: uniqBuf.slice(0, nw), bigrams: bigramBuf.slice(0, nb), length, cache, epoch };
+  return { words, slots: uniq, bigrams, length, cache, epoch };
 }
 
 /** The features as one flat bucket list (for training and learning; scoring reads `TextFeatures`). */
