@@ -1,6 +1,7 @@
 import { G_META, metaBucket, type Layout } from './features';
-import { decodeCounts, type ModelFile } from './model-file';
+import type { ModelFile } from './model-file';
 import { inputCount, inputOf } from './naive-bayes';
+import { VarintReader } from './varint';
 
 const LOG_TABLE = 4096;
 
@@ -36,15 +37,24 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
     const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
     const nConf = edges.length + 1;
-    const { index, neg, pos } = decodeCounts(head);
+    // Counts are decoded as they are used: materialising them as arrays first took a third of load time.
+    const index = new VarintReader(head.index);
+    const neg = new VarintReader(head.neg);
+    const pos = new VarintReader(head.pos);
+    const scale = head.scale;
     // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
     let g = 0;
-    for (let i = 0; i < index.length; i++) {
-      const f = index[i];
+    let f = 0;
+    for (let i = 0; i < head.entries; i++) {
+      f += index.next();
       if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
       while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
-      const n0 = neg[i];
-      const n1 = pos[i];
+      let n0 = neg.next();
+      let n1 = pos.next();
+      if (scale !== 1) {
+        n0 /= scale;
+        n1 /= scale;
+      }
       const l1 = n1 < LOG_TABLE && (n1 | 0) === n1 ? lg[n1] : Math.log(n1 + a);
       const l0 = n0 < LOG_TABLE && (n0 | 0) === n0 ? lg[n0] : Math.log(n0 + a);
       const r = l1 - l0 + c;
@@ -53,6 +63,9 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
       while (k < edges.length && n >= edges[k]) k++;
       q[f * H + h] = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
     }
+    index.end();
+    neg.end();
+    pos.end();
     bias[h] = head.calibration.bias;
     lengthWeight[h] = w[nIn - 1];
     if (h === 0 && file.meta && file.metaPriors) {

@@ -37,3 +37,37 @@ export function decodeVarints(b64: string, count: number): Float64Array {
   if (p !== buf.length) throw new Error(`varint data has ${buf.length - p} bytes after ${count} values`);
   return out;
 }
+
+/**
+ * Reads varints one at a time from base64 text, for loaders that use each value right away (the
+ * scoring table at model load) instead of materialising arrays of them.
+ */
+export class VarintReader {
+  private readonly buf: Buffer;
+  private p = 0;
+
+  constructor(b64: string) {
+    this.buf = Buffer.from(b64, 'base64');
+  }
+
+  next(): number {
+    const buf = this.buf;
+    if (this.p >= buf.length) throw new Error('varint data ends early');
+    let byte = buf[this.p++];
+    if (byte < 0x80) return byte;
+    let v = byte & 0x7f;
+    let mul = 0x80;
+    for (;;) {
+      if (this.p >= buf.length) throw new Error('varint data ends early');
+      byte = buf[this.p++];
+      v += (byte & 0x7f) * mul;
+      if (byte < 0x80) return v;
+      mul *= 0x80;
+    }
+  }
+
+  /** Throws if bytes are left after the last value read. */
+  end(): void {
+    if (this.p !== this.buf.length) throw new Error(`varint data has ${this.buf.length - this.p} bytes after the last value`);
+  }
+}
