@@ -14,6 +14,7 @@ import { reviewPlug } from './review/plug';
 import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
 import { watchSiteChanges } from './sites/site-cache';
+import { RenderPool } from './captcha/render-pool';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -66,9 +67,11 @@ export async function composeService(opts: {
   };
   const events = new EventBus((err, e) => logger.error({ err, type: e.type, siteId: e.siteId }, 'event subscriber failed'));
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
-  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true };
+  const pool = new RenderPool(logger);
+  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, renderCaptcha: () => pool.take() };
   const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
   const closers: Array<() => Promise<void>> = [];
+  closers.push(() => pool.close());
   closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));
   for (const plug of plugs) await plug({ ctx, extras, closers, redisUrl: opts.redisUrl, workers: opts.workers ?? true });
   const app = createApp(ctx, extras);

@@ -11,8 +11,8 @@ export interface CaptchaDeps {
   secret: Buffer;
   ttlSeconds: number;
   /**
-   * Draws the image. Only tests pass their own (wrapping the real renderer to learn the answer in-process); nothing
-   * reachable over HTTP can set it. @defaultValue renderCaptcha
+   * Draws the image: the service passes its render pool (the same renderer, on a worker thread); tests wrap the real
+   * renderer to learn the answer in-process. Nothing reachable over HTTP can set it. @defaultValue renderCaptcha
    */
   render?: () => RenderedCaptcha;
 }

@@ -14,7 +14,8 @@ export function captchaRoutes(ctx: AppContext): Router {
     const client = identityHash(secret, 'ip', req.ip ?? 'unknown');
     // The limit is spent in the same Redis round trip as the captcha is stored.
     const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
-    const challenge = await issueCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, site, client, Date.now(), limit);
+    const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.renderCaptcha ? { render: ctx.renderCaptcha } : {}) };
+    const challenge = await issueCaptcha(deps, site, client, Date.now(), limit);
     res.status(201).setHeader('Cache-Control', 'no-store').json(challenge);
   });
   return r;
