@@ -1,6 +1,7 @@
 /**
  * Reproduces every quality figure in models/MODEL_CARD.md from ../shared/datasets:
- *   node scripts/run-ts.js bench/classifier-eval.ts [--data DIR] [--ablations]
+ *   node scripts/run-ts.js bench/classifier-eval.ts [--data DIR] [--ablations] [--spam-opts JSON] [--tox-opts JSON]
+ * The JSON options (TrainOptions, e.g. '{"alpha":1}') train variants for comparison.
  * Spam: leave one YouTube video out (train on SMS + the other three videos). Toxicity: a 20% held-out
  * split of every file (seed 42, the split `vigil train/eval --holdout 0.2 --seed 42` use).
  */
@@ -12,7 +13,9 @@ import { NaiveBayesModel } from '../src/classifier/model';
 import { splitHoldout } from '../src/classifier/split';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'tox-opts': { type: 'string' } } });
+const spamOpts: Partial<TrainOptions> = values['spam-opts'] ? JSON.parse(values['spam-opts']) : {};
+const toxOpts: Partial<TrainOptions> = values['tox-opts'] ? JSON.parse(values['tox-opts']) : {};
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const f3 = (x: number): string => x.toFixed(3);
 
@@ -42,7 +45,7 @@ function spam(): void {
   const all = { p: [] as number[], y: [] as number[], acc: 0, fpr: 0 };
   videos.forEach((v, k) => {
     const train = [...sms, ...yt.filter((_, j) => j !== k).flat()];
-    const m = new NaiveBayesModel(trainModel(train, { task: 'spam', name: 'spam', sourceWeights: { SMSSpamCollection: 0.1 } }));
+    const m = new NaiveBayesModel(trainModel(train, { task: 'spam', name: 'spam', sourceWeights: { SMSSpamCollection: 0.1 }, ...spamOpts }));
     console.log(row(`${v} (review ${m.thresholds.review})`, m, yt[k]));
     const mm = metricsAt(yt[k].map((d) => m.score(d.input).score), yt[k].map((d) => d.label), m.thresholds.review);
     all.acc += mm.accuracy / 4;
@@ -66,7 +69,7 @@ function toxicity(): void {
   for (const [k, file] of Object.entries(TOX)) split[k] = splitHoldout(loadDataset(path.join(D, file)), 0.2, 42);
   const shipped = ['jigsaw', 'jigsaw-pools', 'olid', 'osact', 'lhsab', 'parsoffensive'];
   const run = (title: string, sources: string[], opts: Partial<TrainOptions> = {}): void => {
-    const m = new NaiveBayesModel(trainModel(sources.flatMap((s) => split[s].train), { task: 'toxicity', name: 't', seed: 42, ...opts }));
+    const m = new NaiveBayesModel(trainModel(sources.flatMap((s) => split[s].train), { task: 'toxicity', name: 't', seed: 42, ...toxOpts, ...opts }));
     console.log(`## Toxicity: ${title} (review threshold ${m.thresholds.review})\n\n${HEAD}`);
     for (const s of ['jigsaw', 'olid', 'osact', 'lhsab', 'parsoffensive', 'davidson']) console.log(row(s, m, split[s].test));
     console.log('');

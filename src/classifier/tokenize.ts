@@ -124,6 +124,18 @@ function isSpecial(c: number, next: number): boolean {
   );
 }
 
+// ASCII classes for the chunk scan, the same answers as isSpace / isSpecial: 1 space, 2 special,
+// 3 special when a letter follows ('.' and '!').
+const A_SPACE = 1;
+const A_SPECIAL = 2;
+const A_BEFORE_LETTER = 3;
+const ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if (isSpace(c)) ASCII[c] = A_SPACE;
+  else if (c === 46 || c === 33) ASCII[c] = A_BEFORE_LETTER;
+  else if (isSpecial(c, 32)) ASCII[c] = A_SPECIAL;
+}
+
 /** Tokenises `input` after normalisation; every token carries its span in the original string. */
 export function tokenize(input: string): Token[] {
   const out: Token[] = [];
@@ -146,8 +158,15 @@ export function scan(input: string, out: TokenSink): void {
     let special = false;
     while (j < n) {
       const c = text.charCodeAt(j);
-      if (isSpace(c)) break;
-      if (!special && isSpecial(c, j + 1 < n ? text.charCodeAt(j + 1) : 32)) special = true;
+      if (c < 128) {
+        // Printable ASCII through a table: this loop sees every character of every comment.
+        const k = ASCII[c];
+        if (k === A_SPACE) break;
+        if (k !== 0 && !special) special = k === A_SPECIAL || isLetter(j + 1 < n ? text.charCodeAt(j + 1) : 32);
+      } else {
+        if (isSpace(c)) break;
+        if (!special && isSpecial(c, j + 1 < n ? text.charCodeAt(j + 1) : 32)) special = true;
+      }
       j++;
     }
     if (special) {
