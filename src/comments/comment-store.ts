@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 import type { CommentStatus } from '../moderation/types';
 
@@ -31,27 +31,26 @@ export interface PersistOptions {
   /** When set, the answer to replay for this Idempotency-Key is written in the same transaction. */
   idempotency?: { key: string; answer: string; ttlSeconds: number };
   /** More writes for the same transaction (keys in the comment's site slot). */
-  extra?: (m: ChainableCommander) => void;
+  extra?: (w: AtomicWrites) => void;
 }
 
 /**
- * Writes the comment, its thread index and (for pending ones) the pending index in one MULTI, so a comment is either
- * fully stored or not at all. Decided comments expire after the retention period; pending ones do not.
+ * Writes the comment, its thread index and (for pending ones) the pending index in one atomic batch, so a comment is
+ * either fully stored or not at all. Decided comments expire after the retention period; pending ones do not.
  */
 export async function persistComment(redis: Redis, c: StoredComment, opts: PersistOptions): Promise<void> {
   const score = Date.parse(c.createdAt);
-  const m = redis.multi().set(keys.comment(c.siteId, c.id), JSON.stringify(c));
-  if (c.status !== 'pending') m.expire(keys.comment(c.siteId, c.id), opts.retentionSeconds);
+  const key = keys.comment(c.siteId, c.id);
+  const w = new AtomicWrites().add('SET', key, JSON.stringify(c));
+  if (c.status !== 'pending') w.add('EXPIRE', key, opts.retentionSeconds);
   const thread = keys.thread(c.siteId, c.threadId, c.status);
-  m.zadd(thread, score, c.id);
+  w.add('ZADD', thread, score, c.id);
   // Each write pushes the index's expiry to a full retention period after the newest comment in it.
-  if (c.status !== 'pending') m.expire(thread, opts.retentionSeconds);
-  else m.zadd(keys.pending(c.siteId), score, c.id);
-  if (opts.idempotency) m.set(opts.idempotency.key, opts.idempotency.answer, 'EX', opts.idempotency.ttlSeconds);
-  opts.extra?.(m);
-  const res = await m.exec();
-  const failed = res?.find(([err]) => err);
-  if (!res || failed) throw failed?.[0] ?? new Error('comment transaction was aborted');
+  if (c.status !== 'pending') w.add('EXPIRE', thread, opts.retentionSeconds);
+  else w.add('ZADD', keys.pending(c.siteId), score, c.id);
+  if (opts.idempotency) w.add('SET', opts.idempotency.key, opts.idempotency.answer, 'EX', opts.idempotency.ttlSeconds);
+  opts.extra?.(w);
+  await w.exec(redis);
 }
 
 export async function getComment(redis: Redis, siteId: string, id: string): Promise<StoredComment | undefined> {

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import type { AtomicWrites } from '../infra/atomic-writes';
 import type { Model, ModelResult, SpamMeta } from '../classifier';
 import type { Site } from '../sites/site-store';
 import type { StoredComment } from '../comments/comment-store';
@@ -31,7 +31,7 @@ export interface ModerationDeps {
    * Add writes to the comment's own transaction: stored together with the comment or not at all, and no extra round
    * trip. Keys must carry the comment's site hash tag.
    */
-  inPersist?: Array<(m: ChainableCommander, comment: StoredComment) => void>;
+  inPersist?: Array<(w: AtomicWrites, comment: StoredComment) => void>;
   onHookError?: (err: unknown, comment: StoredComment) => void;
   now?: () => Date;
 }

@@ -1,4 +1,4 @@
-import type { ChainableCommander } from 'ioredis';
+import { AtomicWrites } from '../infra/atomic-writes';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 
@@ -60,20 +60,20 @@ export async function recordOutcome(
   redis: Redis, siteId: string, emailHash: string,
   entry: { commentId: string; outcome: Outcome; at: string; by: string }, delta: 1 | -1 = 1,
 ): Promise<void> {
-  await outcomeCommands(redis.multi(), siteId, emailHash, entry, delta).exec();
+  await outcomeWrites(new AtomicWrites(), siteId, emailHash, entry, delta).exec(redis);
 }
 
-/** The commands of recordOutcome, added to a transaction of the caller's (the comment's own, at intake). */
-export function outcomeCommands(
-  m: ChainableCommander, siteId: string, emailHash: string,
+/** The writes of recordOutcome, added to a batch of the caller's (the comment's own, at intake). */
+export function outcomeWrites(
+  w: AtomicWrites, siteId: string, emailHash: string,
   entry: { commentId: string; outcome: Outcome; at: string; by: string }, delta: 1 | -1 = 1,
-): ChainableCommander {
+): AtomicWrites {
   const k = keys.reviewAuthor(siteId, emailHash);
   const log = keys.reviewAuthorLog(siteId, emailHash);
-  m.hincrby(k, entry.outcome, delta).expire(k, HISTORY_TTL_SECONDS);
-  if (delta > 0) m.lpush(log, JSON.stringify(entry)).ltrim(log, 0, RECENT - 1).expire(log, HISTORY_TTL_SECONDS);
-  else m.lrem(log, 1, JSON.stringify(entry));
-  return m;
+  w.add('HINCRBY', k, entry.outcome, delta).add('EXPIRE', k, HISTORY_TTL_SECONDS);
+  if (delta > 0) w.add('LPUSH', log, JSON.stringify(entry)).add('LTRIM', log, 0, RECENT - 1).add('EXPIRE', log, HISTORY_TTL_SECONDS);
+  else w.add('LREM', log, 1, JSON.stringify(entry));
+  return w;
 }
 
 export async function authorHistory(redis: Redis, siteId: string, emailHash: string, trustedApprovals: number): Promise<AuthorHistory> {

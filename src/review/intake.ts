@@ -1,9 +1,9 @@
-import type { ChainableCommander } from 'ioredis';
+import type { AtomicWrites } from '../infra/atomic-writes';
 import type Redis from 'ioredis';
 import { getComment, StoredComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
 import { getSite, listSites } from '../sites/site-store';
-import { outcomeCommands } from './author-history';
+import { outcomeWrites } from './author-history';
 import type { ReviewDeps } from './deps';
 import { publishLive } from './live';
 import { PriorityInput, reviewPriority } from './priority';
@@ -39,10 +39,10 @@ export async function onCommentStored(d: ReviewDeps, c: StoredComment): Promise<
  * A comment Vigil decided on its own counts in its author's history. Written in the comment's own transaction
  * (an in-persist hook), so the count and the comment are stored together and cost no extra round trip.
  */
-export function countAutoOutcome(m: ChainableCommander, c: StoredComment): void {
+export function countAutoOutcome(w: AtomicWrites, c: StoredComment): void {
   if (c.needsReview || c.status === 'pending') return;
   const outcome = c.status === 'approved' ? 'auto_approved' : 'auto_rejected';
-  outcomeCommands(m, c.siteId, c.author.emailHash, { commentId: c.id, outcome, at: c.createdAt, by: 'vigil' });
+  outcomeWrites(w, c.siteId, c.author.emailHash, { commentId: c.id, outcome, at: c.createdAt, by: 'vigil' });
 }
 
 async function recordShadow(redis: Redis, c: StoredComment): Promise<void> {
