@@ -51,6 +51,21 @@ let lastInput: string | undefined;
 let lastOpt: FeatureOptions | undefined;
 let lastText: { text: TextFeatures; links: number } | undefined;
 
+// Metadata names are mostly constant strings ("links=0", "caps=lo"), so their buckets are remembered.
+const metaBuckets = new Map<Layout, Map<string, number>>();
+
+function metaBucketOf(name: string, l: Layout): number {
+  let m = metaBuckets.get(l);
+  if (!m) metaBuckets.set(l, (m = new Map()));
+  let b = m.get(name);
+  if (b === undefined) {
+    b = metaBucket(name, l);
+    // E-mail domains are open-ended: the bound keeps a flood of them from growing the map.
+    if (m.size < 10000) m.set(name, b);
+  }
+  return b;
+}
+
 /** Turns an input into features under `opt`; `useMeta` adds the metadata features. */
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
   const l = layoutFor(opt);
@@ -63,5 +78,5 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
     lastText = t;
   }
   const metaNames = useMeta ? metaFeatures(input, t.links) : [];
-  return new FeaturizedDoc(input.text, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucket(m, l)) : []);
+  return new FeaturizedDoc(input.text, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucketOf(m, l)) : []);
 }

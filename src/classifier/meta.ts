@@ -2,6 +2,10 @@ import type { ScoreInput } from './types';
 
 const URLISH = /https?:\/\/|www\.|\.(com|net|org|info|biz|ru|io|ly|xyz|top|site|online)\b/i;
 
+// Names are whole constant strings, so scoring builds none and their buckets can be looked up (doc.ts).
+const LINKS = ['links=0', 'links=1', 'links=2', 'links=3+'];
+const CAPS = ['caps=lo', 'caps=mid', 'caps=hi', 'caps=shout'];
+
 function bucket(x: number, edges: number[], labels: string[]): string {
   for (let i = 0; i < edges.length; i++) if (x < edges[i]) return labels[i];
   return labels[labels.length - 1];
@@ -15,7 +19,7 @@ function bucket(x: number, edges: number[], labels: string[]): string {
 export function metaFeatures(input: ScoreInput, linksInText: number): string[] {
   const out: string[] = [];
   const links = Math.max(linksInText, input.meta?.linkCount ?? 0);
-  out.push('links=' + (links >= 3 ? '3+' : links));
+  out.push(LINKS[Math.min(links, 3)]);
   if (input.author && URLISH.test(input.author)) out.push('author_url');
   if (input.email) {
     const dom = input.email.split('@')[1]?.toLowerCase().trim();
@@ -32,11 +36,11 @@ export function metaFeatures(input: ScoreInput, linksInText: number): string[] {
       letters++;
     } else if (c >= 97 && c <= 122) letters++;
   }
-  if (letters >= 10) out.push('caps=' + bucket(caps / letters, [0.1, 0.3, 0.6], ['lo', 'mid', 'hi', 'shout']));
+  if (letters >= 10) out.push(bucket(caps / letters, [0.1, 0.3, 0.6], CAPS));
   const m = input.meta;
-  if (m?.fillTimeMs !== undefined) out.push('fill=' + bucket(m.fillTimeMs, [3000, 10000, 30000], ['<3s', '<10s', '<30s', '>=30s']));
-  if (m?.duplicateCount24h !== undefined) out.push('dup=' + bucket(m.duplicateCount24h, [1, 2, 5], ['0', '1', '2-4', '5+']));
-  if (m?.postsPerIp24h !== undefined) out.push('ip=' + bucket(m.postsPerIp24h, [3, 10, 30], ['<3', '<10', '<30', '30+']));
+  if (m?.fillTimeMs !== undefined) out.push(bucket(m.fillTimeMs, [3000, 10000, 30000], ['fill=<3s', 'fill=<10s', 'fill=<30s', 'fill=>=30s']));
+  if (m?.duplicateCount24h !== undefined) out.push(bucket(m.duplicateCount24h, [1, 2, 5], ['dup=0', 'dup=1', 'dup=2-4', 'dup=5+']));
+  if (m?.postsPerIp24h !== undefined) out.push(bucket(m.postsPerIp24h, [3, 10, 30], ['ip=<3', 'ip=<10', 'ip=<30', 'ip=30+']));
   return out;
 }
 
