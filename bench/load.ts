@@ -2,7 +2,7 @@
  * `npm run bench`: Vigil's HTTP throughput against a bare express baseline, measured in one run on one machine.
  *
  *   npm run bench                         # baseline, POST /v1/comments, POST /v1/check, POST /v1/captchas
- *   npm run bench -- --soak 300           # ... then 300 s of the comment path, RSS at start and end
+ *   npm run bench -- --soak 300           # ... then 300 s of the comment path, RSS at start (after 30 s) and end
  *   npm run bench -- --duration 20 --connections 32 --workers 2 --fsync always
  *
  * Vigil runs as `node dist/main.js` in its own process (built first when src/ is newer) against a redis-server this
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     soak: { type: 'string' },
     'soak-only': { type: 'boolean', default: false },
+    /** Seconds of load before the soak's start RSS is read, so that it is read in the steady state. */
+    'soak-warmup': { type: 'string', default: '30' },
     workers: { type: 'string', default: '1' },
     fsync: { type: 'string', default: 'everysec' },
     'log-level': { type: 'string', default: 'info' },
@@ -286,20 +288,28 @@ async function main(): Promise<void> {
       if (want('check')) runs.push(await measure('POST /v1/check', { url: vigilUrl, path: '/v1/check', headers: sk, body: checkBody }, vigil.pid!));
       if (want('captchas')) runs.push(await measure('POST /v1/captchas', { url: vigilUrl, path: '/v1/captchas', headers: pk, forwardedFor: true }, vigil.pid!));
     }
-    let soak: Record<string, number> | undefined;
+    let soak: Record<string, number | number[]> | undefined;
     if (values.soak) {
       const seconds = Number(values.soak);
       process.stderr.write(`soak: ${seconds} s of POST /v1/comments\n`);
       const t: Target = { url: vigilUrl, path: '/v1/comments', headers: sk, body: commentBody };
-      await cannon(t, 10);
+      // Start-up leaves garbage (model decoding, first JIT tiers) that the first minute's GCs return: the start RSS is
+      // read after a warm-up under the same load, and the RSS every 30 s is printed so a trend shows either way.
+      await cannon(t, Number(values['soak-warmup']));
       const startRss = rssOf(vigil.pid!);
+      const timeline: number[] = [];
+      const tick = setInterval(() => timeline.push(Math.round(rssOf(vigil.pid!) / 1048576)), 30000);
       const run = await measure('soak POST /v1/comments', t, vigil.pid!, seconds);
+      clearInterval(tick);
       const endRss = rssOf(vigil.pid!);
+      process.stderr.write(`  soak RSS every 30 s (MB): ${timeline.join(' ')}\n`);
       soak = {
         seconds, requestsPerSec: run.requestsPerSec, p99Ms: run.p99Ms, requests: run.requests, non2xx: run.non2xx,
         rssStartMb: Math.round(startRss / 1048576), rssEndMb: Math.round(endRss / 1048576), peakRssMb: run.peakRssMb,
         rssGrowthPct: Math.round(((endRss - startRss) / startRss) * 1000) / 10,
+        warmupSeconds: Number(values['soak-warmup']),
       };
+      Object.assign(soak, { rssEvery30sMb: timeline });
     }
     const result = report(runs, soak);
     fs.writeFileSync(values.out!, JSON.stringify(result, null, 2) + '\n');
@@ -309,7 +319,7 @@ async function main(): Promise<void> {
   }
 }
 
-function report(runs: Run[], soak?: Record<string, number>) {
+function report(runs: Run[], soak?: Record<string, any>) {
   const base = runs[0]?.requestsPerSec;
   const pct = (r?: Run) => (r && base ? Math.round((r.requestsPerSec / base) * 1000) / 10 : undefined);
   const rows = runs.map((r, i) => [
