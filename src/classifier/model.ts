@@ -4,7 +4,7 @@ import type { TextFeatures, WordCache } from './features';
 import { explain } from './explain';
 import { Learner } from './learn';
 import type { ModelFile } from './model-file';
-import { buildScoringTable, type ScoringTable } from './scoring-table';
+import { attributeRow, buildScoringTable, type ScoringTable } from './scoring-table';
 import type { Model, ModelResult, ScoreInput, ScoreOptions } from './types';
 
 /** The Naive Bayes model behind both the spam and the toxicity score. */
@@ -16,6 +16,7 @@ export class NaiveBayesModel implements Model {
   readonly file: ModelFile;
   readonly table: ScoringTable;
   private readonly z: Float64Array;
+  private readonly wordZ: Float64Array;
   private learner?: Learner;
   private sums?: { cache: WordCache; epoch: number; ok: Uint8Array; sum: Float64Array };
 
@@ -26,7 +27,8 @@ export class NaiveBayesModel implements Model {
     this.version = file.version;
     this.thresholds = { ...file.thresholds };
     this.table = buildScoringTable(file, layoutFor(file.features));
-    this.z = new Float64Array(this.table.heads.length);
+    this.z = new Float64Array(this.table.bias.length);
+    this.wordZ = new Float64Array(this.table.bias.length);
   }
 
   /**
@@ -51,58 +53,70 @@ export class NaiveBayesModel implements Model {
     return featurize(input, this.file.features, this.file.meta);
   }
 
-  /** Calibrated log-odds of every head, in `this.table.heads` order. */
+  /** Names of the heads `logits` returns, in order: the main score, then the attributes (toxicity). */
+  get headNames(): string[] {
+    return ['score', ...(this.table.attributes?.names ?? [])];
+  }
+
+  /** Calibrated log-odds of every head, in `headNames` order. */
   logits(d: Doc): Float64Array {
-    const { q, bias, lengthWeight } = this.table;
+    const { bias, lengthWeight } = this.table;
     const H = bias.length;
     const z = this.z;
     const t = d.text;
     const len = Math.log1p(t.length);
     for (let h = 0; h < H; h++) z[h] = bias[h] + lengthWeight[h] * len;
     const sums = this.wordSums(t);
-    const { slots, bigrams } = t;
-    if (!sums) {
-      // Features from before the word cache was last emptied: the flat bucket list gives the same sum.
-      const { ids, length } = d.v;
-      for (let i = 0; i < length; i++) for (let h = 0; h < H; h++) z[h] += q[ids[i] * H + h];
-    } else if (H === 1) {
-      let z0 = z[0];
-      for (let i = 0; i < slots.length; i++) z0 += sums[slots[i]];
-      for (let i = 0; i < bigrams.length; i++) z0 += q[bigrams[i]];
-      z[0] = z0;
-    } else if (H === 6) {
-      // The toxicity model's shape, unrolled into locals: writing z[h] inside the loop was twice as slow.
-      let z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5];
-      for (let i = 0; i < slots.length; i++) {
-        const b = slots[i] * 6;
-        z0 += sums[b];
-        z1 += sums[b + 1];
-        z2 += sums[b + 2];
-        z3 += sums[b + 3];
-        z4 += sums[b + 4];
-        z5 += sums[b + 5];
+    if (sums) {
+      const slots = t.slots;
+      if (H === 1) {
+        let z0 = z[0];
+        for (let i = 0; i < slots.length; i++) z0 += sums[slots[i]];
+        z[0] = z0;
+      } else if (H === 6) {
+        // The toxicity model's shape, unrolled into locals: writing z[h] inside the loop was twice as slow.
+        let z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5];
+        for (let i = 0; i < slots.length; i++) {
+          const b = slots[i] * 6;
+          z0 += sums[b];
+          z1 += sums[b + 1];
+          z2 += sums[b + 2];
+          z3 += sums[b + 3];
+          z4 += sums[b + 4];
+          z5 += sums[b + 5];
+        }
+        z[0] = z0;
+        z[1] = z1;
+        z[2] = z2;
+        z[3] = z3;
+        z[4] = z4;
+        z[5] = z5;
+      } else {
+        for (let i = 0; i < slots.length; i++) for (let h = 0; h < H; h++) z[h] += sums[slots[i] * H + h];
       }
-      for (let i = 0; i < bigrams.length; i++) {
-        const b = bigrams[i] * 6;
-        z0 += q[b];
-        z1 += q[b + 1];
-        z2 += q[b + 2];
-        z3 += q[b + 3];
-        z4 += q[b + 4];
-        z5 += q[b + 5];
-      }
-      z[0] = z0;
-      z[1] = z1;
-      z[2] = z2;
-      z[3] = z3;
-      z[4] = z4;
-      z[5] = z5;
+      this.addBuckets(z, t.bigrams, t.bigrams.length);
     } else {
-      for (let i = 0; i < slots.length; i++) for (let h = 0; h < H; h++) z[h] += sums[slots[i] * H + h];
-      for (let i = 0; i < bigrams.length; i++) for (let h = 0; h < H; h++) z[h] += q[bigrams[i] * H + h];
+      // Features from before the word cache was last emptied: the flat bucket list gives the same sum.
+      this.addBuckets(z, d.v.ids, d.v.length);
     }
-    for (const f of d.meta) for (let h = 0; h < H; h++) z[h] += q[f * H + h];
+    this.addBuckets(z, d.meta, d.meta.length);
     return z;
+  }
+
+  /** Adds the weights of `n` buckets to every head's log-odds. */
+  private addBuckets(z: Float64Array, ids: ArrayLike<number>, n: number): void {
+    const { q, attributes } = this.table;
+    let z0 = z[0];
+    for (let i = 0; i < n; i++) z0 += q[ids[i]];
+    z[0] = z0;
+    if (!attributes) return;
+    const A = attributes.names.length;
+    const v = attributes.values;
+    for (let i = 0; i < n; i++) {
+      const r = attributeRow(attributes, ids[i]);
+      if (r < 0) continue;
+      for (let a = 0; a < A; a++) z[a + 1] += v[r * A + a];
+    }
   }
 
   /**
@@ -123,18 +137,15 @@ export class NaiveBayesModel implements Model {
       this.sums = s;
     }
     const { ok, sum } = s;
-    const q = this.table.q;
     const { words, slots } = t;
+    const z = this.wordZ;
     for (let i = 0; i < words.length; i++) {
       const slot = slots[i];
       if (ok[slot]) continue;
       const e = words[i];
-      const base = slot * H;
-      for (let h = 0; h < H; h++) sum[base + h] = 0;
-      for (let k = 1; k < e.length; k++) {
-        const b = e[k] * H;
-        for (let h = 0; h < H; h++) sum[base + h] += q[b + h];
-      }
+      z.fill(0);
+      this.addBuckets(z, e.subarray(1), e.length - 1);
+      sum.set(z, slot * H);
       ok[slot] = 1;
     }
     return sum;
@@ -148,7 +159,8 @@ export class NaiveBayesModel implements Model {
     const result: ModelResult = { score: sigmoid(z[0]) };
     if (z.length > 1) {
       result.attributes = {};
-      for (let h = 1; h < z.length; h++) result.attributes[this.table.heads[h]] = sigmoid(z[h]);
+      const names = this.table.attributes!.names;
+      for (let h = 1; h < z.length; h++) result.attributes[names[h - 1]] = sigmoid(z[h]);
     }
     if (opts?.explain) result.explanation = explain(d, this.table, this.file.features, undefined, opts.siteId === undefined ? undefined : this.learner?.siteAdjustment(opts.siteId));
     return result;

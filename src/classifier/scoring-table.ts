@@ -1,81 +1,161 @@
 import { G_META, metaBucket, type Layout } from './features';
-import type { ModelFile } from './model-file';
+import type { HeadFile, ModelFile } from './model-file';
 import { inputCount, inputOf } from './naive-bayes';
 import { VarintReader } from './varint';
 
 const LOG_TABLE = 4096;
 
 /**
- * Scoring table: for bucket f and head h, `q[f * heads + h]` is the bucket's log-ratio already
- * multiplied by its calibration weight. Keeping a bucket's heads side by side costs one cache miss
- * per feature for all heads, which is what makes scoring fast.
+ * Scoring table. `q[f]` is the main head's log-ratio for bucket f already multiplied by its calibration
+ * weight, in a dense array (one lookup per feature, and the array moderator feedback updates, learn.ts).
+ * The per-attribute heads (toxic, obscene...) are trained on far fewer comments, so they have weights for
+ * a third as many buckets; they live in a hash table of those buckets (`AttributeTable`): a dense
+ * array for five more heads was 13 MB, and touching that much fresh memory was most of the load time.
  */
 export interface ScoringTable {
+  /** Heads whose weights are in `q`, at `q[f * heads.length + h]`: the main score only. */
   heads: string[];
   q: Float32Array;
+  /** Calibration bias and length weight of every head: the main score, then `attributes.names`. */
   bias: Float64Array;
   lengthWeight: Float64Array;
+  attributes?: AttributeTable;
+}
+
+/** Weights of the attribute heads for the buckets they have: `values[row * names.length + a]`. */
+export interface AttributeTable {
+  names: string[];
+  /** Open addressing: `keys[s]` is a bucket id or -1, `rows[s]` its row in `values`. */
+  keys: Int32Array;
+  rows: Int32Array;
+  values: Float32Array;
+  /** One bit per bucket of the feature space, set for the buckets in `keys`: most features have no
+   * attribute weight, and this 80 KB bitmap stays in the CPU cache where the hash table would miss. */
+  has: Uint32Array;
+}
+
+/** Row of bucket `f` in an attribute table, or -1 when no attribute head has it. */
+export function attributeRow(a: AttributeTable, f: number): number {
+  if ((a.has[f >>> 5] & (1 << (f & 31))) === 0) return -1;
+  const mask = a.keys.length - 1;
+  for (let s = Math.imul(f, 0x9e3779b1) & mask; ; s = (s + 1) & mask) {
+    const k = a.keys[s];
+    if (k === f) return a.rows[s];
+    if (k === -1) return -1;
+  }
+}
+
+/**
+ * Writes the weight of every stored bucket of one head into `out` (the counts are decoded as they are
+ * used): at `out[f]`, or with `rows` (sorted bucket ids, a superset of the head's) at
+ * `out[row * stride + offset]` where `rows[row] === f`.
+ */
+function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, out: Float32Array, rows?: Int32Array, stride = 1, offset = 0): void {
+  const w = head.calibration.weights;
+  const edges = file.confidenceEdges;
+  const nIn = inputCount(edges);
+  if (w.length !== nIn) throw new Error(`head ${name}: calibration has ${w.length} weights, expected ${nIn}`);
+  // The loop below is `ratio()` from naive-bayes.ts unrolled: it runs for every stored bucket of
+  // every head at load time, so logs of small integer counts come from a table.
+  const a = head.alpha;
+  const lg = new Float64Array(LOG_TABLE);
+  for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
+  const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
+  const nConf = edges.length + 1;
+  const index = new VarintReader(head.index);
+  const neg = new VarintReader(head.neg);
+  const pos = new VarintReader(head.pos);
+  const scale = head.scale;
+  // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
+  let g = 0;
+  let f = 0;
+  let row = 0;
+  for (let i = 0; i < head.entries; i++) {
+    f += index.next();
+    if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
+    while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
+    let n0 = neg.next();
+    let n1 = pos.next();
+    if (scale !== 1) {
+      n0 /= scale;
+      n1 /= scale;
+    }
+    const l1 = n1 < LOG_TABLE && (n1 | 0) === n1 ? lg[n1] : Math.log(n1 + a);
+    const l0 = n0 < LOG_TABLE && (n0 | 0) === n0 ? lg[n0] : Math.log(n0 + a);
+    const r = l1 - l0 + c;
+    const n = n0 + n1;
+    let k = 0;
+    while (k < edges.length && n >= edges[k]) k++;
+    const v = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
+    if (rows) {
+      // Both lists are sorted, so the row only moves forward.
+      while (row < rows.length && rows[row] < f) row++;
+      out[row * stride + offset] = v;
+    } else out[f] = v;
+  }
+  index.end();
+  neg.end();
+  pos.end();
+}
+
+/** Bucket ids stored by any of `heads` (sorted, without repeats). */
+function unionOfBuckets(heads: HeadFile[]): Int32Array {
+  // Attribute heads are trained on the same comments, so they usually store the same buckets.
+  if (heads.every((h) => h.index === heads[0].index)) heads = heads.slice(0, 1);
+  const all = new Int32Array(heads.reduce((n, h) => n + h.entries, 0));
+  let n = 0;
+  for (const h of heads) {
+    const r = new VarintReader(h.index);
+    let f = 0;
+    for (let i = 0; i < h.entries; i++) all[n++] = f += r.next();
+  }
+  if (heads.length > 1) all.sort();
+  let u = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i];
+  return all.subarray(0, u);
+}
+
+function attributeTable(file: ModelFile, names: string[], l: Layout): AttributeTable {
+  const ids = unionOfBuckets(names.map((n) => file.heads[n]));
+  let cap = 1024;
+  while (cap < ids.length * 2) cap *= 2;
+  const keys = new Int32Array(cap).fill(-1);
+  const rows = new Int32Array(cap);
+  for (let i = 0; i < ids.length; i++) {
+    let s = Math.imul(ids[i], 0x9e3779b1) & (cap - 1);
+    while (keys[s] !== -1) s = (s + 1) & (cap - 1);
+    keys[s] = ids[i];
+    rows[s] = i;
+  }
+  const A = names.length;
+  const has = new Uint32Array((l.size >>> 5) + 1);
+  for (let i = 0; i < ids.length; i++) has[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+  const table: AttributeTable = { names, keys, rows, values: new Float32Array(ids.length * A), has };
+  names.forEach((name, a) => headWeights(name, file.heads[name], file, l, table.values, ids, A, a));
+  return table;
 }
 
 /** Builds the scoring table from the file's counts; metadata priors replace the counts of their buckets. */
 export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
-  const heads = ['score', ...Object.keys(file.heads).filter((k) => k !== 'score')];
-  const H = heads.length;
-  const q = new Float32Array(l.size * H);
-  const bias = new Float64Array(H);
-  const lengthWeight = new Float64Array(H);
-  heads.forEach((name, h) => {
+  const names = Object.keys(file.heads).filter((k) => k !== 'score');
+  const all = ['score', ...names];
+  const q = new Float32Array(l.size);
+  const bias = new Float64Array(all.length);
+  const lengthWeight = new Float64Array(all.length);
+  all.forEach((name, h) => {
     const head = file.heads[name];
-    const w = head.calibration.weights;
-    const edges = file.confidenceEdges;
-    const nIn = inputCount(edges);
-    if (w.length !== nIn) throw new Error(`head ${name}: calibration has ${w.length} weights, expected ${nIn}`);
-    // The loop below is `ratio()` from naive-bayes.ts unrolled: it runs for every stored bucket of
-    // every head at load time, so logs of small integer counts come from a table.
-    const a = head.alpha;
-    const lg = new Float64Array(LOG_TABLE);
-    for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
-    const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
-    const nConf = edges.length + 1;
-    // Counts are decoded as they are used: materialising them as arrays first took a third of load time.
-    const index = new VarintReader(head.index);
-    const neg = new VarintReader(head.neg);
-    const pos = new VarintReader(head.pos);
-    const scale = head.scale;
-    // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
-    let g = 0;
-    let f = 0;
-    for (let i = 0; i < head.entries; i++) {
-      f += index.next();
-      if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
-      while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
-      let n0 = neg.next();
-      let n1 = pos.next();
-      if (scale !== 1) {
-        n0 /= scale;
-        n1 /= scale;
-      }
-      const l1 = n1 < LOG_TABLE && (n1 | 0) === n1 ? lg[n1] : Math.log(n1 + a);
-      const l0 = n0 < LOG_TABLE && (n0 | 0) === n0 ? lg[n0] : Math.log(n0 + a);
-      const r = l1 - l0 + c;
-      const n = n0 + n1;
-      let k = 0;
-      while (k < edges.length && n >= edges[k]) k++;
-      q[f * H + h] = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
-    }
-    index.end();
-    neg.end();
-    pos.end();
     bias[h] = head.calibration.bias;
-    lengthWeight[h] = w[nIn - 1];
-    if (h === 0 && file.meta && file.metaPriors) {
-      // Priors count as well-supported evidence: the highest confidence class.
-      const top = edges.length * 2;
-      for (const [k, llr] of Object.entries(file.metaPriors)) {
-        q[metaBucket(k, l) * H] = w[inputOf(G_META, top + (llr < 0 ? 1 : 0), edges)] * llr;
-      }
-    }
+    lengthWeight[h] = head.calibration.weights[inputCount(file.confidenceEdges) - 1];
   });
-  return { heads, q, bias, lengthWeight };
+  const score = file.heads.score;
+  headWeights('score', score, file, l, q);
+  if (file.meta && file.metaPriors) {
+    // Priors count as well-supported evidence: the highest confidence class.
+    const edges = file.confidenceEdges;
+    const top = edges.length * 2;
+    for (const [k, llr] of Object.entries(file.metaPriors)) {
+      q[metaBucket(k, l)] = score.calibration.weights[inputOf(G_META, top + (llr < 0 ? 1 : 0), edges)] * llr;
+    }
+  }
+  return { heads: ['score'], q, bias, lengthWeight, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
 }
-
