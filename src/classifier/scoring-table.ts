@@ -62,20 +62,38 @@ function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, o
   for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
   const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
   const nConf = edges.length + 1;
-  const index = new VarintReader(head.index);
-  const neg = new VarintReader(head.neg);
-  const pos = new VarintReader(head.pos);
+  // Varints are read inline (one byte is the common case): this loop runs before the JIT has
+  // optimised it, where a method call per value was most of the load time.
+  const ib = Buffer.from(head.index, 'base64');
+  const nb = Buffer.from(head.neg, 'base64');
+  const pb = Buffer.from(head.pos, 'base64');
+  let ip = 0;
+  let np = 0;
+  let pp = 0;
   const scale = head.scale;
   // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
   let g = 0;
   let f = 0;
   let row = 0;
   for (let i = 0; i < head.entries; i++) {
-    f += index.next();
+    let x = ib[ip++];
+    if (!(x < 0x80)) {
+      x = varintAt(ib, ip - 1);
+      ip = varintEnd;
+    }
+    f += x;
     if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
     while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
-    let n0 = neg.next();
-    let n1 = pos.next();
+    let n0 = nb[np++];
+    if (!(n0 < 0x80)) {
+      n0 = varintAt(nb, np - 1);
+      np = varintEnd;
+    }
+    let n1 = pb[pp++];
+    if (!(n1 < 0x80)) {
+      n1 = varintAt(pb, pp - 1);
+      pp = varintEnd;
+    }
     if (scale !== 1) {
       n0 /= scale;
       n1 /= scale;
@@ -93,9 +111,25 @@ function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, o
       out[row * stride + offset] = v;
     } else out[f] = v;
   }
-  index.end();
-  neg.end();
-  pos.end();
+  if (ip !== ib.length || np !== nb.length || pp !== pb.length) throw new Error(`head ${name}: count data does not match its ${head.entries} entries`);
+}
+
+// End position of the last `varintAt` read (a module variable, so the hot loop allocates nothing).
+let varintEnd = 0;
+
+/** The varint starting at `buf[p]`; sets `varintEnd`. Throws if the data ends inside it. */
+function varintAt(buf: Buffer, p: number): number {
+  let v = 0;
+  let mul = 1;
+  for (;;) {
+    if (p >= buf.length) throw new Error('varint data ends early');
+    const byte = buf[p++];
+    v += (byte & 0x7f) * mul;
+    if (byte < 0x80) break;
+    mul *= 0x80;
+  }
+  varintEnd = p;
+  return v;
 }
 
 /** Bucket ids stored by any of `heads` (sorted, without repeats). */
