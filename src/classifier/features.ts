@@ -128,7 +128,11 @@ export class WordCache {
   static readonly BITS = 17;
   readonly slots = 1 << WordCache.BITS;
   epoch = 0;
-  private hashes = new Int32Array(this.slots);
+  /**
+   * Per slot the word's hash, 0 for an empty slot (a hash of 0 is stored as 1). Probes read this dense
+   * array first and touch the stored string only when the hash matches.
+   */
+  private tags = new Int32Array(this.slots);
   private words: Array<string | undefined> = new Array(this.slots);
   readonly values: Array<Int32Array | undefined> = new Array(this.slots);
   private size = 0;
@@ -136,20 +140,25 @@ export class WordCache {
   /** Slot of `s` (FNV hash `hu`), or -1. */
   find(s: string, hu: number): number {
     const mask = this.slots - 1;
-    for (let h = Math.imul(hu, 0x9e3779b1) >>> (32 - WordCache.BITS); this.words[h] !== undefined; h = (h + 1) & mask) {
-      if (this.hashes[h] === hu && this.words[h] === s) return h;
+    const tag = hu === 0 ? 1 : hu;
+    for (let h = Math.imul(hu, 0x9e3779b1) >>> (32 - WordCache.BITS); ; h = (h + 1) & mask) {
+      const t = this.tags[h];
+      if (t === 0) return -1;
+      if (t === tag && this.words[h] === s) return h;
     }
-    return -1;
   }
 
   /** Slot of the word `text.slice(s, e)` (FNV hash `hu`) without allocating it, or -1. */
   findRange(text: string, s: number, e: number, hu: number): number {
     const mask = this.slots - 1;
     const len = e - s;
+    const tag = hu === 0 ? 1 : hu;
     for (let h = Math.imul(hu, 0x9e3779b1) >>> (32 - WordCache.BITS); ; h = (h + 1) & mask) {
-      const w = this.words[h];
-      if (w === undefined) return -1;
-      if (this.hashes[h] !== hu || w.length !== len) continue;
+      const t = this.tags[h];
+      if (t === 0) return -1;
+      if (t !== tag) continue;
+      const w = this.words[h]!;
+      if (w.length !== len) continue;
       let k = 0;
       while (k < len && w.charCodeAt(k) === text.charCodeAt(s + k)) k++;
       if (k === len) return h;
@@ -159,6 +168,7 @@ export class WordCache {
   /** Stores `v` for `s` and returns its slot; empties the table first when it is half full. */
   insert(s: string, hu: number, v: Int32Array): number {
     if (this.size >= this.slots >> 1) {
+      this.tags.fill(0);
       this.words = new Array(this.slots);
       (this as { values: Array<Int32Array | undefined> }).values = new Array(this.slots);
       this.size = 0;
@@ -166,8 +176,8 @@ export class WordCache {
     }
     const mask = this.slots - 1;
     let h = Math.imul(hu, 0x9e3779b1) >>> (32 - WordCache.BITS);
-    while (this.words[h] !== undefined) h = (h + 1) & mask;
-    this.hashes[h] = hu;
+    while (this.tags[h] !== 0) h = (h + 1) & mask;
+    this.tags[h] = hu === 0 ? 1 : hu;
     this.words[h] = s;
     this.values[h] = v;
     this.size++;
