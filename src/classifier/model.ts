@@ -119,6 +119,24 @@ export class NaiveBayesModel implements Model {
     }
   }
 
+  /** Sets `z` to the summed weights of one word's buckets (`e[1..]`, see TextFeatures) for every head. */
+  private wordWeights(z: Float64Array, e: Int32Array): void {
+    // Kept apart from addBuckets so each loop sees one array type (a mix made the JIT's code slower).
+    const { q, attributes } = this.table;
+    z.fill(0);
+    let z0 = 0;
+    for (let k = 1; k < e.length; k++) z0 += q[e[k]];
+    z[0] = z0;
+    if (!attributes) return;
+    const A = attributes.names.length;
+    const v = attributes.values;
+    for (let k = 1; k < e.length; k++) {
+      const r = attributeRow(attributes, e[k]);
+      if (r < 0) continue;
+      for (let a = 0; a < A; a++) z[a + 1] += v[r * A + a];
+    }
+  }
+
   /**
    * Per word-cache slot, the word's summed weights for every head (its unigram and char n-grams), filled
    * on first use: a word then costs one lookup instead of one per n-gram. Undefined when `t` was
@@ -142,9 +160,7 @@ export class NaiveBayesModel implements Model {
     for (let i = 0; i < words.length; i++) {
       const slot = slots[i];
       if (ok[slot]) continue;
-      const e = words[i];
-      z.fill(0);
-      this.addBuckets(z, e.subarray(1), e.length - 1);
+      this.wordWeights(z, words[i]);
       sum.set(z, slot * H);
       ok[slot] = 1;
     }
