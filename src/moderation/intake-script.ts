@@ -25,12 +25,14 @@ export interface IntakeSignals {
  * every key carries the site's hash tag, so this runs on Redis Cluster too.
  */
 const INTAKE = luaScript(`
-for i = 0, 1 do
-  local k = KEYS[1 + i]
-  redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
-  if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
+if ARGV[5] ~= 'signals' then
+  for i = 0, 1 do
+    local k = KEYS[1 + i]
+    redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
+    if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
+  end
 end
-if ARGV[5] ~= '1' then return {0} end
+if ARGV[5] == 'limits' then return {0} end
 local now = tonumber(ARGV[8])
 local day = tonumber(ARGV[10])
 local function seen(k)
@@ -59,10 +61,13 @@ export function historyMember(now: number): string {
 }
 
 /**
- * Spends one point of each comment rate limit (throwing rate_limited with Retry-After when over one) and, with
- * `withSignals`, counts the comment in the 24-hour history and reads the author's standing in the same script.
+ * `limits` spends one point of each comment rate limit (throwing rate_limited with Retry-After when over one);
+ * `signals` counts the comment in the 24-hour history and reads the author's standing; `all` does both in one call.
  */
-export async function admitComment(ctx: ModerationContext, withSignals: boolean): Promise<IntakeSignals | undefined> {
+export type IntakeStep = 'limits' | 'signals' | 'all';
+
+export async function admitComment(ctx: ModerationContext, step: IntakeStep): Promise<IntakeSignals | undefined> {
+  const withSignals = step !== 'limits';
   const site = ctx.site.id;
   const limits = ctx.site.policy.rateLimits;
   const id = identitiesOf(ctx);
@@ -75,7 +80,7 @@ export async function admitComment(ctx: ModerationContext, withSignals: boolean)
       keys.bodySeen(site, id.body), keys.ipPosts(site, id.ip),
     ],
     [
-      limits.commentsPerIpPerMinute, 60, limits.commentsPerEmailPerHour, 3600, withSignals ? '1' : '0',
+      limits.commentsPerIpPerMinute, 60, limits.commentsPerEmailPerHour, 3600, step,
       id.email, id.ip, now, historyMember(now), DAY_MS,
     ],
   );

@@ -1,9 +1,15 @@
 import { verifyCaptcha } from '../../captcha/verify';
+import { admitComment } from '../intake-script';
 import type { Phase } from '../types';
 
-/** Browsers prove they are people; the site's own server, holding the secret key, does not need to. */
+/**
+ * Browsers prove they are people; the site's own server, holding the secret key, does not need to. Once a captcha is
+ * solved, the history counts and the author's standing are taken in one round trip for the phases after it (the
+ * rate-limit phase could not: counting before the captcha would let a bot inflate another author's counts).
+ */
 export const captchaPhase: Phase = async (ctx) => {
   if (ctx.via === 'server') return;
   const { redis, secret, settings } = ctx.deps;
   await verifyCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, ctx.site, ctx.input.captcha);
+  if (ctx.site.policy.captcha !== 'off' && !ctx.signals) ctx.signals = await admitComment(ctx, 'signals');
 };

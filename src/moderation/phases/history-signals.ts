@@ -4,8 +4,8 @@ import type { Phase } from '../types';
 
 /**
  * Counts how often the same body was posted on the site and how many comments came from the same IP in the last
- * 24 h. Both are spam features; a repeated body is also a reason of its own. The rate-limit phase has usually
- * counted them already, in its round trip; after a captcha it is done here.
+ * 24 h. Both are spam features; a repeated body is also a reason of its own. The rate-limit phase (or, after a
+ * captcha, the captcha phase) has counted them already in its round trip; otherwise it is done here.
  */
 export const historySignalsPhase: Phase = async (ctx) => {
   let duplicates: number, postsPerIp: number;

@@ -9,6 +9,6 @@ import type { Phase } from '../types';
  */
 export const rateLimitPhase: Phase = async (ctx) => {
   const captchaFirst = ctx.via === 'browser' && ctx.site.policy.captcha !== 'off';
-  const signals = await admitComment(ctx, !captchaFirst);
+  const signals = await admitComment(ctx, captchaFirst ? 'limits' : 'all');
   if (signals) ctx.signals = signals;
 };
