@@ -135,6 +135,12 @@ export class WordCache {
   private tags = new Int32Array(this.slots);
   private words: Array<string | undefined> = new Array(this.slots);
   readonly values: Array<Int32Array | undefined> = new Array(this.slots);
+  /**
+   * Per slot the word's hash and its number of buckets (`values[slot][0]` and `.length - 1`), in
+   * dense arrays: reading them there spares a cache miss on the entry for every token.
+   */
+  readonly hashOf = new Int32Array(this.slots);
+  readonly sizeOf = new Int32Array(this.slots);
   private size = 0;
 
   /** Slot of `s` (FNV hash `hu`), or -1. */
@@ -180,6 +186,8 @@ export class WordCache {
     this.tags[h] = hu === 0 ? 1 : hu;
     this.words[h] = s;
     this.values[h] = v;
+    this.hashOf[h] = v[0];
+    this.sizeOf[h] = v.length - 1;
     this.size++;
     return h;
   }
@@ -376,13 +384,14 @@ function fromSlots(n: number, epoch: number, cache: WordCache, opt: FeatureOptio
   const uniq: number[] = new Array(n);
   let nw = 0;
   let length = 0;
+  const fast = epoch >= 0;
+  const { hashOf, sizeOf } = cache;
   for (let i = 0; i < n; i++) {
-    const e = ents[i];
     // Slots and token hashes are kept apart from bigram buckets (>= 0) by storing them as -1 - x.
-    if (!setAdd(-1 - (epoch >= 0 ? slots[i] : e[0] >>> 1), bits)) continue;
-    words[nw] = e;
+    if (!setAdd(-1 - (fast ? slots[i] : ents[i][0] >>> 1), bits)) continue;
+    words[nw] = ents[i];
     uniq[nw++] = slots[i];
-    length += e.length - 1;
+    length += fast ? sizeOf[slots[i]] : ents[i].length - 1;
   }
   words.length = nw;
   uniq.length = nw;
@@ -391,9 +400,9 @@ function fromSlots(n: number, epoch: number, cache: WordCache, opt: FeatureOptio
   if (opt.bigrams) {
     const oB = l.offset[G_BI];
     const mB = l.mask[G_BI];
-    let prev = n > 0 ? ents[0][0] : 0;
+    let prev = n === 0 ? 0 : fast ? hashOf[slots[0]] : ents[0][0];
     for (let i = 1; i < n; i++) {
-      const hu = ents[i][0];
+      const hu = fast ? hashOf[slots[i]] : ents[i][0];
       const b = oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB);
       prev = hu;
       if (setAdd(b, bits)) bigrams[nb++] = b;
