@@ -1,5 +1,6 @@
 import { glyphOutline } from './glyphs';
 import { Contour, Matrix, multiply, reverseContour, Seg, signedArea, splitSeg, toCubic, transformContour } from './outline';
+import { PathWriter } from './path-writer';
 import { below, between, rnd, shuffle } from './random';
 
 /** Image size and look; the defaults keep five characters large and dark on a light background. */
@@ -63,8 +64,7 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
 
   const parts: string[] = [];
   for (let g = 0; g < groups; g++) {
-    let d = '';
-    for (const c of shuffle(fills[g])) d += encodeContour(c);
+    const d = pathData(shuffle(fills[g]).map((c) => ({ c })));
     // The outline is stroked too, in the same colour, so the font's thin double outlines read as bold letters.
     parts.push(`<path fill="${colours[g]}" stroke="${colours[g]}" stroke-width="${K}" d="${d}"/>`);
   }
@@ -72,7 +72,7 @@ export function hardenedSvg(text: string, opts: HardenOptions = {}): string {
     const p = crossing(W, H);
     const curve: Contour = [{ t: 'C', x1: p[1][0], y1: p[1][1], x2: p[2][0], y2: p[2][1], x: p[3][0], y: p[3][1] }];
     // A structural solver can drop these (fill none); they are there for OCR, which has to see past them.
-    const d = encodeContour(curve, { x: p[0][0], y: p[0][1] });
+    const d = pathData([{ c: curve, openFrom: { x: p[0][0], y: p[0][1] } }]);
     parts.push(`<path fill="none" stroke="${midColour()}" stroke-width="${(between(1, 1.5) * K) | 0}" d="${d}"/>`);
   }
   shuffle(parts);
@@ -112,14 +112,15 @@ function recut(c: Contour, openFrom?: { x: number; y: number }): Seg[] {
 }
 
 /** SVG path data for a contour, starting at a random segment, with absolute and relative commands mixed. */
-function encodeContour(contour: Contour, openFrom?: { x: number; y: number }): string {
+function encodeContour(w: PathWriter, contour: Contour, openFrom?: { x: number; y: number }): void {
   const open = openFrom !== undefined;
   const segs = recut(contour, openFrom);
   const start = open ? 0 : below(segs.length);
   const n = segs.length;
   const from = openFrom ?? segs[(start + n - 1) % n];
   let x = Math.round(from.x), y = Math.round(from.y);
-  let d = 'M' + pair(x, y);
+  w.ch(77); // M
+  w.pair(x, y);
   const last = open || segs[(start + n - 1) % n].t !== 'L' || rnd() < 0.5 ? n : n - 1;
   for (let k = 0; k < last; k++) {
     const s = segs[(start + k) % n];
@@ -127,21 +128,35 @@ function encodeContour(contour: Contour, openFrom?: { x: number; y: number }): s
     // Mostly relative: small numbers are short.
     const rel = rnd() < 0.75;
     const ox = rel ? x : 0, oy = rel ? y : 0;
-    if (s.t === 'L') d += (rel ? 'l' : 'L') + pair(nx - ox, ny - oy);
-    else if (s.t === 'Q') d += (rel ? 'q' : 'Q') + pair(Math.round(s.x1) - ox, Math.round(s.y1) - oy) + sep(nx - ox) + pair(nx - ox, ny - oy);
-    else {
-      d += (rel ? 'c' : 'C') + pair(Math.round(s.x1) - ox, Math.round(s.y1) - oy) + sep(Math.round(s.x2) - ox) +
-        pair(Math.round(s.x2) - ox, Math.round(s.y2) - oy) + sep(nx - ox) + pair(nx - ox, ny - oy);
+    if (s.t === 'L') {
+      w.ch(rel ? 108 : 76); // l L
+      w.pair(nx - ox, ny - oy);
+    } else if (s.t === 'Q') {
+      w.ch(rel ? 113 : 81); // q Q
+      w.pair(Math.round(s.x1) - ox, Math.round(s.y1) - oy);
+      w.sep(nx - ox);
+      w.pair(nx - ox, ny - oy);
+    } else {
+      w.ch(rel ? 99 : 67); // c C
+      w.pair(Math.round(s.x1) - ox, Math.round(s.y1) - oy);
+      w.sep(Math.round(s.x2) - ox);
+      w.pair(Math.round(s.x2) - ox, Math.round(s.y2) - oy);
+      w.sep(nx - ox);
+      w.pair(nx - ox, ny - oy);
     }
     x = nx;
     y = ny;
   }
-  return open ? d : d + (rnd() < 0.5 ? 'Z' : 'z');
+  if (!open) w.ch(rnd() < 0.5 ? 90 : 122); // Z z
 }
 
-/** "a b" with the separator left out before a minus sign, as SVG path syntax allows. */
-const pair = (a: number, b: number) => (b < 0 ? `${a}${b}` : `${a} ${b}`);
-const sep = (next: number) => (next < 0 ? '' : ' ');
+/** Path data of the contours given, one after the other. */
+function pathData(contours: Array<{ c: Contour; openFrom?: { x: number; y: number } }>): string {
+  writer.reset();
+  for (const { c, openFrom } of contours) encodeContour(writer, c, openFrom);
+  return writer.toString();
+}
+const writer = new PathWriter();
 
 /** A cubic from the left edge to the right edge, in viewBox units, through the text band. */
 function crossing(W: number, H: number): [number, number][] {
