@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
+import { randomId } from './random';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 
 /** Kept past expiry so that a late answer is told "expired" rather than "invalid". */
@@ -77,7 +78,7 @@ export async function admitCaptcha(
 export async function storeCaptcha(
   redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(), client = '', limit?: IssueLimit,
 ): Promise<{ id: string; expiresAt: string }> {
-  const id = crypto.randomBytes(16).toString('base64url');
+  const id = randomId();
   const expiresAt = now + ttlSeconds * 1000;
   const value = `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`;
   await admitCaptcha(redis, siteId, 'svg', client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit);

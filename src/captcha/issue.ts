@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Site } from '../sites/site-store';
 import { consume } from '../infra/rate-limit';
+import { randomId } from './random';
 import { admitCaptcha, IssueLimit, storeCaptcha } from './captcha-store';
 import { PowChallenge, signPowToken } from './pow';
 import { renderCaptcha, RenderedCaptcha } from './render';
@@ -36,7 +36,7 @@ export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', n
   }
   if (mode === 'pow') {
     const expiresAt = now + deps.ttlSeconds * 1000;
-    const id = crypto.randomBytes(16).toString('base64url');
+    const id = randomId();
     const difficulty = site.policy.powDifficulty;
     const token = signPowToken(deps.secret, { siteId: site.id, id, difficulty, expiresAt, client });
     await admitCaptcha(deps.redis, site.id, 'pow', client, undefined, limit);

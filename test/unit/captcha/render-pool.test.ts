@@ -1,6 +1,7 @@
 import { RenderPool } from '../../../src/captcha/render-pool';
 import { CAPTCHA_CHARSET } from '../../../src/captcha/render';
 import { createLogger } from '../../../src/logger';
+import { randomId } from '../../../src/captcha/random';
 
 async function until(check: () => boolean, ms = 20000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -34,5 +35,14 @@ describe('captcha render pool', () => {
     expect(pool.size).toBe(0);
     const c = pool.take();
     expect(c.svg.startsWith('<svg')).toBe(true);
+  });
+});
+
+describe('captcha ids', () => {
+  it('when ids are drawn, then each is 16 bytes of base64url and none repeats', () => {
+    const ids = Array.from({ length: 20000 }, () => randomId());
+    for (const id of ids.slice(0, 100)) expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
