@@ -3,9 +3,12 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
 import { renderCaptcha, RenderedCaptcha } from './render';
 
-/** Kept ready; refilled in batches when it falls below half. About 4 KB each. */
-const POOL_SIZE = 128;
-const BATCH = 32;
+/**
+ * Kept ready; refilled in batches when it falls below half. About 4 KB each, so 2 MB at most. Batches are large
+ * because every message between the threads wakes the other one up, which costs about as much as drawing a captcha.
+ */
+const POOL_SIZE = 512;
+const BATCH = 128;
 
 /**
  * Draws captchas ahead of demand on a worker thread, so that issuing one costs the event loop a pop instead of a
