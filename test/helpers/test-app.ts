@@ -86,3 +86,14 @@ export function serverComment(over: Record<string, unknown> = {}) {
     ...over,
   };
 }
+
+/**
+ * KEYS across the whole deployment: on a Redis Cluster (`npm run test:cluster`) a bare KEYS asks one node only, so
+ * every master is asked.
+ */
+export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
+  const nodes = (redis as unknown as { nodes?: (role: string) => Redis[] }).nodes;
+  if (typeof nodes !== 'function') return redis.keys(pattern);
+  const all = await Promise.all(nodes.call(redis, 'master').map((n) => n.keys(pattern)));
+  return all.flat();
+}

@@ -1,5 +1,5 @@
 import { keys } from '../../src/infra/keys';
-import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { api, serverComment, startTestApp, TestApp, keysMatching } from '../helpers/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,14 +15,7 @@ function expectProblem(res: { status: number; headers: Headers; json: any }, sta
 }
 
 async function countComments(siteId: string): Promise<number> {
-  let n = 0;
-  let cursor = '0';
-  do {
-    const [next, batch] = await t.redis.scan(cursor, 'MATCH', `vigil:{${siteId}}:comment:*`, 'COUNT', 1000);
-    n += batch.length;
-    cursor = next;
-  } while (cursor !== '0');
-  return n;
+  return (await keysMatching(t.redis, `vigil:{${siteId}}:comment:*`)).length;
 }
 
 describe('every documented error code', () => {

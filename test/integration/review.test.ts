@@ -218,10 +218,13 @@ describe('leases and recovery', () => {
     const { id } = await post(site.secretKey);
     const q = (await import('../../src/infra/queues')).reviewQueueName(site.siteId);
     const { Queue } = await import('bullmq');
-    const queue = new Queue(q, { connection: { url: process.env.TEST_REDIS_URL }, prefix: '{vigil}' });
+    // Through createWorkerRedis, so that it also works on a Redis Cluster (npm run test:cluster).
+    const connection = (await import('../../src/infra/redis')).createWorkerRedis(process.env.TEST_REDIS_URL!);
+    const queue = new Queue(q, { connection, prefix: '{vigil}' });
     await (await queue.getJob(id))!.remove();
     expect((await claim(a)).status).toBe(204);
     await queue.close();
+    connection.disconnect();
     const second = await startTestApp();
     try {
       const got = await until(async () => {

@@ -1,4 +1,5 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { connectRedis, createRedis } from '../../src/infra/redis';
 import { siteCacheFor } from '../../src/sites/site-cache';
 import { rotateSiteKeys, updatePolicy } from '../../src/sites/site-store';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
@@ -17,7 +18,9 @@ beforeAll(async () => {
   const env = { VIGIL_WEBHOOK_ALLOWLIST: '127.0.0.1' };
   a = await startTestApp(env, { workers: false });
   b = await startTestApp(env, { workers: false });
-  other = new Redis(process.env.TEST_REDIS_URL!);
+  // A connection of its own, as another process would have (cluster-aware, for npm run test:cluster).
+  other = createRedis(process.env.TEST_REDIS_URL!);
+  await connectRedis(other);
 });
 afterAll(async () => {
   other.disconnect();
