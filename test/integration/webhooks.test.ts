@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { until } from '../helpers/wait';
 import { Webhook } from 'standardwebhooks';
 import type { EventType, VigilEvent } from '../../src/events/events';
 import { sign } from '../../src/webhooks/sign';
@@ -39,15 +40,6 @@ class Receiver {
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const verify = (secret: string, h: Hit) =>
   new Webhook(secret).verify(h.body, { 'webhook-id': h.headers['webhook-id'], 'webhook-timestamp': h.headers['webhook-timestamp'], 'webhook-signature': h.headers['webhook-signature'] }) as { type: string; data: Record<string, unknown> };

@@ -1,21 +1,15 @@
+import { until } from '../../helpers/wait';
 import { RenderPool } from '../../../src/captcha/render-pool';
 import { CAPTCHA_CHARSET } from '../../../src/captcha/render';
 import { createLogger } from '../../../src/logger';
 import { randomId } from '../../../src/captcha/random';
 
-async function until(check: () => boolean, ms = 20000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('captcha render pool', () => {
   it('when started, then a worker thread fills the pool and every captcha taken is a fresh, valid one', async () => {
     const pool = new RenderPool(createLogger('silent'));
     try {
-      await until(() => pool.size >= 32);
+      await until('the pool to fill', () => pool.size >= 32);
       const taken = Array.from({ length: 300 }, () => pool.take());
       for (const c of taken) {
         expect(c.svg.startsWith('<svg')).toBe(true);
@@ -23,7 +17,7 @@ describe('captcha render pool', () => {
       }
       // Never the same image twice, whether it came from the thread or was drawn on the spot.
       expect(new Set(taken.map((c) => c.svg)).size).toBe(taken.length);
-      await until(() => pool.size >= 32);
+      await until('the pool to fill', () => pool.size >= 32);
     } finally {
       await pool.close();
     }
