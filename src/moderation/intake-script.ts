@@ -4,7 +4,7 @@ import { luaScript, runLua } from '../infra/lua';
 import { identityHash, normalizeEmail } from './identity';
 import type { ModerationContext } from './types';
 
-export const DAY_MS = 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
 
 /** What the author-standing and history phases read, fetched ahead by the rate-limit phase when it may. */
 export interface IntakeSignals {
@@ -56,7 +56,7 @@ export function identitiesOf(ctx: ModerationContext): { ip: string; email: strin
 }
 
 /** A member unique to this comment in the 24-hour sorted sets. */
-export function historyMember(now: number): string {
+function historyMember(now: number): string {
   return `${now}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
