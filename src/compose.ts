@@ -68,7 +68,7 @@ export async function composeService(opts: {
   const events = new EventBus((err, e) => logger.error({ err, type: e.type, siteId: e.siteId }, 'event subscriber failed'));
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
-  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, renderCaptcha: () => pool.take() };
+  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
   const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
-import { randomId } from './random';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 
 /** Kept past expiry so that a late answer is told "expired" rather than "invalid". */
@@ -74,11 +73,12 @@ export async function admitCaptcha(
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
 }
 
-/** Stores a new image captcha's answer (see admitCaptcha). */
+/** Stores a new image captcha's answer under its id (see admitCaptcha). */
 export async function storeCaptcha(
-  redis: Redis, secret: Buffer, siteId: string, answer: string, ttlSeconds: number, now = Date.now(), client = '', limit?: IssueLimit,
+  redis: Redis, secret: Buffer, siteId: string, captcha: { id: string; answer: string }, ttlSeconds: number, now = Date.now(), client = '',
+  limit?: IssueLimit,
 ): Promise<{ id: string; expiresAt: string }> {
-  const id = randomId();
+  const { id, answer } = captcha;
   const expiresAt = now + ttlSeconds * 1000;
   const value = `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`;
   await admitCaptcha(redis, siteId, 'svg', client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit);

@@ -4,17 +4,17 @@ import { consume } from '../infra/rate-limit';
 import { randomId } from './random';
 import { admitCaptcha, IssueLimit, storeCaptcha } from './captcha-store';
 import { PowChallenge, signPowToken } from './pow';
-import { renderCaptcha, RenderedCaptcha } from './render';
+import { completeBody, prepareCaptcha, PreparedCaptcha } from './prepared';
 
 export interface CaptchaDeps {
   redis: Redis;
   secret: Buffer;
   ttlSeconds: number;
   /**
-   * Draws the image: the service passes its render pool (the same renderer, on a worker thread); tests wrap the real
-   * renderer to learn the answer in-process. Nothing reachable over HTTP can set it. @defaultValue renderCaptcha
+   * Gives the next image captcha: the service passes its render pool (the same renderer, on a worker thread); tests
+   * wrap the real one to learn the answer in-process. Nothing reachable over HTTP can set it. @defaultValue prepareCaptcha
    */
-  render?: () => RenderedCaptcha;
+  prepare?: () => PreparedCaptcha;
 }
 
 /** What POST /v1/captchas answers: an image (svg mode) or a proof-of-work challenge (pow mode). */
@@ -24,15 +24,16 @@ export type CaptchaChallenge =
   | { type: 'off' };
 
 /**
- * Makes a challenge in the site's mode. `client` is a keyed hash of the requester's IP: failures are charged to it,
- * and a client with too many recent failures, or over `limit` (spent in the same round trip), gets rate_limited
- * instead of a new captcha.
+ * Makes a challenge in the site's mode and returns it as the JSON bytes of a CaptchaChallenge, ready to send: an image
+ * captcha's JSON was made with the image (see prepared.ts). `client` is a keyed hash of the requester's IP: failures are
+ * charged to it, and a client with too many recent failures, or over `limit` (spent in the same round trip), gets
+ * rate_limited instead of a new captcha.
  */
-export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now(), limit?: IssueLimit): Promise<CaptchaChallenge> {
+export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now(), limit?: IssueLimit): Promise<Buffer> {
   const mode = site.policy.captcha;
   if (mode === 'off') {
     if (limit) await consume(deps.redis, { prefix: limit.prefix, points: limit.points, durationSeconds: limit.windowSeconds }, client);
-    return { type: 'off' };
+    return json({ type: 'off' });
   }
   if (mode === 'pow') {
     const expiresAt = now + deps.ttlSeconds * 1000;
@@ -40,9 +41,11 @@ export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', n
     const difficulty = site.policy.powDifficulty;
     const token = signPowToken(deps.secret, { siteId: site.id, id, difficulty, expiresAt, client });
     await admitCaptcha(deps.redis, site.id, 'pow', client, undefined, limit);
-    return { id: token, type: 'pow', pow: { algorithm: 'SHA-256', salt: id, difficulty }, expiresAt: new Date(expiresAt).toISOString() };
+    return json({ id: token, type: 'pow', pow: { algorithm: 'SHA-256', salt: id, difficulty }, expiresAt: new Date(expiresAt).toISOString() });
   }
-  const { svg, answer } = (deps.render ?? renderCaptcha)();
-  const { id, expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, answer, deps.ttlSeconds, now, client, limit);
-  return { id, type: 'svg', svg, expiresAt };
+  const prepared = (deps.prepare ?? prepareCaptcha)();
+  const { expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, prepared, deps.ttlSeconds, now, client, limit);
+  return completeBody(prepared, expiresAt);
 }
+
+const json = (challenge: CaptchaChallenge) => Buffer.from(JSON.stringify(challenge));

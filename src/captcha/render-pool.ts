@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
-import { renderCaptcha, RenderedCaptcha } from './render';
+import { PackedBatch, prepareCaptcha, PreparedCaptcha, unpackBatch } from './prepared';
 
 /**
- * Kept ready; refilled in batches when it falls below half. About 4 KB each, so 2 MB at most. Batches are large
+ * Kept ready; refilled in batches when it falls below half. About 4 KB each, so 2 MB at most, outside the JS heap. Batches are large
  * because every message between the threads wakes the other one up, which costs about as much as drawing a captcha.
  */
 const POOL_SIZE = 512;
@@ -12,22 +12,22 @@ const BATCH = 128;
 
 /**
  * Draws captchas ahead of demand on a worker thread, so that issuing one costs the event loop a pop instead of a
- * render (about a fifth of POST /v1/captchas' CPU time) and the drawing runs on another core. When the pool is
+ * render and a JSON encoding (see prepared.ts), and the drawing runs on another core. When the pool is
  * empty (a burst larger than the pool, or the thread is gone) a captcha is drawn on the spot, so issuance never
  * waits for the thread. Every captcha is handed out once; its lifetime starts when it is issued, not when drawn.
  */
 export class RenderPool {
-  private readonly ready: RenderedCaptcha[] = [];
+  private readonly ready: PreparedCaptcha[] = [];
   private worker?: Worker;
   private asked = false;
   private closed = false;
 
   constructor(private readonly logger: Logger) {
     this.worker = startWorker();
-    this.worker.on('message', (batch: RenderedCaptcha[]) => {
+    this.worker.on('message', (batch: PackedBatch) => {
       this.asked = false;
       if (this.closed) return;
-      this.ready.push(...batch);
+      this.ready.push(...unpackBatch(batch));
       this.refill();
     });
     this.worker.on('error', (err) => this.lost(err));
@@ -37,8 +37,8 @@ export class RenderPool {
     this.refill();
   }
 
-  take(): RenderedCaptcha {
-    const c = this.ready.pop() ?? renderCaptcha();
+  take(): PreparedCaptcha {
+    const c = this.ready.pop() ?? prepareCaptcha();
     this.refill();
     return c;
   }

@@ -1,9 +1,8 @@
 import { parentPort } from 'node:worker_threads';
-import { renderCaptcha } from './render';
+import { prepareBatch } from './prepared';
 
-/** The render pool's thread: answers a count with that many freshly drawn captchas. */
+/** The render pool's thread: answers a count with that many fresh captchas, prepared and packed (see prepared.ts). */
 parentPort!.on('message', (count: number) => {
-  const out = [];
-  for (let i = 0; i < count; i++) out.push(renderCaptcha());
-  parentPort!.postMessage(out);
+  const packed = prepareBatch(count);
+  parentPort!.postMessage(packed, [packed.bytes]);
 });

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ModerationDeps } from '../moderation/types';
 import type { EventBus } from '../events/events';
-import type { RenderedCaptcha } from '../captcha/render';
+import type { PreparedCaptcha } from '../captcha/prepared';
 
 /** Everything the HTTP layer needs, built once in main.ts (or by a test) and handed to the routes. */
 export interface AppContext {
@@ -15,6 +15,6 @@ export interface AppContext {
   events: EventBus;
   /** True once the models are loaded; /readyz reports it. */
   modelsLoaded: () => boolean;
-  /** Draws a captcha image (the render pool's take). @defaultValue renderCaptcha, on the event loop */
-  renderCaptcha?: () => RenderedCaptcha;
+  /** Gives the next image captcha (the render pool's take). @defaultValue prepareCaptcha, on the event loop */
+  prepareCaptcha?: () => PreparedCaptcha;
 }

@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, TestBrowser } from '../helpers/browser';
 import { captchaStats } from '../../src/captcha/captcha-store';
 import { issueCaptcha } from '../../src/captcha/issue';
-import { renderCaptcha } from '../../src/captcha/render';
+import { prepareCaptcha } from '../../src/captcha/prepared';
 import { getSite } from '../../src/sites/site-store';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
@@ -45,13 +45,13 @@ describe('demo page in headless Chromium', () => {
     await page.route('**/v1/captchas', async (route) => {
       const deps = {
         redis: t.redis, secret: t.service.ctx.moderation.secret, ttlSeconds: 300,
-        render: () => {
-          const r = renderCaptcha();
-          answers.push(r.answer);
-          return r;
+        prepare: () => {
+          const p = prepareCaptcha();
+          answers.push(p.answer);
+          return p;
         },
       };
-      await route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify(await issueCaptcha(deps, siteRecord)) });
+      await route.fulfill({ status: 201, contentType: 'application/json', body: await issueCaptcha(deps, siteRecord) });
     });
     await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
     const img = page.locator('#captcha-img');

@@ -1,7 +1,7 @@
-import { issueCaptcha } from '../../src/captcha/issue';
+import { CaptchaChallenge, issueCaptcha } from '../../src/captcha/issue';
 import { MAX_FAILURES } from '../../src/captcha/captcha-store';
 import { readPowToken, signPowToken, solvePow } from '../../src/captcha/pow';
-import { renderCaptcha } from '../../src/captcha/render';
+import { prepareCaptcha } from '../../src/captcha/prepared';
 import { getSite } from '../../src/sites/site-store';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
@@ -18,8 +18,8 @@ const post = (siteKey: string, captcha?: { id: string; answer: string }) =>
 /** Issues an svg captcha in-process with the real renderer, keeping the answer the test needs. */
 async function svgCaptchaWithAnswer(siteId: string, now = Date.now()) {
   let answer = '';
-  const deps = { ...depsOf(), render: () => { const r = renderCaptcha(); answer = r.answer; return r; } };
-  const c = await issueCaptcha(deps, (await getSite(t.redis, siteId))!, '', now);
+  const deps = { ...depsOf(), prepare: () => { const p = prepareCaptcha(); answer = p.answer; return p; } };
+  const c = JSON.parse((await issueCaptcha(deps, (await getSite(t.redis, siteId))!, '', now)).toString()) as CaptchaChallenge;
   if (c.type !== 'svg') throw new Error('expected svg');
   return { id: c.id, answer };
 }

@@ -14,9 +14,11 @@ export function captchaRoutes(ctx: AppContext): Router {
     const client = identityHash(secret, 'ip', req.ip ?? 'unknown');
     // The limit is spent in the same Redis round trip as the captcha is stored.
     const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
-    const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.renderCaptcha ? { render: ctx.renderCaptcha } : {}) };
-    const challenge = await issueCaptcha(deps, site, client, Date.now(), limit);
-    res.status(201).setHeader('Cache-Control', 'no-store').json(challenge);
+    const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.prepareCaptcha ? { prepare: ctx.prepareCaptcha } : {}) };
+    const body = await issueCaptcha(deps, site, client, Date.now(), limit);
+    // The body is JSON bytes already (issueCaptcha); res.json would parse nothing but re-encode four kilobytes.
+    res.writeHead(201, { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+    res.end(body);
   });
   return r;
 }

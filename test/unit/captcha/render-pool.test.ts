@@ -1,5 +1,6 @@
 import { until } from '../../helpers/wait';
 import { RenderPool } from '../../../src/captcha/render-pool';
+import { completeBody } from '../../../src/captcha/prepared';
 import { CAPTCHA_CHARSET } from '../../../src/captcha/render';
 import { createLogger } from '../../../src/logger';
 import { randomId } from '../../../src/captcha/random';
@@ -10,13 +11,15 @@ describe('captcha render pool', () => {
     const pool = new RenderPool(createLogger('silent'));
     try {
       await until('the pool to fill', () => pool.size >= 32);
-      const taken = Array.from({ length: 300 }, () => pool.take());
+      const expiresAt = new Date().toISOString();
+      const taken = Array.from({ length: 300 }, () => pool.take()).map((c) => ({ ...c, json: JSON.parse(completeBody(c, expiresAt).toString()) }));
       for (const c of taken) {
-        expect(c.svg.startsWith('<svg')).toBe(true);
+        expect(c.json).toEqual({ id: c.id, type: 'svg', svg: expect.stringMatching(/^<svg /), expiresAt });
         expect(c.answer).toMatch(new RegExp(`^[${CAPTCHA_CHARSET}]{5}$`));
       }
-      // Never the same image twice, whether it came from the thread or was drawn on the spot.
-      expect(new Set(taken.map((c) => c.svg)).size).toBe(taken.length);
+      // Never the same image or id twice, whether it came from the thread or was drawn on the spot.
+      expect(new Set(taken.map((c) => c.json.svg)).size).toBe(taken.length);
+      expect(new Set(taken.map((c) => c.id)).size).toBe(taken.length);
       await until('the pool to fill', () => pool.size >= 32);
     } finally {
       await pool.close();
@@ -28,7 +31,7 @@ describe('captcha render pool', () => {
     await pool.close();
     expect(pool.size).toBe(0);
     const c = pool.take();
-    expect(c.svg.startsWith('<svg')).toBe(true);
+    expect(JSON.parse(completeBody(c, new Date().toISOString()).toString()).svg).toMatch(/^<svg /);
   });
 });
 
