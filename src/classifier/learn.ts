@@ -1,6 +1,6 @@
 import type { Doc } from './doc';
 import { groupOf, metaBucket, type Layout } from './features';
-import { decodeCounts, encodeSparse, type ModelFile } from './model-file';
+import { decodeCounts, decodeWeights, encodeSparse, type ModelFile } from './model-file';
 import { inputOf } from './naive-bayes';
 import type { ScoringTable } from './scoring-table';
 import { OverlayBudget, overlayAt, overlaySum, SITE_WEIGHT, type OverlayLimits, type SiteOverlay } from './site-overlay';
@@ -17,6 +17,8 @@ import { OverlayBudget, overlayAt, overlaySum, SITE_WEIGHT, type OverlayLimits, 
  */
 export class Learner {
   private counts?: Map<number, [number, number]>;
+  /** Learned weight of each stored bucket (nb-weights.ts); buckets not in it weigh 1. Empty for plain NB files. */
+  private readonly weights = new Map<number, number>();
   private readonly fixed = new Set<number>();
   private readonly sites = new Map<string, SiteOverlay>();
   readonly budget: OverlayBudget;
@@ -47,8 +49,11 @@ export class Learner {
   private load(): Map<number, [number, number]> {
     if (!this.counts) {
       const { index, neg, pos } = decodeCounts(this.file.heads.score);
+      const w = decodeWeights(this.file.heads.score);
       this.counts = new Map();
       for (let i = 0; i < index.length; i++) this.counts.set(index[i], [neg[i], pos[i]]);
+      // Feedback changes a bucket's counts, hence its ratio; its learned weight stays as trained.
+      if (w) for (let i = 0; i < index.length; i++) if (w[i] !== 1) this.weights.set(index[i], w[i]);
     }
     return this.counts;
   }
@@ -61,7 +66,7 @@ export class Learner {
     const r = Math.log(n1 + head.alpha) - Math.log(n0 + head.alpha) + this.c;
     let k = 0;
     while (k < edges.length && n0 + n1 >= edges[k]) k++;
-    return head.calibration.weights[inputOf(groupOf(f, this.layout), k * 2 + (r < 0 ? 1 : 0), edges)] * r;
+    return head.calibration.weights[inputOf(groupOf(f, this.layout), k * 2 + (r < 0 ? 1 : 0), edges)] * (this.weights.get(f) ?? 1) * r;
   }
 
   /**
@@ -137,7 +142,8 @@ export class Learner {
       }
     }
     const buckets = [...all.keys()].filter((f) => all.get(f)![0] + all.get(f)![1] > 0).sort((x, y) => x - y);
-    const enc = encodeSparse(buckets, buckets.map((f) => all.get(f)![0]), buckets.map((f) => all.get(f)![1]));
+    const weights = this.file.heads.score.weights === undefined ? undefined : buckets.map((f) => this.weights.get(f) ?? 1);
+    const enc = encodeSparse(buckets, buckets.map((f) => all.get(f)![0]), buckets.map((f) => all.get(f)![1]), weights);
     const score = { ...this.file.heads.score, ...enc };
     const learnt = {
       examples: [...(this.examples.get('') ?? [0, 0])],

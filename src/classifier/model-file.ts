@@ -25,6 +25,12 @@ export interface HeadFile {
   pos: string;
   /** Counts are stored multiplied by this, so weighted (fractional) counts stay integers. */
   scale: number;
+  /**
+   * Learned weight of each stored bucket's log-ratio (nb-weights.ts), as base64 zigzag varints of
+   * `round((weight - 1) * WEIGHT_SCALE)`; absent: every weight is 1 (plain Naive Bayes). Buckets
+   * that are not stored (e.g. first seen in moderator feedback) weigh 1.
+   */
+  weights?: string;
   calibration: Calibration;
 }
 
@@ -60,30 +66,58 @@ function scaleFor(counts: ArrayLike<number>): number {
   return 1000;
 }
 
-type EncodedCounts = Pick<HeadFile, 'entries' | 'index' | 'neg' | 'pos' | 'scale'>;
+type EncodedCounts = Pick<HeadFile, 'entries' | 'index' | 'neg' | 'pos' | 'scale' | 'weights'>;
 
-/** Encodes sparse counts given as sorted bucket ids with their negative and positive counts. */
-export function encodeSparse(buckets: number[], neg: number[], pos: number[]): EncodedCounts {
+/** Learned bucket weights are stored in steps of 1 / WEIGHT_SCALE. */
+export const WEIGHT_SCALE = 1000;
+
+/** Zigzag mapping of a signed integer to a non-negative one (0, -1, 1, -2... to 0, 1, 2, 3...). */
+export const zigzag = (n: number): number => (n < 0 ? -2 * n - 1 : 2 * n);
+export const unzigzag = (u: number): number => (u % 2 ? -(u + 1) / 2 : u / 2);
+
+/** Encodes learned bucket weights (aligned with the stored buckets) as model-file `weights`. */
+export function encodeWeights(weights: ArrayLike<number>): string {
+  const out = new Array<number>(weights.length);
+  for (let i = 0; i < weights.length; i++) out[i] = zigzag(Math.round((weights[i] - 1) * WEIGHT_SCALE));
+  return encodeVarints(out);
+}
+
+/** Decodes a head's learned weights (aligned with its stored buckets), or undefined for plain NB. */
+export function decodeWeights(h: HeadFile): Float64Array | undefined {
+  if (h.weights === undefined) return undefined;
+  const w = decodeVarints(h.weights, h.entries);
+  for (let i = 0; i < w.length; i++) w[i] = 1 + unzigzag(w[i]) / WEIGHT_SCALE;
+  return w;
+}
+
+/**
+ * Encodes sparse counts given as sorted bucket ids with their negative and positive counts, and
+ * optionally each bucket's learned weight.
+ */
+export function encodeSparse(buckets: number[], neg: number[], pos: number[], weights?: number[]): EncodedCounts {
   const scale = Math.max(scaleFor(neg), scaleFor(pos));
   const index = buckets.map((f, i) => (i === 0 ? f : f - buckets[i - 1]));
   return {
     entries: buckets.length, index: encodeVarints(index), scale,
     neg: encodeVarints(neg.map((x) => Math.round(x * scale))), pos: encodeVarints(pos.map((x) => Math.round(x * scale))),
+    ...(weights ? { weights: encodeWeights(weights) } : {}),
   };
 }
 
 /** Sparse-encodes counts, dropping buckets seen fewer than `minCount` times in total (pruning keeps files small). */
-export function encodeCounts(c: NbCounts, minCount: number): EncodedCounts & Pick<HeadFile, 'docs' | 'total' | 'vocab'> {
+export function encodeCounts(c: NbCounts, minCount: number, weights?: ArrayLike<number>): EncodedCounts & Pick<HeadFile, 'docs' | 'total' | 'vocab'> {
   const buckets: number[] = [];
   const neg: number[] = [];
   const pos: number[] = [];
+  const w: number[] = [];
   for (let f = 0; f < c.size; f++) {
     if (c.neg[f] + c.pos[f] < Math.max(minCount, 1e-9)) continue;
     buckets.push(f);
     neg.push(c.neg[f]);
     pos.push(c.pos[f]);
+    if (weights) w.push(weights[f]);
   }
-  return { ...encodeSparse(buckets, neg, pos), docs: [...c.docs], total: [...c.total], vocab: vocabulary(c) };
+  return { ...encodeSparse(buckets, neg, pos, weights ? w : undefined), docs: [...c.docs], total: [...c.total], vocab: vocabulary(c) };
 }
 
 /** Decoded sparse counts of one head (counts already divided by the scale). */
@@ -135,7 +169,7 @@ export function readModelFile(path: string): ModelFile {
   if (data.task !== 'spam' && data.task !== 'toxicity') throw new Error(`model file ${path} has unknown task ${data.task}`);
   if (!data.heads?.score) throw new Error(`model file ${path} has no "score" head`);
   for (const [name, h] of Object.entries(data.heads)) {
-    if (typeof h.index !== 'string' || typeof h.neg !== 'string' || typeof h.pos !== 'string' || !(h.entries >= 0) || !(h.scale > 0)) {
+    if (typeof h.index !== 'string' || typeof h.neg !== 'string' || typeof h.pos !== 'string' || !(h.entries >= 0) || !(h.scale > 0) || (h.weights !== undefined && typeof h.weights !== 'string')) {
       throw new Error(`model file ${path}: head "${name}" has no valid counts`);
     }
   }

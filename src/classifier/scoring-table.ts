@@ -1,5 +1,5 @@
 import { G_META, metaBucket, type Layout } from './features';
-import type { HeadFile, ModelFile } from './model-file';
+import { WEIGHT_SCALE, type HeadFile, type ModelFile } from './model-file';
 import { inputCount, inputOf } from './naive-bayes';
 import { VarintReader } from './varint';
 
@@ -71,6 +71,9 @@ function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, o
   let np = 0;
   let pp = 0;
   const scale = head.scale;
+  // Learned bucket weights (nb-weights.ts), zigzag varints aligned with the buckets; none: all 1.
+  const wb = head.weights === undefined ? undefined : Buffer.from(head.weights, 'base64');
+  let wp = 0;
   // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
   let g = 0;
   let f = 0;
@@ -104,14 +107,22 @@ function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, o
     const n = n0 + n1;
     let k = 0;
     while (k < edges.length && n >= edges[k]) k++;
-    const v = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
+    let v = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
+    if (wb) {
+      let u = wb[wp++];
+      if (!(u < 0x80)) {
+        u = varintAt(wb, wp - 1);
+        wp = varintEnd;
+      }
+      v *= 1 + (u % 2 ? -(u + 1) / 2 : u / 2) / WEIGHT_SCALE;
+    }
     if (rows) {
       // Both lists are sorted, so the row only moves forward.
       while (row < rows.length && rows[row] < f) row++;
       out[row * stride + offset] = v;
     } else out[f] = v;
   }
-  if (ip !== ib.length || np !== nb.length || pp !== pb.length) throw new Error(`head ${name}: count data does not match its ${head.entries} entries`);
+  if (ip !== ib.length || np !== nb.length || pp !== pb.length || (wb && wp !== wb.length)) throw new Error(`head ${name}: count data does not match its ${head.entries} entries`);
 }
 
 // End position of the last `varintAt` read (a module variable, so the hot loop allocates nothing).

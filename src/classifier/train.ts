@@ -4,9 +4,10 @@ import { featurize, layoutFor, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
 import { FORMAT, FORMAT_VERSION, encodeCounts, type HeadFile, type ModelFile } from './model-file';
-import { addDocument, buildTable, emptyCounts, groupSums } from './naive-bayes';
+import { addDocument, buildTable, emptyCounts, groupSums, type NbTable } from './naive-bayes';
 import { chooseThresholds } from './metrics';
 import { mulberry32, shuffle } from './random';
+import { learnBucketWeights, weighTable, type BucketWeightOptions } from './nb-weights';
 
 /** Training settings; every default is what the shipped models were trained with. */
 export interface TrainOptions {
@@ -38,6 +39,11 @@ export interface TrainOptions {
    * are noisier (annotators disagree), so 0.97 is out of reach there. @defaultValue spam 0.99, toxicity 0.85
    */
   rejectPrecision?: number;
+  /**
+   * Learned per-bucket weights for the main head (nb-weights.ts); null trains plain NB.
+   * @defaultValue null
+   */
+  bucketWeights?: BucketWeightOptions | null;
 }
 
 interface HeadSpec {
@@ -65,10 +71,28 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   const layout = layoutFor(o.features);
   const size = layout.size;
   const oof: Float64Array[] = new Array(docs.length);
-  for (let k = 0; k < o.folds; k++) {
+  const weighted = spec.name === 'score' && !!o.bucketWeights;
+  const label = (i: number): 0 | 1 => spec.label(docs[i])!;
+  // The NB table of the documents outside folds `a` and `b`.
+  const tableWithout = (a: number, b = -1): NbTable => {
     const c = emptyCounts(size);
-    for (const i of idx) if (fold[i] !== k) addDocument(c, feats[i], spec.label(docs[i])!, w[i]);
-    const r = buildTable(c, o.alpha, o.confidenceEdges);
+    for (const i of idx) if (fold[i] !== a && fold[i] !== b) addDocument(c, feats[i], label(i), w[i]);
+    return buildTable(c, o.alpha, o.confidenceEdges);
+  };
+  // Learned weights on the documents outside fold `k` (all with k = -1), each seen through the table without its own fold.
+  const weightsWithout = (k: number, tables: NbTable[]): Float32Array => {
+    const tr = idx.filter((i) => fold[i] !== k);
+    return learnBucketWeights(tables, tr.map((i) => fold[i]), feats, tr, tr.map(label), tr.map((i) => w[i]), layout, o.confidenceEdges, o.bucketWeights!, o.seed + k + 1);
+  };
+  const outer: NbTable[] = [];
+  for (let k = 0; k < o.folds; k++) {
+    let r = tableWithout(k);
+    outer.push(r);
+    if (weighted) {
+      // Nested: the weights used for fold k's out-of-fold sums never saw fold k.
+      const inner = Array.from({ length: o.folds }, (_, j) => (j === k ? r : tableWithout(k, j)));
+      r = weighTable(r, weightsWithout(k, inner));
+    }
     for (const i of idx) if (fold[i] === k) oof[i] = groupSums(r, feats[i], layout, o.confidenceEdges);
   }
   const xs = idx.map((i) => oof[i]);
@@ -79,7 +103,8 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   if (nat.length && nat.length < idx.length) cal = refitBias(cal, nat.map((i) => oof[i]), nat.map((i) => spec.label(docs[i])!));
   const all = emptyCounts(size);
   for (const i of idx) addDocument(all, feats[i], spec.label(docs[i])!, w[i]);
-  const head: HeadFile = { ...encodeCounts(all, o.minCount), alpha: o.alpha, calibration: cal };
+  const weights = weighted ? weightsWithout(-1, outer) : undefined;
+  const head: HeadFile = { ...encodeCounts(all, o.minCount, weights), alpha: o.alpha, calibration: cal };
   const natProbs = nat.map((i) => sigmoid(applyCalibration(cal, oof[i])));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
   return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) } };
@@ -90,7 +115,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   const o: Required<TrainOptions> = {
     seed: 1, alpha: opts.task === 'toxicity' ? 1 : 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2, features: DEFAULT_FEATURES, version: 1, sourceWeights: {},
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
-    rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85, ...opts,
+    rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85, bucketWeights: null, ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -127,6 +152,9 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     ...(useMeta ? { metaPriors: META_PRIORS } : {}),
     thresholds,
     heads,
-    training: { seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, sources, outOfFold: oofMetrics },
+    training: {
+      seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, ...(o.bucketWeights ? { bucketWeights: o.bucketWeights } : {}),
+      sources, outOfFold: oofMetrics,
+    },
   };
 }
