@@ -3,6 +3,7 @@
  * documents (a seeded sample of --max, because natural's training time grows with documents times
  * vocabulary) and tested on the same held-out 20%, each in its own child process so RSS figures do not mix:
  *   node scripts/run-ts.js bench/classifier.ts [--data DIR] [--max N]
+ *   node scripts/run-ts.js bench/classifier.ts --worker shipped [--models DIR]   (only the shipped-models part)
  * Prints one side-by-side table. Times are CPU time of the measuring process (the machine may be shared).
  * A script, not a timed test: numbers depend on the machine.
  */
@@ -19,7 +20,7 @@ import { trainModel } from '../src/classifier/train';
 import { loadBundledModels, loadModelFile } from '../src/classifier';
 
 const { values } = parseArgs({
-  options: { data: { type: 'string' }, worker: { type: 'string' }, task: { type: 'string' }, max: { type: 'string', default: '4000' } },
+  options: { data: { type: 'string' }, worker: { type: 'string' }, task: { type: 'string' }, max: { type: 'string', default: '4000' }, models: { type: 'string' } },
 });
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const REPO = path.resolve(__dirname, '..');
@@ -120,7 +121,8 @@ function shipped(): Record<string, number> {
   const texts = data('toxicity').test.map((d) => d.input.text);
   const rss0 = process.memoryUsage().rss;
   const t0 = cpuMs();
-  const { spam, toxicity } = loadBundledModels(path.join(REPO, 'models'));
+  // `--models DIR` measures other model files (e.g. candidates) the same way; default: the shipped ones.
+  const { spam, toxicity } = loadBundledModels(values.models ?? path.join(REPO, 'models'));
   const loadMs = cpuMs() - t0;
   const rssModels = (process.memoryUsage().rss - rss0) / 1e6;
   const both = rate(texts, (t) => (spam.score({ text: t }), toxicity.score({ text: t })), 600, 5);

@@ -7,7 +7,7 @@ import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {

@@ -40,8 +40,9 @@ export interface TrainOptions {
    */
   rejectPrecision?: number;
   /**
-   * Learned per-bucket weights for the main head (nb-weights.ts); null trains plain NB.
-   * @defaultValue null
+   * Learned per-bucket weights for the main head (nb-weights.ts); null trains plain NB. Chosen on
+   * training data only (bench/classifier-select.ts, see MODEL_CARD.md).
+   * @defaultValue spam `{ l2: 1, rate: 1 }`, toxicity `{ l2: 0.1, rate: 2 }`
    */
   bucketWeights?: BucketWeightOptions | null;
 }
@@ -115,7 +116,8 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   const o: Required<TrainOptions> = {
     seed: 1, alpha: opts.task === 'toxicity' ? 1 : 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2, features: DEFAULT_FEATURES, version: 1, sourceWeights: {},
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
-    rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85, bucketWeights: null, ...opts,
+    rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
+    bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 }, ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
