@@ -28,6 +28,8 @@ import { createSite } from '../src/sites/site-store';
 const autocannon = require('autocannon');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require('../scripts/ensure-built');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFlags: string[] = require('../scripts/node-flags');
 
 const { values } = parseArgs({
   options: {
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     const site = await createSite(redis, { name: 'bench', origins: ['http://localhost:3000'], policy: { captcha: 'svg', rateLimits: limits } });
     const off = await createSite(redis, { name: 'bench-off', origins: ['http://localhost:3000'], policy: { captcha: 'off', rateLimits: limits } });
     const port = await freePort();
-    vigil = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
+    vigil = spawn(process.execPath, [...nodeFlags, path.join(ROOT, 'dist', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL: own.url, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', WORKERS: values.workers!, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -24,6 +24,8 @@ import { createSite } from '../src/sites/site-store';
 const autocannon = require('autocannon');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require('../scripts/ensure-built');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFlags: string[] = require('../scripts/node-flags');
 
 const { values } = parseArgs({
   options: {
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
     children.push(base);
     const vigilPort = await freePort();
     const profArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
-    const vigil = spawn(process.execPath, [...profArgs, path.join(ROOT, 'dist', 'main.js')], {
+    const vigil = spawn(process.execPath, [...nodeFlags, ...profArgs, path.join(ROOT, 'dist', 'main.js')], {
       cwd: ROOT,
       env: {
         ...process.env, REDIS_URL: redis.url, PORT: String(vigilPort), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false',

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh run
-exec node scripts/start.js
+exec node --max-semi-space-size=64 scripts/start.js
