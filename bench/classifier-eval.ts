@@ -12,6 +12,7 @@ import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { NaiveBayesModel } from '../src/classifier/model';
 import { splitHoldout } from '../src/classifier/split';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
+import { TOXICITY_FILES } from './toxicity-files';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'tox-opts': { type: 'string' } } });
 const spamOpts: Partial<TrainOptions> = values['spam-opts'] ? JSON.parse(values['spam-opts']) : {};
@@ -56,19 +57,9 @@ function spam(): void {
   console.log(`\nmean over the four videos: accuracy ${f4(all.acc)}, FPR ${f4(all.fpr)}, ROC-AUC ${f4(all.auc)}\n`);
 }
 
-const TOX: Record<string, string> = {
-  jigsaw: 'jigsaw/train5k_shared_80pct.csv',
-  'jigsaw-pools': 'jigsaw/train_pools_extra.csv',
-  olid: 'olid/olid-training-v1.0.tsv',
-  osact: 'arabic-osact2020/OSACT2020-sharedTask-train.txt',
-  lhsab: 'arabic-lhsab/L-HSAB.tsv',
-  parsoffensive: 'persian-parsoffensive/ParsOffensive.xlsx',
-  davidson: 'davidson-hate-offensive/labeled_data.csv',
-};
-
 function toxicity(): void {
   const split: Record<string, { train: LabeledDoc[]; test: LabeledDoc[] }> = {};
-  for (const [k, file] of Object.entries(TOX)) split[k] = splitHoldout(loadDataset(path.join(D, file)), 0.2, 42);
+  for (const [k, file] of Object.entries(TOXICITY_FILES)) split[k] = splitHoldout(loadDataset(path.join(D, file)), 0.2, 42);
   const shipped = ['jigsaw', 'jigsaw-pools', 'olid', 'osact', 'lhsab', 'parsoffensive'];
   const run = (title: string, sources: string[], opts: Partial<TrainOptions> = {}): void => {
     const m = new NaiveBayesModel(trainModel(sources.flatMap((s) => split[s].train), { task: 'toxicity', name: 't', seed: 42, ...toxOpts, ...opts }));
