@@ -4,8 +4,9 @@ import type { Logger } from '../logger';
 import { PackedBatch, prepareCaptcha, PreparedCaptcha, unpackBatch } from './prepared';
 
 /**
- * Kept ready; refilled in batches when it falls below half. About 4 KB each, so 2 MB at most, outside the JS heap. Batches are large
- * because every message between the threads wakes the other one up, which costs about as much as drawing a captcha.
+ * Kept ready; refilled in batches when it falls below half. About 4 KB each, so 2 MB at most, outside the JS heap.
+ * Batches are large because every message between the threads wakes the other one up, which costs about as much as
+ * drawing a captcha.
  */
 const POOL_SIZE = 512;
 const BATCH = 128;

@@ -16,7 +16,7 @@ export function captchaRoutes(ctx: AppContext): Router {
     const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
     const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.prepareCaptcha ? { prepare: ctx.prepareCaptcha } : {}) };
     const body = await issueCaptcha(deps, site, client, Date.now(), limit);
-    // The body is JSON bytes already (issueCaptcha); res.json would parse nothing but re-encode four kilobytes.
+    // issueCaptcha answers JSON bytes, made on the render thread; res.json would serialise and encode them again.
     res.writeHead(201, { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
     res.end(body);
   });
