@@ -46,7 +46,10 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(__dirname, 'results.json') },
     /** Only the endpoints whose name contains this text (the baseline always runs). */
     only: { type: 'string' },
-    /** Writes a V8 CPU profile of Vigil into this directory, for finding hot paths. */
+    /**
+     * Writes V8 CPU profiles of Vigil (DIR/vigil) and of the baseline (DIR/baseline), with the number of requests each
+     * answered (DIR/requests.json), for `bench/cpu-table.ts DIR`. Use it with `--only`, one endpoint at a time.
+     */
     'cpu-prof': { type: 'string' },
     /** Use dist/ as it is, without rebuilding it from src/ first. */
     'no-build': { type: 'boolean', default: false },
@@ -195,6 +198,10 @@ interface Target {
   forwardedFor?: boolean;
 }
 
+/** Requests answered per server URL, warm-ups included, so that a CPU profile can be read per request. */
+const answered = new Map<string, number>();
+const baseUrlOf = { baseline: '', vigil: '' };
+
 function cannon(t: Target, seconds: number): Promise<any> {
   return new Promise((resolve, reject) => {
     const inst = autocannon(
@@ -215,7 +222,11 @@ function cannon(t: Target, seconds: number): Promise<any> {
           },
         ],
       },
-      (err: Error | null, result: any) => (err ? reject(err) : resolve(result)),
+      (err: Error | null, result: any) => {
+        if (err) return reject(err);
+        answered.set(t.url, (answered.get(t.url) ?? 0) + result.requests.total);
+        resolve(result);
+      },
     );
     void inst;
   });
@@ -248,6 +259,7 @@ async function measure(name: string, t: Target, pid: number, seconds = DURATION)
 }
 
 async function main(): Promise<void> {
+  const profDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
   if (!values['no-build']) ensureBuilt(ROOT);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const redisPort = await freePort();
@@ -266,12 +278,12 @@ async function main(): Promise<void> {
     const site = await createSite(admin, { name: 'bench', origins: ['https://news.example'], policy: { rateLimits: limits, captcha: 'svg' } });
     admin.disconnect();
 
+    const profArgs = (name: string) => (profDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, name)] : []);
     const basePort = await freePort();
-    const base = spawn(process.execPath, [path.join(__dirname, 'baseline-server.js')], { env: { ...process.env, PORT: String(basePort) }, stdio: 'ignore' });
+    const base = spawn(process.execPath, [...profArgs('baseline'), path.join(__dirname, 'baseline-server.js')], { env: { ...process.env, PORT: String(basePort) }, stdio: 'ignore' });
     children.push(base);
     const vigilPort = await freePort();
-    const profArgs = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
-    const vigil = spawn(process.execPath, [...nodeFlags, ...profArgs, path.join(ROOT, 'dist', 'main.js')], {
+    const vigil = spawn(process.execPath, [...nodeFlags, ...profArgs('vigil'), path.join(ROOT, 'dist', 'main.js')], {
       cwd: ROOT,
       env: {
         ...process.env, REDIS_URL: redis.url, PORT: String(vigilPort), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false',
@@ -281,8 +293,8 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(vigil);
-    const baseUrl = `http://127.0.0.1:${basePort}`;
-    const vigilUrl = `http://127.0.0.1:${vigilPort}`;
+    const baseUrl = (baseUrlOf.baseline = `http://127.0.0.1:${basePort}`);
+    const vigilUrl = (baseUrlOf.vigil = `http://127.0.0.1:${vigilPort}`);
     // The baseline answers only POST /echo; any HTTP answer at all means it is listening.
     await waitFor(vigilUrl + '/readyz', 60000, vigil);
     await new Promise((r) => setTimeout(r, 300));
@@ -333,6 +345,11 @@ async function main(): Promise<void> {
     process.stdout.write(`\nwritten to ${path.relative(process.cwd(), values.out!)}\n`);
   } finally {
     await cleanup();
+  }
+  if (profDir) {
+    const requests = { baseline: answered.get(baseUrlOf.baseline) ?? 0, vigil: answered.get(baseUrlOf.vigil) ?? 0 };
+    fs.writeFileSync(path.join(profDir, 'requests.json'), JSON.stringify(requests) + '\n');
+    process.stdout.write(`CPU profiles in ${profDir}; read them with: node scripts/run-ts.js bench/cpu-table.ts ${profDir}\n`);
   }
 }
 
