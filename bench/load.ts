@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: Vigil's HTTP throughput against a bare express baseline, measured in one run on one machine.
  *
- *   npm run bench                         # baseline, POST /v1/comments, POST /v1/check, POST /v1/captchas
- *   npm run bench -- --soak 300           # ... then 300 s of the comment path, RSS at start (after 30 s) and end
+ *   npm run bench                         # 3 rounds of: baseline, POST /v1/comments, /v1/check, /v1/captchas
+ *   npm run bench -- --soak 300           # ... then 300 s of the comment path, RSS at start (after 120 s) and end
  *   npm run bench -- --duration 20 --connections 32 --workers 2 --fsync always
  *
  * Vigil runs as `node dist/main.js` in its own process (built first when src/ is newer) against a redis-server this
@@ -40,6 +40,12 @@ const { values } = parseArgs({
      * then returns it once: read after 30 s, the start looked 24 % above an end that was flat for four minutes.
      */
     'soak-warmup': { type: 'string', default: '120' },
+    /**
+     * Rounds of baseline-then-endpoints. Each endpoint's share of the baseline is taken per round, against the baseline
+     * measured just before it, and the median is reported: on a shared machine the rate of both can halve for a minute,
+     * and a ratio of runs minutes apart then measures the machine rather than Vigil.
+     */
+    rounds: { type: 'string', default: '3' },
     workers: { type: 'string', default: '1' },
     fsync: { type: 'string', default: 'everysec' },
     'log-level': { type: 'string', default: 'info' },
@@ -57,6 +63,8 @@ const { values } = parseArgs({
 });
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(values.duration);
+const ROUNDS = Math.max(1, Number(values.rounds));
+const BASELINE = 'baseline (bare express JSON POST)';
 const WARMUP = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
 
@@ -71,6 +79,10 @@ interface Run {
   errors: number;
   timeouts: number;
   peakRssMb: number;
+  /** This endpoint's rate as a share of the baseline's in the same round, one entry per round. */
+  roundPcts?: number[];
+  /** Median of roundPcts: the figure the targets are checked against. */
+  ofBaselinePct?: number;
   /** CPU time (user + system) per request, in microseconds, of the server process(es) and of redis-server. */
   cpuUsPerReq: number;
   redisCpuUsPerReq?: number;
@@ -94,7 +106,9 @@ function rssOf(pid: number): number {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : 0;
+  if (!s.length) return 0;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** User + system CPU time of a process and all its descendants, in microseconds. */
@@ -305,11 +319,18 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per endpoint, WORKERS=${values.workers}, appendfsync ${values.fsync}, LOG_LEVEL ${values['log-level']}\n`);
     const runs: Run[] = [];
     if (!values['soak-only']) {
-      runs.push(await measure('baseline (bare express JSON POST)', { url: baseUrl, path: '/echo', headers: json, body: commentBody }, base.pid!));
       const want = (name: string) => !values.only || name.includes(values.only);
-      if (want('comments')) runs.push(await measure('POST /v1/comments', { url: vigilUrl, path: '/v1/comments', headers: sk, body: commentBody }, vigil.pid!));
-      if (want('check')) runs.push(await measure('POST /v1/check', { url: vigilUrl, path: '/v1/check', headers: sk, body: checkBody }, vigil.pid!));
-      if (want('captchas')) runs.push(await measure('POST /v1/captchas', { url: vigilUrl, path: '/v1/captchas', headers: pk, forwardedFor: true }, vigil.pid!));
+      const perRound: Run[][] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        if (ROUNDS > 1) process.stderr.write(`round ${round} of ${ROUNDS}\n`);
+        const these: Run[] = [];
+        these.push(await measure(BASELINE, { url: baseUrl, path: '/echo', headers: json, body: commentBody }, base.pid!));
+        if (want('comments')) these.push(await measure('POST /v1/comments', { url: vigilUrl, path: '/v1/comments', headers: sk, body: commentBody }, vigil.pid!));
+        if (want('check')) these.push(await measure('POST /v1/check', { url: vigilUrl, path: '/v1/check', headers: sk, body: checkBody }, vigil.pid!));
+        if (want('captchas')) these.push(await measure('POST /v1/captchas', { url: vigilUrl, path: '/v1/captchas', headers: pk, forwardedFor: true }, vigil.pid!));
+        perRound.push(these);
+      }
+      runs.push(...combineRounds(perRound));
     }
     let soak: Record<string, number | number[]> | undefined;
     if (values.soak) {
@@ -353,9 +374,30 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * One row per endpoint from several rounds: medians of the rates, latencies and CPU times, the worst peak RSS and the
+ * sums of the counts, and each round's share of that round's baseline.
+ */
+function combineRounds(perRound: Run[][]): Run[] {
+  return perRound[0].map((first, i) => {
+    const xs = perRound.map((r) => r[i]);
+    const roundPcts = perRound.map((r) => Math.round((r[i].requestsPerSec / Math.max(1, r[0].requestsPerSec)) * 1000) / 10);
+    const med = (f: (r: Run) => number) => median(xs.map(f));
+    const sum = (f: (r: Run) => number) => xs.reduce((a, r) => a + f(r), 0);
+    const redis = xs.filter((r) => r.redisCpuUsPerReq !== undefined);
+    return {
+      name: first.name, requestsPerSec: med((r) => r.requestsPerSec), p50Ms: med((r) => r.p50Ms), p99Ms: med((r) => r.p99Ms),
+      maxMs: Math.max(...xs.map((r) => r.maxMs)), requests: sum((r) => r.requests), non2xx: sum((r) => r.non2xx),
+      errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts), peakRssMb: Math.max(...xs.map((r) => r.peakRssMb)),
+      cpuUsPerReq: med((r) => r.cpuUsPerReq),
+      ...(redis.length ? { redisCpuUsPerReq: median(redis.map((r) => r.redisCpuUsPerReq!)) } : {}),
+      roundPcts, ofBaselinePct: median(roundPcts),
+    };
+  });
+}
+
 function report(runs: Run[], soak?: Record<string, any>) {
-  const base = runs[0]?.requestsPerSec;
-  const pct = (r?: Run) => (r && base ? Math.round((r.requestsPerSec / base) * 1000) / 10 : undefined);
+  const pct = (r?: Run) => r?.ofBaselinePct;
   const rows = runs.map((r, i) => [
     r.name, String(r.requestsPerSec), i === 0 ? '100%' : `${pct(r)}%`, r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.peakRssMb), String(r.non2xx + r.errors),
     String(r.cpuUsPerReq), r.redisCpuUsPerReq === undefined ? '-' : String(r.redisCpuUsPerReq),
@@ -364,6 +406,10 @@ function report(runs: Run[], soak?: Record<string, any>) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  if (ROUNDS > 1) {
+    out.push('', `${ROUNDS} rounds; req/s, latencies and CPU are medians; "of baseline" is the median of each round's share:`);
+    for (const r of runs.slice(1)) out.push(`  ${r.name}: ${r.roundPcts!.map((p) => `${p}%`).join(', ')}`);
+  }
   const comments = runs.find((r) => r.name === 'POST /v1/comments');
   const check = runs.find((r) => r.name === 'POST /v1/check');
   const targets: Record<string, boolean> = {};
@@ -381,8 +427,8 @@ function report(runs: Run[], soak?: Record<string, any>) {
   return {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
-    settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, workers: Number(values.workers), appendfsync: values.fsync, logLevel: values['log-level'] },
-    runs: runs.map((r) => ({ ...r, ofBaselinePct: pct(r) })),
+    settings: { connections: CONNECTIONS, durationSeconds: DURATION, warmupSeconds: WARMUP, rounds: ROUNDS, workers: Number(values.workers), appendfsync: values.fsync, logLevel: values['log-level'] },
+    runs,
     ...(soak ? { soak } : {}),
     targets,
   };
