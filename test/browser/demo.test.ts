@@ -42,6 +42,8 @@ describe('demo page in headless Chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Any failed load (a missing favicon included) is an error a reader's browser console would show.
+    page.on('response', (r) => void (r.status() >= 400 && !r.url().includes('/v1/comments') && errors.push(`${r.status()} ${r.url()}`)));
     await page.route('**/v1/captchas', async (route) => {
       const deps = {
         redis: t.redis, secret: t.service.ctx.moderation.secret, ttlSeconds: 300,
@@ -74,6 +76,15 @@ describe('demo page in headless Chromium', () => {
     await page.locator('#verdict').waitFor({ state: 'visible' });
     expect(await page.textContent('#verdict-status')).toMatch(/^(approved|pending|rejected)$/);
     expect((await captchaStats(t.redis, site.siteId)).svg.solved).toBe(1);
+
+    // A second comment with a wrong answer: the error stands alone, not beside the first comment's verdict.
+    await page.waitForFunction(() => !(document.getElementById('submit') as HTMLButtonElement).disabled);
+    await fillForm(page);
+    await page.fill('input[name=captcha]', 'wrong');
+    await page.click('#submit');
+    await page.locator('#status.error').waitFor();
+    expect(await page.textContent('#status')).toMatch(/captcha answer is wrong/);
+    expect(await page.locator('#verdict').isHidden()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

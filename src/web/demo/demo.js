@@ -40,6 +40,8 @@
     if (!captcha) return;
     var data = new FormData(form);
     submit.disabled = true;
+    // The last comment's verdict must not stand beside this one's answer, which may be an error.
+    document.getElementById('verdict').hidden = true;
     say('Sending…');
     captcha
       .answer()
