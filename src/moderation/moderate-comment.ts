@@ -75,7 +75,10 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string): Promi
     authorStanding: ctx.authorStanding,
   });
   const id = crypto.randomUUID();
-  const scores = { spam: round(spam.score), toxicity: round(toxicity.score), ...(toxicity.attributes ? { attributes: toxicity.attributes } : {}) };
+  const scores = {
+    spam: round(spam.score), toxicity: round(toxicity.score),
+    ...(toxicity.attributes ? { attributes: Object.fromEntries(Object.entries(toxicity.attributes).map(([k, v]) => [k, round(v)])) } : {}),
+  };
   const explanation = ctx.explain || decision.needsReview ? explanationOf(ctx) : undefined;
   const comment: StoredComment = {
     id, siteId: site.id, threadId: input.threadId, ...(input.parentId ? { parentId: input.parentId } : {}),

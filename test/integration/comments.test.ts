@@ -13,6 +13,10 @@ describe('POST /v1/comments', () => {
     expect(res.status).toBe(201);
     expect(res.json.status).toBe('approved');
     expect(typeof res.json.scores.spam).toBe('number');
+    // Every score in the answer, the toxicity attributes included, has the same 4 decimals.
+    const all = [res.json.scores.spam, res.json.scores.toxicity, ...Object.values(res.json.scores.attributes ?? {})] as number[];
+    expect(all.length).toBeGreaterThan(2);
+    for (const v of all) expect(Math.round(v * 10000) / 10000).toBe(v);
     const back = await api(t.url, 'GET', `/v1/comments/${res.json.id}`, { key: site.secretKey });
     expect(back.status).toBe(200);
     expect(back.json.body).toContain('council budget');
