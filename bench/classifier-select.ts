@@ -1,7 +1,7 @@
 /**
  * Chooses training variants on training data only (the held-out parts of bench/classifier-eval.ts are
  * never read):
- *   node scripts/run-ts.js bench/classifier-select.ts [--data DIR] [--task spam|toxicity] --variants JSON
+ *   node scripts/run-ts.js bench/classifier-select.ts [--data DIR] [--task spam|toxicity] --variants JSON [--train-on olid,...]
  * `--variants` is an object of name -> TrainOptions overrides, e.g. '{"plain":{},"w1":{"bucketWeights":{"l2":1}}}'.
  * Spam: nested leave one video out. For each outer held-out video, each of the three other videos is
  * left out in turn and predicted by a model trained on SMS (x0.1) + the remaining two; the table shows
@@ -18,7 +18,9 @@ import { splitHoldout } from '../src/classifier/split';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
 import { TOXICITY_FILES } from './toxicity-files';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, task: { type: 'string' }, variants: { type: 'string' }, thresholds: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, task: { type: 'string' }, variants: { type: 'string' }, thresholds: { type: 'string' }, 'train-on': { type: 'string' } } });
+// Toxicity: train only on these sources (e.g. "olid"), still measuring every source; to see what the mixture costs one.
+const trainOn = values['train-on']?.split(',').filter(Boolean);
 // Fixed thresholds at which the spam table also reports inner accuracy / FPR (e.g. "0.6,0.8"), to see the trade-off.
 const fixed = (values.thresholds ?? '').split(',').filter(Boolean).map(Number);
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
@@ -80,7 +82,8 @@ function toxicity(): void {
     for (const s of sets) acc[s] = { f1: 0, mf1: 0, auc: 0, best: 0 };
     for (const seed of [7, 8]) {
       const parts = Object.fromEntries(Object.entries(train).map(([k, docs]) => [k, splitHoldout(docs, 0.2, seed)]));
-      const m = new NaiveBayesModel(trainModel(Object.values(parts).flatMap((p) => p.train), { task: 'toxicity', name: 't', seed: 42, ...opts }));
+      const used = Object.entries(parts).filter(([k]) => !trainOn || trainOn.includes(k)).flatMap(([, p]) => p.train);
+      const m = new NaiveBayesModel(trainModel(used, { task: 'toxicity', name: 't', seed: 42, ...opts }));
       for (const s of sets) {
         const r = measure(m, parts[s].test);
         acc[s].f1 += r.f1 / 2;
