@@ -214,7 +214,6 @@ interface Target {
 
 /** Requests answered per server URL, warm-ups included, so that a CPU profile can be read per request. */
 const answered = new Map<string, number>();
-const baseUrlOf = { baseline: '', vigil: '' };
 
 function cannon(t: Target, seconds: number): Promise<any> {
   return new Promise((resolve, reject) => {
@@ -307,8 +306,8 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(vigil);
-    const baseUrl = (baseUrlOf.baseline = `http://127.0.0.1:${basePort}`);
-    const vigilUrl = (baseUrlOf.vigil = `http://127.0.0.1:${vigilPort}`);
+    const baseUrl = `http://127.0.0.1:${basePort}`;
+    const vigilUrl = `http://127.0.0.1:${vigilPort}`;
     // The baseline answers only POST /echo; any HTTP answer at all means it is listening.
     await waitFor(vigilUrl + '/readyz', 60000, vigil);
     await new Promise((r) => setTimeout(r, 300));
@@ -364,13 +363,15 @@ async function main(): Promise<void> {
     const result = report(runs, soak);
     fs.writeFileSync(values.out!, JSON.stringify(result, null, 2) + '\n');
     process.stdout.write(`\nwritten to ${path.relative(process.cwd(), values.out!)}\n`);
+    if (profDir) {
+      // node writes the profiles themselves when the processes exit, in cleanup below.
+      fs.mkdirSync(profDir, { recursive: true });
+      const requests = { baseline: answered.get(baseUrl) ?? 0, vigil: answered.get(vigilUrl) ?? 0 };
+      fs.writeFileSync(path.join(profDir, 'requests.json'), JSON.stringify(requests) + '\n');
+      process.stdout.write(`CPU profiles in ${profDir}; read them with: node scripts/run-ts.js bench/cpu-table.ts ${profDir}\n`);
+    }
   } finally {
     await cleanup();
-  }
-  if (profDir) {
-    const requests = { baseline: answered.get(baseUrlOf.baseline) ?? 0, vigil: answered.get(baseUrlOf.vigil) ?? 0 };
-    fs.writeFileSync(path.join(profDir, 'requests.json'), JSON.stringify(requests) + '\n');
-    process.stdout.write(`CPU profiles in ${profDir}; read them with: node scripts/run-ts.js bench/cpu-table.ts ${profDir}\n`);
   }
 }
 
@@ -397,9 +398,8 @@ function combineRounds(perRound: Run[][]): Run[] {
 }
 
 function report(runs: Run[], soak?: Record<string, any>) {
-  const pct = (r?: Run) => r?.ofBaselinePct;
   const rows = runs.map((r, i) => [
-    r.name, String(r.requestsPerSec), i === 0 ? '100%' : `${pct(r)}%`, r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.peakRssMb), String(r.non2xx + r.errors),
+    r.name, String(r.requestsPerSec), i === 0 ? '100%' : `${r.ofBaselinePct}%`, r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.peakRssMb), String(r.non2xx + r.errors),
     String(r.cpuUsPerReq), r.redisCpuUsPerReq === undefined ? '-' : String(r.redisCpuUsPerReq),
   ]);
   const head = ['endpoint', 'req/s', 'of baseline', 'p50 ms', 'p99 ms', 'peak RSS MB', 'non-2xx/err', 'CPU µs/req', 'redis µs/req'];
@@ -414,10 +414,10 @@ function report(runs: Run[], soak?: Record<string, any>) {
   const check = runs.find((r) => r.name === 'POST /v1/check');
   const targets: Record<string, boolean> = {};
   if (comments) {
-    targets['comments >= 50% of baseline'] = (pct(comments) ?? 0) >= 50;
+    targets['comments >= 50% of baseline'] = (comments.ofBaselinePct ?? 0) >= 50;
     targets['comments p99 < 50 ms'] = comments.p99Ms < 50;
   }
-  if (check) targets['check >= 70% of baseline'] = (pct(check) ?? 0) >= 70;
+  if (check) targets['check >= 70% of baseline'] = (check.ofBaselinePct ?? 0) >= 70;
   if (soak) {
     out.push('', `soak: ${soak.seconds} s, ${soak.requestsPerSec} req/s, p99 ${soak.p99Ms} ms, RSS (median of the first and the last minute) ${soak.rssStartMb} MB -> ${soak.rssEndMb} MB (${soak.rssGrowthPct}%), single readings ${soak.rssFirstReadingMb} -> ${soak.rssLastReadingMb} MB, non-2xx ${soak.non2xx}`);
     targets['soak RSS within 10%'] = Math.abs(soak.rssGrowthPct) <= 10;

@@ -81,6 +81,19 @@ export function chooseThresholds(probs: number[], labels: number[], rejectPrecis
   return { review: best.threshold, reject, atReview: best, atReject: metricsAt(probs, labels, reject, weights), auc: rocAuc(probs, labels) };
 }
 
+/**
+ * The best macro-F1 over thresholds 0.05-0.98 and where it is reached. An oracle (the threshold is picked on the
+ * data it is measured on), so it says how well scores rank a set, not what a shipped threshold achieves there.
+ */
+export function bestMacroF1(probs: number[], labels: number[]): { macroF1: number; threshold: number } {
+  let best = { macroF1: 0, threshold: 0 };
+  for (let t = 0.05; t < 0.99; t += 0.01) {
+    const x = metricsAt(probs, labels, t).macroF1;
+    if (x > best.macroF1) best = { macroF1: x, threshold: t };
+  }
+  return best;
+}
+
 /** A table of metrics at several thresholds, for the eval command. */
 export function thresholdTable(probs: number[], labels: number[], ts = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]): BinaryMetrics[] {
   return ts.map((t) => metricsAt(probs, labels, t));
