@@ -3,7 +3,7 @@ import { createModerator } from '../../src/sites/moderator-store';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ METRICS_TOKEN: 'metrics-token-0123456789abcdef', METRICS_PER_SITE: 'true' });
 });
 afterAll(() => t.close());
 
@@ -56,7 +56,7 @@ describe('metrics', () => {
     }
     const claimed = await api(t.url, 'POST', '/v1/review/claim', { key: mod });
     await api(t.url, 'POST', `/v1/review/${claimed.json.item.commentId}/decision`, { key: mod, body: { decision: 'approve' } });
-    const m = await api(t.url, 'GET', '/metrics');
+    const m = await api(t.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' });
     expect(m.text).toContain(`vigil_review_queue_depth{site="${site.siteId}",state="waiting"} 2`);
     expect(m.text).toMatch(new RegExp(`vigil_review_decision_latency_seconds\\{site="${site.siteId}",quantile="0.95"\\} [0-9.e-]+`));
     expect(m.text).toContain('vigil_review_decision_seconds_count{decision="approve"}');

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configSpec } from '../../src/config';
 
-const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const root = path.join(__dirname, '..', '..');
+const docsDir = path.join(root, 'docs');
+// The README's tables are moving into the guides under docs/; a row in either counts.
+const readme = [path.join(root, 'README.md'), ...(fs.existsSync(docsDir) ? fs.readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => path.join(docsDir, f)) : [])]
+  .map((f) => fs.readFileSync(f, 'utf8'))
+  .join('\n');
 const errorsSource = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'errors.ts'), 'utf8');
 
 describe('README stays true', () => {
