@@ -60,6 +60,11 @@ export const configSpec = {
     schema: z.string().regex(/^[A-Za-z0-9_-]+$/).default('webhooks'),
     doc: 'BullMQ queue of webhook deliveries. Processes that share a Redis but differ in webhook settings (e.g. test suites) use different names.',
   },
+  OPERATOR_TOKEN: {
+    schema: z.string().min(16).optional(),
+    secret: true,
+    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared queues (webhooks, learning) and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
+  },
   METRICS_TOKEN: {
     schema: z.string().min(16).optional(),
     secret: true,

@@ -24,6 +24,7 @@ export interface QueueCounts {
 export class ReviewQueues {
   private queues = new Map<string, Queue<ReviewJobData>>();
   private workers = new Map<string, Worker<ReviewJobData>>();
+  private sharedQueues = new Map<string, Queue>();
   private closing = false;
 
   constructor(
@@ -172,6 +173,21 @@ export class ReviewQueues {
     return jobs.filter((j): j is Job<ReviewJobData> => !!j).sort((a, b) => (a.priority || 0) - (b.priority || 0) || a.timestamp - b.timestamp);
   }
 
+  /**
+   * The install's shared queues (webhooks, learning) for the operator's bull-board; made once, closed with the rest.
+   */
+  shared(names: string[]): Queue[] {
+    return names.map((name) => {
+      let q = this.sharedQueues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection: this.connection, prefix: QUEUE_PREFIX });
+        q.on('error', (err) => this.opts.onError?.(err));
+        this.sharedQueues.set(name, q);
+      }
+      return q;
+    });
+  }
+
   /** All queues made so far, for bull-board. */
   all(): Array<Queue<ReviewJobData>> {
     return [...this.queues.values()];
@@ -180,6 +196,6 @@ export class ReviewQueues {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.workers.values()].map((w) => w.close(true).catch(() => undefined)));
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values(), ...this.sharedQueues.values()].map((q) => q.close().catch(() => undefined)));
   }
 }
