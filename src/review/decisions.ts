@@ -82,7 +82,9 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
       ip: input.block?.ip ? (await d.redis.sadd(keys.reviewBlockedIps(siteId), before.client.ipHash)) === 1 : false,
     };
     const feedbackIds: string[] = [];
-    for (const f of feedbackFor(input.decision, before)) feedbackIds.push(await recordFeedback(d.redis, siteId, f));
+    for (const f of feedbackFor(input.decision, before)) {
+      feedbackIds.push(await recordFeedback(d.redis, siteId, f, { retentionSeconds: d.settings.retentionSeconds }));
+    }
     const undo: UndoRecord = {
       decision: input.decision, moderatorId: actor.id, at,
       before: { status: before.status, needsReview: before.needsReview, decidedAt: before.decidedAt, decidedBy: before.decidedBy, reasons: before.reasons },
