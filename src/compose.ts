@@ -69,7 +69,7 @@ export async function composeService(opts: {
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
   const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
-  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
+  const extras: Required<AppExtras> = { routers: [], rawBodyRouters: [], metricsCollectors: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());
   closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));
