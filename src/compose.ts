@@ -15,6 +15,7 @@ import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
 import { watchSiteChanges } from './sites/site-cache';
 import { RenderPool } from './captcha/render-pool';
+import { metricsApp } from './http/routes/metrics';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -35,6 +36,8 @@ export interface Service {
   ctx: AppContext;
   /** Started workers and other resources to close on shutdown, in start order. */
   closers: Array<() => Promise<void>>;
+  /** The app of the separate /metrics listener (METRICS_PORT). */
+  metricsApp: () => ReturnType<typeof metricsApp>;
 }
 
 /**
@@ -75,5 +78,5 @@ export async function composeService(opts: {
   closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));
   for (const plug of plugs) await plug({ ctx, extras, closers, redisUrl: opts.redisUrl, workers: opts.workers ?? true });
   const app = createApp(ctx, extras);
-  return { app, ctx, closers };
+  return { app, ctx, closers, metricsApp: () => metricsApp(ctx, extras.metricsCollectors) };
 }

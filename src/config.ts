@@ -68,6 +68,25 @@ export const configSpec = {
     schema: z.coerce.number().int().min(1).max(86400 * 7).default(3600),
     doc: 'The window of AKISMET_KEY_FAILURES; a refused network waits until it ends.',
   },
+  OPERATOR_TOKEN: {
+    schema: z.string().min(16).optional(),
+    secret: true,
+    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared queues (webhooks, learning) and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(16).optional(),
+    secret: true,
+    doc: 'Bearer token Prometheus must send for /metrics (`authorization: Bearer <token>` in its scrape config). With neither this nor METRICS_PORT set, /metrics is off (404).',
+  },
+  METRICS_PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).optional(),
+    doc: 'Serve /metrics on this port (on METRICS_HOST) instead of the public one; the public port then answers 404 for it. METRICS_TOKEN, if set, is asked there too.',
+  },
+  METRICS_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Interface the METRICS_PORT listener binds to.' },
+  METRICS_PER_SITE: {
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: "Label /metrics series by site id (decisions, captchas, review depth and decision latency). Off: every series is summed over all sites, so the page names no tenant and costs the same however many sites there are.",
+  },
 } as const;
 
 type Spec = typeof configSpec;
