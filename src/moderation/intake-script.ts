@@ -25,14 +25,14 @@ export interface IntakeSignals {
  * every key carries the site's hash tag, so this runs on Redis Cluster too.
  */
 const INTAKE = luaScript(`
-if ARGV[5] ~= 'signals' then
-  for i = 0, 1 do
-    local k = KEYS[1 + i]
-    redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
-    if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
-  end
+local first, last = 0, 1
+if ARGV[5] == 'before-captcha' then last = 0 elseif ARGV[5] == 'after-captcha' then first = 1 end
+for i = first, last do
+  local k = KEYS[1 + i]
+  redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
+  if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
 end
-if ARGV[5] == 'limits' then return {0} end
+if ARGV[5] == 'before-captcha' then return {0} end
 local now = tonumber(ARGV[8])
 local day = tonumber(ARGV[10])
 local function seen(k)
@@ -61,13 +61,15 @@ function historyMember(now: number): string {
 }
 
 /**
- * `limits` spends one point of each comment rate limit (throwing rate_limited with Retry-After when over one);
- * `signals` counts the comment in the 24-hour history and reads the author's standing; `all` does both in one call.
+ * `before-captcha` spends a point of the per-IP limit only (throwing rate_limited with Retry-After when over it);
+ * `after-captcha` spends a point of the per-e-mail limit, counts the comment in the 24-hour history and reads the
+ * author's standing; `all` does both in one call. The per-e-mail limit waits for the captcha because anyone can type
+ * a victim's e-mail: counted before, 30 bogus captchas locked that e-mail for an hour.
  */
-export type IntakeStep = 'limits' | 'signals' | 'all';
+export type IntakeStep = 'before-captcha' | 'after-captcha' | 'all';
 
 export async function admitComment(ctx: ModerationContext, step: IntakeStep): Promise<IntakeSignals | undefined> {
-  const withSignals = step !== 'limits';
+  const withSignals = step !== 'before-captcha';
   const site = ctx.site.id;
   const limits = ctx.site.policy.rateLimits;
   const id = identitiesOf(ctx);
@@ -75,7 +77,10 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
   const reply = await runLua<[number, number, string[]?, number?, number?, number?, number?]>(
     ctx.deps.redis, INTAKE,
     [
-      `${keys.rateLimit(site, 'comment-ip')}:${id.ip}`, `${keys.rateLimit(site, 'comment-email')}:${id.email}`,
+      // Browsers and the site's server count an e-mail separately: whatever reaches the browser path (a solved
+      // captcha is cheap for some) must not lock the site's own server calls for that commenter.
+      `${keys.rateLimit(site, 'comment-ip')}:${id.ip}`,
+      `${keys.rateLimit(site, ctx.via === 'browser' ? 'comment-email-browser' : 'comment-email')}:${id.email}`,
       keys.reviewAuthor(site, id.email), keys.reviewBlockedEmails(site), keys.reviewBlockedIps(site),
       keys.bodySeen(site, id.body), keys.ipPosts(site, id.ip),
     ],
