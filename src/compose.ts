@@ -11,15 +11,15 @@ import { EventBus } from './events/events';
 import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
+import { perspectivePlug } from './perspective/plug';
 import { reviewPlug } from './review/plug';
 import { learningPlug } from './learning/plug';
 import { watchSiteChanges } from './sites/site-cache';
 import { RenderPool } from './captcha/render-pool';
 import { metricsApp } from './http/routes/metrics';
 
-
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug, learningPlug];
+const plugs: Plug[] = [akismetPlug, perspectivePlug, webhooksPlug, reviewPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;
@@ -62,7 +62,7 @@ export async function composeService(opts: {
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
   const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
-  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
+  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [], bodyRouters: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());
   closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));

@@ -47,6 +47,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
     })),
   );
   app.use(preflight);
+  for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   // The hot routes first: express walks the routers in order for every request. No paths overlap.
   app.use(commentRoutes(ctx));
@@ -58,7 +59,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   });
   app.use(metricsRoutes(ctx, extras.metricsCollectors));
   app.use(siteRoutes(ctx));
-  app.use(demoRoutes(ctx));
+  if (ctx.config.DEMO_PAGE) app.use(demoRoutes(ctx));
   for (const r of extras.routers ?? []) app.use(r);
   app.use(notFoundHandler);
   app.use(errorMiddleware(ctx.logger, ctx.redis));
