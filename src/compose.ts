@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Model } from './classifier';
+import { modelsAnswer } from './classifier/ready';
 import type { AppContext } from './http/context';
 import type { ModerationDeps } from './moderation/types';
 import { loadServerSecret } from './infra/server-secret';
@@ -61,7 +62,7 @@ export async function composeService(opts: {
   const events = new EventBus((err, e) => logger.error({ err, type: e.type, siteId: e.siteId }, 'event subscriber failed'));
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
-  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
+  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => modelsAnswer(moderation.models), prepareCaptcha: () => pool.take() };
   const extras: Required<AppExtras> = { routers: [], metricsCollectors: [], bodyRouters: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());
