@@ -5,7 +5,7 @@ import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 /**
- * Issue 8: /metrics carries what an operator needs (request latency by route, decisions, classifier time, queue
+ * /metrics carries what an operator needs (request latency by route, decisions, classifier time, queue
  * depths, webhook and captcha outcomes) and nothing a reader would not want published (ids, e-mails, IPs).
  */
 let t: TestApp;
