@@ -108,6 +108,7 @@ describe('per-e-mail limit', () => {
     let answer = '';
     const deps = { redis: t.redis, secret: t.service.ctx.moderation.secret, ttlSeconds: 300, prepare: () => { const p = prepareCaptcha(); answer = p.answer; return p; } };
     const c = JSON.parse((await issueCaptcha(deps, (await getSite(t.redis, siteId))!, '', Date.now())).toString()) as CaptchaChallenge;
+    if (c.type !== 'svg') throw new Error('expected an svg captcha');
     return { id: c.id, answer };
   }
 
