@@ -23,8 +23,12 @@ export const configSpec = {
     doc: 'Server secret for captcha HMACs and proof-of-work signatures. When unset, one is generated once and kept in Redis.',
   },
   TRUST_PROXY: {
-    schema: z.string().default('loopback'),
-    doc: "Express trust-proxy setting deciding whose X-Forwarded-For is believed for a browser's IP (e.g. `loopback`, `10.0.0.0/8`, `1`, `false`).",
+    schema: z.string().default('false'),
+    doc: "Express trust-proxy setting deciding whose X-Forwarded-For is believed for a browser's IP (e.g. `false`, `loopback`, `10.0.0.0/8`, `1`). Default: no proxy is trusted; set it behind a reverse proxy (docs/operations.md).",
+  },
+  IPV6_PREFIX: {
+    schema: z.coerce.number().int().min(32).max(128).default(64),
+    doc: 'Prefix length an IPv6 client is counted under for per-IP limits, history and blocks (one subscriber usually holds a /64).',
   },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'pino log level.' },
   CAPTCHA_TTL_SECONDS: { schema: z.coerce.number().int().min(10).default(300), doc: 'How long a captcha can be answered.' },

@@ -2,6 +2,7 @@ import { RateLimitedError } from '../errors';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
 import { identityHash, normalizeEmail } from './identity';
+import { ipSubject } from './ip-subject';
 import type { IntakeSignals, ModerationContext } from './types';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -37,7 +38,7 @@ return {0, 0, redis.call('HGETALL', KEYS[3]), redis.call('SISMEMBER', KEYS[4], A
 /** The keyed hashes a comment is counted under, computed once per request. */
 export function identitiesOf(ctx: ModerationContext): { ip: string; email: string; body: string } {
   ctx.identities ??= {
-    ip: identityHash(ctx.deps.secret, 'ip', ctx.client.ip),
+    ip: identityHash(ctx.deps.secret, 'ip', ipSubject(ctx.client.ip, ctx.deps.settings.ipv6Prefix)),
     email: identityHash(ctx.deps.secret, 'email', normalizeEmail(ctx.input.author.email)),
     body: identityHash(ctx.deps.secret, 'body', ctx.input.body.trim().toLowerCase()),
   };

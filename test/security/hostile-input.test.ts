@@ -138,3 +138,40 @@ describe('per-e-mail limit', () => {
     expect(server.status).toBe(201);
   });
 });
+
+describe('per-IP limits', () => {
+  it('when comments come from 12 addresses of one IPv6 /64, then they share one per-IP limit', async () => {
+    const s = await t.site({ captcha: 'off', rateLimits: { commentsPerIpPerMinute: 3, commentsPerEmailPerHour: 1000 } });
+    const codes: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ body: `Comment ${i} from one household.`, client: { ip: `2001:db8:77:1::${i.toString(16)}` } }) });
+      codes.push(r.status);
+    }
+    expect(codes.filter((c) => c === 201)).toHaveLength(3);
+    expect(codes.filter((c) => c === 429)).toHaveLength(9);
+    // Another /64 has its own limit.
+    const other = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ client: { ip: '2001:db8:77:2::1' } }) });
+    expect(other.status).toBe(201);
+  });
+
+  it('when a limited IPv4 address comes back in its ::ffff: form, then it is still limited', async () => {
+    const s = await t.site({ captcha: 'off', rateLimits: { commentsPerIpPerMinute: 2, commentsPerEmailPerHour: 1000 } });
+    for (let i = 0; i < 2; i++) {
+      expect((await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ client: { ip: '192.0.2.44' } }) })).status).toBe(201);
+    }
+    for (const ip of ['::ffff:192.0.2.44', '::ffff:c000:22c']) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ client: { ip } }) });
+      expect({ ip, status: r.status }).toEqual({ ip, status: 429 });
+    }
+  });
+
+  it('when no proxy is configured, then X-Forwarded-For from a loopback peer is not believed', async () => {
+    const s = await t.site({ captcha: 'off', rateLimits: { commentsPerIpPerMinute: 2, commentsPerEmailPerHour: 1000 } }, [ORIGIN]);
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.siteKey, headers: { origin: ORIGIN, 'x-forwarded-for': `198.51.100.${i + 1}` }, body: browserComment({ body: `Spoofed comment ${i}.` }) });
+      codes.push(r.status);
+    }
+    expect(codes).toEqual([201, 201, 429, 429]);
+  });
+});
