@@ -15,8 +15,10 @@ export const keys = {
   siteIndex: () => global('sites'),
   /** Pub/sub channel: a site's record changed (payload: the site id); instances drop their cached copy. */
   siteChanged: () => global('site-changed'),
-  /** String: the generated server secret, when VIGIL_SECRET is not set. */
+  /** String: where versions before the key file kept a generated server secret; read once to migrate, then deleted. */
   serverSecret: () => global('server-secret'),
+  /** String: a keyed fingerprint of the server secret, so an instance started with another secret stops. */
+  serverSecretFingerprint: () => global('server-secret-fingerprint'),
   /** String: marks that the dev site and moderator were created. */
   devBootstrap: () => global('dev-bootstrap'),
 
