@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 
 /** A labelled example from a person (a moderator's decision, an Akismet submit-spam/ham). */
@@ -23,6 +24,11 @@ const MAX_FEEDBACK = 100000;
 export async function recordFeedback(redis: Redis, siteId: string, f: Feedback): Promise<string> {
   const id = await redis.xadd(keys.feedback(siteId), 'MAXLEN', '~', String(MAX_FEEDBACK), '*', 'json', JSON.stringify(f));
   return id ?? '';
+}
+
+/** The write of recordFeedback, added to a caller's atomic batch (a review decision lands with its audit entry). */
+export function feedbackWrite(w: AtomicWrites, siteId: string, f: Feedback): AtomicWrites {
+  return w.add('XADD', keys.feedback(siteId), 'MAXLEN', '~', MAX_FEEDBACK, '*', 'json', JSON.stringify(f));
 }
 
 export async function readFeedback(redis: Redis, siteId: string, count = 1000, after = '-'): Promise<Array<{ id: string; feedback: Feedback }>> {
