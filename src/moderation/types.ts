@@ -9,7 +9,8 @@ import type { IntakeSignals } from './intake-script';
 export interface CommentInput {
   threadId: string;
   parentId?: string;
-  author: { name: string; email: string; url?: string };
+  /** verified: the site (with its secret key) vouches for the e-mail; see identitiesOf. */
+  author: { name: string; email: string; url?: string; verified?: boolean };
   body: string;
   honeypot?: string;
   renderedAt?: string;
