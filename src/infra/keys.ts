@@ -70,6 +70,13 @@ export const keys = {
   /** Sorted set of all moderator ids. */
   moderatorIndex: () => global('moderators'),
 
+  /**
+   * Sorted set of site ids whose review queue has claimed items (score: last claim), swept for lapsed leases. In the
+   * queues' `{vigil}` slot, so one script can check a queue's active list and update it together.
+   */
+  reviewClaimedSites: () => '{vigil}:review-claimed-sites',
+  /** String: held by the one process reconciling the review queues this interval; TTL = about the interval. */
+  reviewReconcileLock: () => global('review-reconcile-lock'),
   /** String: a moderator's claim on a review item (moderator id, BullMQ lock token); TTL = the lease. */
   reviewClaim: (siteId: string, commentId: string) => site(siteId, 'review', 'claim', commentId),
   /** String: a short lock so one comment is decided once even when two requests race; TTL a few seconds. */
