@@ -14,8 +14,8 @@ import { metricsRoutes } from './routes/metrics';
 import { demoRoutes } from './routes/demo';
 import { openApiDocument } from './openapi';
 import { VERSION } from '../version';
-import { UnsupportedMediaTypeError } from '../errors';
 import type { AppExtras } from '../plug';
+import { UnsupportedMediaTypeError } from '../errors';
 
 export type { AppExtras };
 
