@@ -32,8 +32,12 @@ export const configSpec = {
   IDEMPOTENCY_TTL_SECONDS: { schema: z.coerce.number().int().min(60).default(86400), doc: 'How long an Idempotency-Key answer is replayed.' },
   SHUTDOWN_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(10000), doc: 'Longest wait for in-flight work on SIGTERM.' },
   DEV_BOOTSTRAP: {
-    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    doc: 'On first start, create a dev site and a dev moderator and print their keys.',
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: 'On first start against an empty Redis, create a dev site and an admin moderator and print their keys. Only the quick start script (scripts/quickstart.sh) turns it on; never in production.',
+  },
+  DEMO_PAGE: {
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: 'Serve the demo article with the comment form at /demo. Only the quick start script turns it on.',
   },
   DEV_ORIGIN: { schema: z.string().url().optional(), doc: 'Allowed origin of the dev site. Default: http://localhost:PORT.' },
   WORKERS: { schema: z.coerce.number().int().min(1).max(64).default(1), doc: 'Number of API processes (node:cluster).' },

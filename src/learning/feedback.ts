@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { AtomicWrites } from '../infra/atomic-writes';
 import { getComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
 import { RateLimitedError } from '../errors';
@@ -78,6 +79,15 @@ async function isStored(redis: Redis, siteId: string, f: Feedback): Promise<bool
   if (!f.commentId) return false;
   const c = await getComment(redis, siteId, f.commentId);
   return c !== undefined && c.siteId === siteId && c.body === f.text;
+}
+
+/**
+ * The write of recordFeedback, added to a caller's atomic batch (a review decision lands with its audit entry). The
+ * caller vouches for `f.stored`: a moderator's decision is about the stored comment itself, so its example is stored.
+ */
+export function feedbackWrite(w: AtomicWrites, siteId: string, f: Feedback, retentionSeconds = DEFAULT_RETENTION_SECONDS): AtomicWrites {
+  const key = keys.feedback(siteId);
+  return w.add('XADD', key, 'MAXLEN', '~', MAX_FEEDBACK, '*', 'json', JSON.stringify(f)).add('EXPIRE', key, Math.ceil(retentionSeconds));
 }
 
 export async function readFeedback(redis: Redis, siteId: string, count = 1000, after = '-'): Promise<Array<{ id: string; feedback: Feedback }>> {
