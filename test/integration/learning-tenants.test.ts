@@ -10,6 +10,8 @@ import { until } from '../helpers/wait';
 // cannot agree with these sites or move their scores. (A cluster has one database; there the file shares it.)
 const shared = process.env.TEST_REDIS_URL!;
 const own = /cluster=true/.test(shared) ? shared : `${shared.replace(/\/\d*$/, '')}/7`;
+/** On a cluster this file shares its Redis with the others, so the tests that need to be alone there are skipped. */
+const alone = own !== shared ? it : it.skip;
 // Snapshots only when a test asks (compactor.run), so every step below is deterministic.
 const env = { LEARN_FROM_FEEDBACK: 'true', LEARN_FEEDBACK_PER_HOUR: '100000', LEARN_SNAPSHOT_SECONDS: '86400' };
 const apps: TestApp[] = [];
@@ -24,7 +26,7 @@ let t: TestApp;
 beforeAll(async () => {
   process.env.TEST_REDIS_URL = own;
   t = await instance();
-  await t.redis.flushdb();
+  if (own !== shared) await t.redis.flushdb();
 });
 afterAll(async () => {
   for (const a of apps) await a.close();
@@ -72,7 +74,7 @@ async function akismet(app: TestApp, site: CreatedSite, kind: 'spam' | 'ham', te
 }
 
 describe('learning across tenants', () => {
-  it("when one site sends 1,000 feedback calls of every kind, then another site's scores of a spam and a ham text move by less than 0.02, and the sender's own scores move", async () => {
+  alone("when one site sends 1,000 feedback calls of every kind, then another site's scores of a spam and a ham text move by less than 0.02, and the sender's own scores move", async () => {
     const attacker = await t.site();
     const victim = await t.site();
     await settle(t);
@@ -101,7 +103,7 @@ describe('learning across tenants', () => {
     expect(await score(t, attacker, HAM)).toBeGreaterThan(0.9);
   });
 
-  it('when three sites label the same stored comments, then the shared model learns them; two sites, or three sending unstored text, move nothing', async () => {
+  alone('when three sites label the same stored comments, then the shared model learns them; two sites, or three sending unstored text, move nothing', async () => {
     const words = `${tag()}zor ${tag()}vel`;
     const text = `Cheap ${words} watches, order today at our store`;
     const unstored = `Cheap ${tag()}qua ${tag()}mip watches, order today at our store`;
