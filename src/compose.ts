@@ -10,6 +10,7 @@ import { EventBus } from './events/events';
 import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
+import { perspectivePlug } from './perspective/plug';
 import { reviewPlug } from './review/plug';
 import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
@@ -29,7 +30,7 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
+const plugs: Plug[] = [akismetPlug, perspectivePlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;
@@ -72,7 +73,7 @@ export async function composeService(opts: {
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
   const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
-  const extras: Required<AppExtras> = { routers: [], rawBodyRouters: [], metricsCollectors: [] };
+  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [], bodyRouters: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());
   closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));

@@ -43,7 +43,19 @@ export const configSpec = {
   WORKERS: { schema: z.coerce.number().int().min(1).max(64).default(1), doc: 'Number of API processes (node:cluster).' },
   LEARN_FROM_FEEDBACK: {
     schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    doc: "Learn from moderators' decisions and Akismet submissions. The models are shared by all sites, so every site's feedback teaches every site: turn it off when sites' moderators are not all trusted.",
+    doc: "Learn from moderators' decisions, Akismet submissions and the feedback API. A site's feedback moves that site's own scores; the model all sites share learns only what LEARN_GLOBAL_MIN_SITES sites agree on (docs/models.md, How Vigil learns).",
+  },
+  LEARN_GLOBAL_MIN_SITES: {
+    schema: z.coerce.number().int().min(2).max(1000).default(3),
+    doc: "How many distinct sites must label comments Vigil stored for them the same way before a bucket of the shared model changes; one site's feedback never moves another site's scores. At least 2.",
+  },
+  LEARN_FEEDBACK_PER_HOUR: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    doc: 'Feedback examples one site may send per hour through `POST /v1/comments/:id/feedback` and Akismet submit-spam/submit-ham (429 `rate_limited` on the API; Akismet clients get their usual answer and nothing is learnt). Moderators\' decisions are not counted.',
+  },
+  LEARN_SNAPSHOT_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(86400).default(60),
+    doc: 'How often one instance folds the feedback streams into snapshots of learnt counts, trims them to RETENTION_DAYS and recomputes what sites agree on for the shared model.',
   },
   REVIEW_LEASE_SECONDS: {
     schema: z.coerce.number().min(0.2).max(86400).default(300),

@@ -28,6 +28,6 @@ registerOperations(operations);
 /** Plugs the Akismet-compatible API into the app. */
 export const akismetPlug: Plug = async ({ ctx, extras }) => {
   const { v11, v12, api } = akismetRoutes(ctx);
-  extras.rawBodyRouters.push({ path: '/1.1', router: v11 }, { path: '/1.2', router: v12 });
+  extras.bodyRouters.push({ path: '/1.1', router: v11 }, { path: '/1.2', router: v12 });
   extras.routers.push(api);
 };

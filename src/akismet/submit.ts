@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { Site } from '../sites/site-store';
 import type { EventBus } from '../events/events';
 import { getComment, setCommentStatus, type StoredComment } from '../comments/comment-store';
+import { RateLimitedError } from '../errors';
 import { recordFeedback } from '../learning/feedback';
 import { maskEmail } from '../moderation/identity';
 import { commentInputOf, flag, own, type AkismetForm } from './fields';
@@ -14,12 +15,16 @@ export interface SubmitDeps {
   /** The server secret, for the keyed hash that finds a comment without a guid. */
   secret: Buffer;
   retentionSeconds: number;
+  /** Feedback examples the site may send per hour (LEARN_FEEDBACK_PER_HOUR); past it submissions are not learnt. */
+  feedbackPerHour?: number;
   now?: () => Date;
 }
 
 export interface SubmitOutcome {
-  /** False for test submissions and for ones with no text to learn from. */
+  /** False for test submissions, for ones with no text to learn from and past the site's feedback limit. */
   learnt: boolean;
+  /** True when the site's feedback limit refused the example (Akismet still answers its usual thanks). */
+  limited?: boolean;
   /** The stored comment the `guid` named, when there was one. */
   commentId?: string;
   /** The comment's new status when the submission changed it. */
@@ -55,7 +60,9 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
   // which is what lets it count towards learning shared with other sites (learning/feedback.ts).
   const text = found?.body || input.body || '';
   let learnt = false;
+  let limited = false;
   if (text) {
+    const limits = { retentionSeconds: deps.retentionSeconds, ...(deps.feedbackPerHour ? { perHour: deps.feedbackPerHour } : {}) };
     await recordFeedback(deps.redis, site.id, {
       task: 'spam',
       positive: kind === 'spam',
@@ -65,16 +72,22 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
       ...(input.author.url ? { url: input.author.url } : {}),
       source: 'akismet',
       ...(found ? { commentId: found.id } : {}),
-    });
-    learnt = true;
+    }, limits).then(
+      () => (learnt = true),
+      (err: unknown) => {
+        // Akismet has no "slow down" answer for submissions: the client gets its thanks, nothing is learnt.
+        if (!(err instanceof RateLimitedError)) throw err;
+        limited = true;
+      },
+    );
   }
-  if (!found) return { learnt };
+  if (!found) return { learnt, ...(limited ? { limited } : {}) };
   // What Vigil answered: remembered at comment-check, else read from the comment before any earlier report moved it.
   const alreadyReported = found.reasons.some((r) => r === 'reported_spam' || r === 'reported_ham');
   answeredSpam ??= alreadyReported ? undefined : verdictOf(found.id, found.status, found.reasons, found.scores, true, 1).spam;
   const contradicts = !alreadyReported && answeredSpam !== undefined && answeredSpam !== (kind === 'spam');
   const marked = await mark(deps, found, kind === 'spam' ? 'rejected' : 'approved', kind);
-  return { learnt, commentId: found.id, ...(marked ? { marked } : {}), contradicts };
+  return { learnt, ...(limited ? { limited } : {}), commentId: found.id, ...(marked ? { marked } : {}), contradicts };
 }
 
 /**

@@ -18,10 +18,13 @@ import { VERSION } from '../version';
 export interface AppExtras {
   /** Routers of other capabilities (review, webhooks, akismet), mounted before the 404 handler. */
   routers?: Router[];
-  /** Routers mounted at a path before the JSON parser, because they read their own bodies (Akismet's forms). */
-  rawBodyRouters?: Array<{ path: string; router: Router }>;
   /** Run at each /metrics scrape, to refresh gauges kept in Redis. */
   metricsCollectors?: Array<() => Promise<void>>;
+  /**
+   * Routers that read their own request bodies (the Perspective-compatible API answers malformed JSON in Google's
+   * shape; Coral's signature covers the raw bytes), mounted at their path ahead of the JSON parser.
+   */
+  bodyRouters?: Array<{ path: string; router: Router }>;
 }
 
 /** Builds the express app. It holds no state of its own: everything lives in Redis, so instances are interchangeable. */
@@ -53,7 +56,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
     })),
   );
   app.use(preflight);
-  for (const { path, router } of extras.rawBodyRouters ?? []) app.use(path, router);
+  for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   // The hot routes first: express walks the routers in order for every request. No paths overlap.
   app.use(commentRoutes(ctx));

@@ -96,7 +96,7 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
     outcomeWrites(w, siteId, before.author.emailHash, outcome);
     if (blocked.email) w.add('SADD', keys.reviewBlockedEmails(siteId), before.author.emailHash);
     if (blocked.ip) w.add('SADD', keys.reviewBlockedIps(siteId), before.client.ipHash);
-    for (const f of feedback) feedbackWrite(w, siteId, f);
+    for (const f of feedback) feedbackWrite(w, siteId, f, d.settings.retentionSeconds);
     w.add('SET', keys.reviewUndo(siteId, before.id), JSON.stringify(undo), 'EX', d.settings.undoSeconds);
     auditWrite(w, siteId, {
       at, action: 'decision', commentId: before.id, moderator: { id: actor.id, name: actor.name }, decision: input.decision,
@@ -123,7 +123,7 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
  * merely off-topic, and those must not be learnt as toxic.
  */
 function feedbackFor(decision: ReviewDecision, c: StoredComment): Feedback[] {
-  const base = { text: c.body, author: c.author.name, ...(c.author.url ? { url: c.author.url } : {}), source: 'moderator' as const, commentId: c.id };
+  const base = { text: c.body, author: c.author.name, ...(c.author.url ? { url: c.author.url } : {}), source: 'moderator' as const, commentId: c.id, stored: true };
   if (decision === 'approve') return [{ ...base, task: 'spam', positive: false }, { ...base, task: 'toxicity', positive: false }];
   if (decision === 'spam') return [{ ...base, task: 'spam', positive: true }];
   return c.reasons.some((r) => r === 'possibly_toxic' || r === 'toxic') ? [{ ...base, task: 'toxicity', positive: true }] : [];
@@ -171,7 +171,7 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
     outcomeWrites(w, s, current.author.emailHash, u.outcome, -1);
     if (u.blocked.email) w.add('SREM', keys.reviewBlockedEmails(s), current.author.emailHash);
     if (u.blocked.ip) w.add('SREM', keys.reviewBlockedIps(s), current.client.ipHash);
-    for (const f of u.feedback ?? []) feedbackWrite(w, s, { ...f, withdraw: true });
+    for (const f of u.feedback ?? []) feedbackWrite(w, s, { ...f, withdraw: true }, d.settings.retentionSeconds);
     auditWrite(w, s, {
       at, action: 'undo', commentId, moderator: { id: actor.id, name: actor.name }, decision: u.decision,
       from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: true },
