@@ -11,6 +11,7 @@ import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
 import { perspectivePlug } from './perspective/plug';
+import { coralPlug } from './integrations/coral/plug';
 import { reviewPlug } from './review/plug';
 import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
@@ -30,7 +31,7 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, perspectivePlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
+const plugs: Plug[] = [akismetPlug, perspectivePlug, coralPlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;
