@@ -68,7 +68,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   });
   app.use(metricsRoutes(ctx, extras.metricsCollectors));
   app.use(siteRoutes(ctx));
-  app.use(demoRoutes(ctx));
+  if (ctx.config.DEMO_PAGE) app.use(demoRoutes(ctx));
   for (const r of extras.routers ?? []) app.use(r);
   app.use(notFoundHandler);
   app.use(errorMiddleware(ctx.logger, ctx.redis));
