@@ -149,6 +149,20 @@ describe('comments:suggestscore', () => {
     ]);
   });
 
+  it("when a site sends more suggestions than LEARN_FEEDBACK_PER_HOUR, then 429 RESOURCE_EXHAUSTED and nothing more is recorded", async () => {
+    const limited = await startTestApp({ LEARN_FEEDBACK_PER_HOUR: '1' }, { workers: false });
+    try {
+      const s = await limited.site();
+      const body = { comment: { text: 'you are all clowns' }, attributeScores: { TOXICITY: { summaryScore: { value: 1 } } }, languages: ['en'] };
+      expect((await api(limited.url, 'POST', `/v1alpha1/comments:suggestscore?key=${s.secretKey}`, { body })).status).toBe(200);
+      const r = await api(limited.url, 'POST', `/v1alpha1/comments:suggestscore?key=${s.secretKey}`, { body });
+      expectGoogleError(r, 429, 'RESOURCE_EXHAUSTED');
+      expect(await readFeedback(limited.redis, s.siteId)).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when SPAM is suggested, then the spam model gets the example', async () => {
     const s = await t.site();
     const r = await api(t.url, 'POST', `/v1alpha1/comments:suggestscore?key=${s.secretKey}`, {
