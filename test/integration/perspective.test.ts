@@ -173,6 +173,21 @@ describe('comments:suggestscore', () => {
   });
 });
 
+describe('/openapi.json', () => {
+  it('when the description is fetched, then it documents both v1alpha1 methods and the Coral phase', async () => {
+    const r = await api(t.url, 'GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    const analyze = r.json.paths['/v1alpha1/comments:analyze'].post;
+    expect(analyze.parameters.map((p: { name: string }) => p.name)).toEqual(['key']);
+    expect(Object.keys(analyze.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['comment', 'requestedAttributes', 'languages', 'spanAnnotations', 'dropUnsupportedAttributes']),
+    );
+    expect(Object.keys(analyze.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '429']));
+    expect(r.json.paths['/v1alpha1/comments:suggestscore'].post.responses['200']).toBeDefined();
+    expect(r.json.paths['/v1/integrations/coral/{siteId}'].post.responses['401']).toBeDefined();
+  });
+});
+
 describe('the key in the query string', () => {
   it('when requests carry ?key=, good or bad, then no log line holds the key', async () => {
     const s = await t.site();
