@@ -102,6 +102,9 @@ describe('comments:analyze', () => {
     const declared = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, languages: ['en-US'] });
     expect(declared.status).toBe(200);
     expect(declared.json.languages).toEqual(['en']);
+    // As on Perspective, every declared language must be supported.
+    const mixed = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, languages: ['en', 'es'] });
+    expect(mixed.json.error.message).toMatch(/does not support request languages: es\./);
   });
 
   it('when the npm perspective-api-client calls it, then it gets the scores it asked for', async () => {
