@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { Request, RequestHandler, Response, Router } from 'express';
+import express, { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
@@ -14,19 +14,9 @@ import { metricsRoutes } from './routes/metrics';
 import { demoRoutes } from './routes/demo';
 import { openApiDocument } from './openapi';
 import { VERSION } from '../version';
+import type { AppExtras } from '../plug';
 
-export interface AppExtras {
-  /** Routers of other capabilities (review, webhooks, akismet), mounted before the 404 handler. */
-  routers?: Router[];
-  /** Run at each /metrics scrape, to refresh gauges kept in Redis. */
-  metricsCollectors?: Array<() => Promise<void>>;
-  /**
-   * Routers that read their own request bodies (Akismet's forms in any charset; the Perspective-compatible API answers
-   * malformed JSON in Google's shape; Coral's signature covers the raw bytes), mounted at their path ahead of the
-   * JSON parser.
-   */
-  bodyRouters?: Array<{ path: string; router: Router }>;
-}
+export type { AppExtras };
 
 /** Builds the express app. It holds no state of its own: everything lives in Redis, so instances are interchangeable. */
 export function createApp(ctx: AppContext, extras: AppExtras = {}) {
