@@ -187,6 +187,12 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
     expect(noBlog.headers['x-akismet-debug-help']).toMatch(/blog/);
   });
 
+  it('when a refused field name holds control or non-Latin characters, then the help header is sent with them replaced, not a 500', async () => {
+    const long = await wpPost('/1.1/verify-key', { ['\u202e\u0007name']: 'x'.repeat(20000) }, HOST);
+    expect(long.status).toBe(413);
+    expect(long.headers['x-akismet-debug-help']).toMatch(/^Field too long: "\?\?name"/);
+  });
+
   it('when a ham comment is checked, then false comes back with a guid that is the stored comment', async () => {
     const site = await t.site();
     const res = await wpPost('/1.1/comment-check', wpComment({ api_key: site.secretKey }));
@@ -337,6 +343,9 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
 
   it('when /openapi.json is read, then the Akismet endpoints are listed', async () => {
     const doc = await api(t.url, 'GET', '/openapi.json');
-    for (const p of ['/1.1/verify-key', '/1.1/comment-check', '/1.1/submit-spam', '/1.1/submit-ham']) expect(doc.json.paths[p].post).toBeDefined();
+    for (const p of ['/1.1/verify-key', '/1.1/comment-check', '/1.1/submit-spam', '/1.1/submit-ham', '/1.1/get-subscription', '/1.1/get-stats', '/1.1/deactivate', '/1.1/token']) {
+      expect(doc.json.paths[p].post).toBeDefined();
+    }
+    for (const p of ['/1.1/test', '/1.2/usage-limit', '/1.2/key-sites']) expect(doc.json.paths[p].get).toBeDefined();
   });
 });
