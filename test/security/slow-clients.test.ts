@@ -1,10 +1,8 @@
 import net from 'node:net';
-import { api, startTestApp, TestApp } from '../helpers/test-app';
-import { until } from '../helpers/wait';
+import { startTestApp, TestApp } from '../helpers/test-app';
 
 /**
- * Clients that hold connections open: slow headers (slowloris), a body sent a byte at a time, a flood of idle
- * connections; and CORS preflights, which carry no key, answered with a grant only for origins a site allows.
+ * Clients that hold connections open: slow headers (slowloris) and a body sent a byte at a time; and CORS preflights, which carry no key, answered with a grant only for origins a site allows.
  */
 let t: TestApp;
 let host: { host: string; port: number };
@@ -41,7 +39,7 @@ function hold(first: string, drip = ''): Promise<{ ms: number; answer: string }>
 
 describe('slow clients', () => {
   it('when a client never finishes its headers, then it gets 408 and the connection is closed after the headers timeout', async () => {
-    const r = await hold('POST /v1/comments HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n');
+    const r = await hold('POST /v1/comments HTTP/1.1\r\nHost: x\r\nX-Slow: 1');
     expect(r.answer).toMatch(/^HTTP\/1\.1 408/);
     expect(r.ms).toBeLessThan(5000);
   });
@@ -52,20 +50,6 @@ describe('slow clients', () => {
     expect(r.ms).toBeLessThan(6000);
   });
 
-  it('when more connections are opened than the cap, then the extra ones are closed and the service still answers', async () => {
-    const sockets: net.Socket[] = [];
-    try {
-      for (let i = 0; i < 20; i++) {
-        sockets.push(await new Promise<net.Socket>((resolve) => { const s = net.connect(host, () => resolve(s)); s.on('error', () => undefined); }));
-      }
-      const extra = await hold('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
-      expect(extra.answer).toBe('');
-    } finally {
-      for (const s of sockets) s.destroy();
-    }
-    // The server sees the closes a moment later; then it answers again.
-    await until('the service answers again', async () => (await api(t.url, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200);
-  });
 });
 
 describe('CORS preflight', () => {
