@@ -87,7 +87,8 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
     lastText = t;
   }
   if (!useMeta) return new FeaturizedDoc(input.text, t.text, [], []);
-  const labels: Array<string | undefined> = [];
+  // Only link features carry labels, so most comments allocate no label list.
+  const labels: Array<string | undefined> | undefined = t.found || input.url || input.meta?.campaign ? [] : undefined;
   const metaNames = metaFeatures(input, t.links, t.found, labels);
-  return new FeaturizedDoc(input.text, t.text, metaNames, metaNames.map((m) => metaBucketOf(m, l)), labels.length ? labels : undefined);
+  return new FeaturizedDoc(input.text, t.text, metaNames, metaNames.map((m) => metaBucketOf(m, l)), labels?.length ? labels : undefined);
 }
