@@ -187,6 +187,12 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
     expect(noBlog.headers['x-akismet-debug-help']).toMatch(/blog/);
   });
 
+  it('when a refused field name holds control or non-Latin characters, then the help header is sent with them replaced, not a 500', async () => {
+    const long = await wpPost('/1.1/verify-key', { ['\u202e\u0007name']: 'x'.repeat(20000) }, HOST);
+    expect(long.status).toBe(413);
+    expect(long.headers['x-akismet-debug-help']).toMatch(/^Field too long: "\?\?name"/);
+  });
+
   it('when a ham comment is checked, then false comes back with a guid that is the stored comment', async () => {
     const site = await t.site();
     const res = await wpPost('/1.1/comment-check', wpComment({ api_key: site.secretKey }));
