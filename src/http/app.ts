@@ -15,6 +15,7 @@ import { demoRoutes } from './routes/demo';
 import { openApiDocument } from './openapi';
 import { VERSION } from '../version';
 import type { AppExtras } from '../plug';
+import { UnsupportedMediaTypeError } from '../errors';
 
 export type { AppExtras };
 
@@ -48,6 +49,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   );
   app.use(preflight);
   for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
+  app.use(utf8JsonOnly);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   // The hot routes first: express walks the routers in order for every request. No paths overlap.
   app.use(commentRoutes(ctx));
@@ -92,6 +94,20 @@ export function staticHeaders(mw: RequestHandler): RequestHandler {
 function rejectInvalidUtf8(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
   if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw Object.assign(new Error('invalid UTF-8'), { status: 400, type: 'entity.parse.failed' });
 }
+
+/**
+ * JSON is UTF-8 (RFC 8259 section 8.1). body-parser would also decode charset=utf-7 or utf-16 bodies, so that
+ * `+ADw-script+AD4-` arrived as `<script>` past every check on the raw bytes: any other declared charset is refused.
+ */
+const utf8JsonOnly: RequestHandler = (req, _res, next) => {
+  const type = req.headers['content-type'];
+  if (!type || !/^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) return next();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type)?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    return next(new UnsupportedMediaTypeError('application/json in UTF-8 (charset=utf-8 or no charset)'));
+  }
+  next();
+};
 
 function trustProxy(v: string): boolean | number | string {
   if (v === 'true') return true;
