@@ -87,7 +87,7 @@ export const configSpec = {
   OPERATOR_TOKEN: {
     schema: z.string().min(16).optional(),
     secret: true,
-    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared queues (webhooks, learning) and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
+    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared webhook queue and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
   },
   METRICS_TOKEN: {
     schema: z.string().min(16).optional(),
