@@ -45,7 +45,10 @@ export async function composeService(opts: {
   workers?: boolean;
 }): Promise<Service> {
   const { config, redis, logger, models } = opts;
-  const secret = await loadServerSecret(redis, config.VIGIL_SECRET);
+  const secret = await loadServerSecret({
+    redis, configured: config.VIGIL_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production',
+    log: (msg, fields) => logger.warn(fields ?? {}, msg),
+  });
   const moderation: ModerationDeps = {
     redis,
     models,

@@ -8,7 +8,8 @@ import type { CommentStatus, StoredComment } from '../comments/comment-store';
 export interface CommentInput {
   threadId: string;
   parentId?: string;
-  author: { name: string; email: string; url?: string };
+  /** verified: the site (with its secret key) vouches for the e-mail; see identitiesOf. */
+  author: { name: string; email: string; url?: string; verified?: boolean };
   body: string;
   honeypot?: string;
   renderedAt?: string;
