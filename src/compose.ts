@@ -13,6 +13,7 @@ import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
 import { perspectivePlug } from './perspective/plug';
+import { coralPlug } from './integrations/coral/plug';
 import { reviewPlug } from './review/plug';
 import { learningPlug } from './learning/plug';
 import { watchSiteChanges } from './sites/site-cache';
@@ -20,7 +21,7 @@ import { RenderPool } from './captcha/render-pool';
 import { metricsApp } from './http/routes/metrics';
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, perspectivePlug, webhooksPlug, reviewPlug, learningPlug];
+const plugs: Plug[] = [akismetPlug, perspectivePlug, coralPlug, webhooksPlug, reviewPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;

@@ -73,3 +73,6 @@ export class AlreadyDecidedError extends VigilError {
 export class UndoExpiredError extends VigilError {
   constructor() { super('undo_expired', 409, 'There is no decision on this comment that can still be undone.'); }
 }
+export class SignatureInvalidError extends VigilError {
+  constructor(message = 'The request signature is missing or does not match the body.') { super('signature_invalid', 401, message); }
+}

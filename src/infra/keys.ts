@@ -47,6 +47,9 @@ export const keys = {
   /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
   rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
 
+  /** String: an integration's settings for a site (JSON; secrets inside encrypted with the server secret). */
+  integration: (siteId: string, name: string) => site(siteId, 'integration', name),
+
   /** Stream of labelled examples from moderators and Akismet submissions (capped; trimmed to RETENTION_DAYS, TTL the same). */
   feedback: (siteId: string) => site(siteId, 'feedback'),
   /** String: the site's learnt counts folded from its feedback stream up to an entry id (JSON, no text); TTL refreshed by every fold. */
