@@ -328,6 +328,7 @@ function grow(n: number): void {
 class SlotSink implements TokenSink {
   n = 0;
   links = 0;
+  found: LinkInfo | undefined = undefined;
   constructor(
     readonly cache: WordCache,
     readonly opt: FeatureOptions,
@@ -345,6 +346,16 @@ class SlotSink implements TokenSink {
     this.push(wordSlot(value, word, this.opt, this.l, this.cache));
   }
 
+  link(host: string, domain: string, length: number): void {
+    const f = (this.found ??= { hosts: [], domains: [], chars: 0 });
+    // A comment may hold thousands of links; the link features need only the first few distinct ones.
+    if (f.hosts.length < MAX_LINKS && !f.hosts.includes(host)) {
+      f.hosts.push(host);
+      f.domains.push(domain);
+    }
+    f.chars += length;
+  }
+
   private push(k: number): void {
     const n = this.n++;
     if (n >= slotBuf.length) grow(n + 1);
@@ -353,13 +364,24 @@ class SlotSink implements TokenSink {
   }
 }
 
+/** The links of a text (for the spam model's link features, links-meta.ts): distinct hosts in order, their
+ * registrable domains, and the characters all links take. */
+export interface LinkInfo {
+  hosts: string[];
+  domains: string[];
+  chars: number;
+}
+
+/** Distinct hosts kept per comment. @defaultValue 8 */
+export const MAX_LINKS = 8;
+
 const sinks = new Map<WordCache, SlotSink>();
 
 /**
  * The text features of `input` (what `textFeatures(tokenize(input))` gives) and its number of links,
  * straight from the text. This is the hot path of scoring.
  */
-export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number } {
+export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number; found?: LinkInfo } {
   const cache = wordCacheFor(opt);
   let sink = sinks.get(cache);
   if (!sink || sink.opt !== opt || sink.l !== l) sinks.set(cache, (sink = new SlotSink(cache, opt, l)));
@@ -367,11 +389,13 @@ export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { t
   for (let pass = 0; pass < 2; pass++) {
     sink.n = 0;
     sink.links = 0;
+    sink.found = undefined;
     scan(input, sink);
     if (cache.epoch === epoch) break;
     epoch = pass === 0 ? cache.epoch : -1;
   }
-  return { text: fromSlots(sink.n, epoch, cache, opt, l), links: sink.links };
+  const text = fromSlots(sink.n, epoch, cache, opt, l);
+  return sink.found ? { text, links: sink.links, found: sink.found } : { text, links: sink.links };
 }
 
 /** De-duplicates the `n` slots in `slotBuf` / entries in `entBuf` into text features. */

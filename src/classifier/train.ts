@@ -45,6 +45,12 @@ export interface TrainOptions {
    * @defaultValue spam `{ l2: 1, rate: 1 }`, toxicity `{ l2: 0.1, rate: 2 }`
    */
   bucketWeights?: BucketWeightOptions | null;
+  /**
+   * Calibration weights kept >= 0, so more evidence for spam never lowers the score (moderator feedback that
+   * labels a comment spam must not make similar comments look cleaner). Needed once spam trained on news comments:
+   * unconstrained, some classes came out negative. @defaultValue spam true, toxicity false
+   */
+  nonNegativeCalibration?: boolean;
 }
 
 interface HeadSpec {
@@ -98,7 +104,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   }
   const xs = idx.map((i) => oof[i]);
   const ys = idx.map((i) => spec.label(docs[i])!);
-  let cal: Calibration = fitCalibration(xs, ys, idx.map((i) => w[i]));
+  let cal: Calibration = fitCalibration(xs, ys, idx.map((i) => w[i]), undefined, o.nonNegativeCalibration);
   // Enriched sources help the slopes but would inflate the prior: the bias is re-fit on natural sources only.
   const nat = idx.filter((i) => docs[i].natural);
   if (nat.length && nat.length < idx.length) cal = refitBias(cal, nat.map((i) => oof[i]), nat.map((i) => spec.label(docs[i])!));
@@ -117,7 +123,8 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     seed: 1, alpha: opts.task === 'toxicity' ? 1 : 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2, features: DEFAULT_FEATURES, version: 1, sourceWeights: {},
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
-    bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 }, ...opts,
+    bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
+    nonNegativeCalibration: opts.task === 'spam', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);

@@ -4,6 +4,8 @@ export interface SpamMeta {
   fillTimeMs?: number;
   duplicateCount24h?: number;
   postsPerIp24h?: number;
+  /** The linked domain posted by the most distinct authors on the site within the last `minutes` (this one included). */
+  campaign?: { domain: string; authors: number; minutes: number };
 }
 
 export interface ScoreInput {
@@ -12,6 +14,8 @@ export interface ScoreInput {
   email?: string;
   url?: string;
   meta?: SpamMeta;
+  /** The site's own domain lists (policy `links`): allowed links count as citations, denied ones as spam evidence. */
+  domains?: { allow?: readonly string[]; deny?: readonly string[] };
 }
 
 /** One token's share of the log-odds, with where it occurs; spans are [start, end) offsets into the original text. */
@@ -19,6 +23,8 @@ export interface Explanation {
   token: string;
   contribution: number;
   spans: Array<[number, number]>;
+  /** What a metadata feature means for this comment, naming the deciding domain ("link to bit.ly (URL shortener)"). */
+  detail?: string;
 }
 
 export interface ModelResult {
