@@ -1,5 +1,5 @@
 /**
- * Captcha issuance speed, issue 4's target: POST /v1/captchas must run at >= 70% of the rate of plain
+ * Captcha issuance speed against its target: POST /v1/captchas must run at >= 70% of the rate of plain
  * svgCaptcha.create() on the same machine, measured side by side.
  *
  *   node scripts/run-ts.js bench/captcha.ts                       # 4 rounds, 12 s per kind of measurement

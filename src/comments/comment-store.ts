@@ -1,7 +1,9 @@
 import type Redis from 'ioredis';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
-import type { CommentStatus } from '../moderation/types';
+
+/** Where a comment stands: published, waiting for a moderator, or refused. */
+export type CommentStatus = 'approved' | 'pending' | 'rejected';
 
 /** A comment as Vigil keeps it. E-mail and IP are kept only as keyed hashes plus a masked e-mail for display. */
 export interface StoredComment {

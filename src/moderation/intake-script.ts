@@ -2,20 +2,9 @@ import { RateLimitedError } from '../errors';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
 import { emailIdentity, identityHash } from './identity';
-import type { ModerationContext } from './types';
+import type { IntakeSignals, ModerationContext } from './types';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/** What the author-standing and history phases read, fetched ahead by the rate-limit phase when it may. */
-export interface IntakeSignals {
-  author: Record<string, string>;
-  blockedEmail: boolean;
-  blockedIp: boolean;
-  /** Same body on the site in the last 24 h, before this one. */
-  duplicates: number;
-  /** Comments from the same IP on the site in the last 24 h, before this one. */
-  postsPerIp: number;
-}
 
 /**
  * The comment path's Redis work before scoring, in one round trip: the per-IP and per-e-mail rate limits (the same

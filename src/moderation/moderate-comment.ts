@@ -127,7 +127,9 @@ const IN_FLIGHT = 'in-flight';
  * still running, or that arrives with a different body, is a conflict rather than a second comment.
  */
 async function claimIdempotencyKey(deps: ModerationDeps, req: ModerateRequest): Promise<{ key: string; replay?: ModerationResult }> {
-  const keyHash = crypto.createHash('sha256').update(req.idempotencyKey!).digest('hex');
+  // Browsers and the site's server have separate key spaces: a page's script must not take (or learn) a key the
+  // server will use.
+  const keyHash = crypto.createHash('sha256').update(`${req.via}\0${req.idempotencyKey!}`).digest('hex');
   const key = keys.idempotency(req.site.id, keyHash);
   const claimed = await deps.redis.set(key, IN_FLIGHT, 'EX', 60, 'NX');
   if (claimed) return { key };

@@ -1,4 +1,4 @@
-import type { Plug } from '../compose';
+import type { Plug } from '../plug';
 import { createWorkerRedis } from '../infra/redis';
 import { metrics } from '../infra/metrics';
 import { keys } from '../infra/keys';

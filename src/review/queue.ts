@@ -256,7 +256,7 @@ export class ReviewQueues {
   }
 
   /**
-   * The install's shared queues (webhooks, learning) for the operator's bull-board; made once, closed with the rest.
+   * The install's shared queues (webhooks) for the operator's bull-board; made once, closed with the rest.
    */
   shared(names: string[]): Queue[] {
     return names.map((name) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * Language detection for the Perspective-compatible API, with eld's extra-small n-gram tables: of eld, franc-min and
- * tinyld it was the most accurate on short comments and the fastest (docs/decisions/language-detection.md has the
+ * tinyld it was the most accurate on short comments and the fastest (docs/decisions/0012-language-detection.md has the
  * figures and the command). Loaded on first use, since its tables take tens of MB and most callers (Coral) declare
  * the language.
  */

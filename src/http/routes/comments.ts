@@ -39,7 +39,9 @@ export function commentRoutes(ctx: AppContext): Router {
       referrer: (via === 'server' ? input.client?.referrer : req.get('referer')) ?? '',
     };
     const { result, replayed } = await moderateComment(ctx.moderation, {
-      site, via, input, client, explain: explain === 'true' || explain === '1', idempotencyKey,
+      // Explanations are for the site's server only: in a browser they would tell a spammer, token by token, what
+      // to change until a comment passes.
+      site, via, input, client, explain: via === 'server' && (explain === 'true' || explain === '1'), idempotencyKey,
     });
     if (!replayed) metrics.decisions.inc({ site: site.id, status: result.status });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
