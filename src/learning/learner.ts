@@ -28,8 +28,6 @@ export interface Learner {
 }
 
 const BATCH = 1000;
-/** Sites whose streams are read at once in a catch-up. */
-const SITE_BATCH = 200;
 
 /**
  * Teaches the in-memory models from the sites' feedback streams. A site's feedback goes into that site's overlay
@@ -106,11 +104,7 @@ export function startLearner(opts: LearnerOptions): Learner {
     const until = now - (opts.settleMs ?? 0);
     let n = 0;
     const ids = opts.siteIds ?? (await opts.redis.zrange(keys.siteIndex(), 0, -1));
-    // Sites in batches with their reads in flight together (the connection auto-pipelines them): with many sites a
-    // round trip each, one after another, made every idle tick cost a second of waiting per thousand sites.
-    for (let i = 0; i < ids.length; i += SITE_BATCH) {
-      for (const k of await Promise.all(ids.slice(i, i + SITE_BATCH).map((id) => learnSite(id, until)))) n += k;
-    }
+    for (const id of ids) n += await learnSite(id, until);
     await learnAgreed();
     if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');
     return n;
