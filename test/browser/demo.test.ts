@@ -134,6 +134,23 @@ describe('demo page for readers', () => {
     await page.close();
   });
 
+  it('when Vigil refuses a field the browser let through, then its message stands beside that field in words', async () => {
+    const site = await t.site({ minFillTimeMs: 0, captcha: 'off' }, [t.url]);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    await page.waitForFunction(() => document.getElementById('captcha')!.hidden);
+    await fillForm(page);
+    await page.fill('input[name=email]', 'jane@example');
+    const answer = page.waitForResponse((r) => r.url().includes('/v1/comments'));
+    await page.click('#submit');
+    expect((await answer).status()).toBe(422);
+    await page.locator('#err-email').waitFor({ state: 'visible' });
+    expect(await page.textContent('#err-email')).toBe('Please enter an e-mail address such as name@example.com.');
+    expect(await page.textContent('#status')).toBe('Please correct the marked fields.');
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/author\.email|Invalid/);
+    await page.close();
+  });
+
   it.each([
     ['approved', { moderation: 'auto' as const }, 'Published.'],
     ['pending', { moderation: 'pre' as const }, 'Held for review: a moderator will look at it.'],
@@ -163,9 +180,8 @@ describe('demo page for readers', () => {
       await page.setViewportSize({ width, height: 800 });
       await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
       await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
+      expect((await layoutAt(page, '#submit')).scrollWidth).toBeLessThanOrEqual(width);
       expect(await seriousViolations(page)).toEqual([]);
-      const l = await layoutAt(page, '#submit');
-      expect(l.scrollWidth).toBeLessThanOrEqual(width);
       await page.close();
     });
   });
