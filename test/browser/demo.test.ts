@@ -170,6 +170,7 @@ describe('demo page for readers', () => {
     // Raw codes stay inside the closed details box meant for the site owner.
     expect(await page.locator('#verdict').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/pre_moderation|blocked_word|\bpending\b|\brejected\b/);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 
