@@ -1,5 +1,6 @@
 import { flatten, layoutOf, metaBucket, scanFeatures, type FeatureOptions, type FeatureVector, type Layout, type TextFeatures } from './features';
 import { metaFeatures } from './meta';
+import { cueNames } from './threat-cues';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
 
@@ -49,7 +50,7 @@ export function layoutFor(opt: FeatureOptions): Layout {
 // text's features lets the second model skip tokenising and hashing again.
 let lastInput: string | undefined;
 let lastOpt: FeatureOptions | undefined;
-let lastText: { text: TextFeatures; links: number } | undefined;
+let lastText: { text: TextFeatures; links: number; cues: number } | undefined;
 
 // Metadata names are mostly constant strings ("links=0", "caps=lo"), so their buckets are remembered.
 const metaBuckets = new Map<Layout, Map<string, number>>();
@@ -66,6 +67,9 @@ function metaBucketOf(name: string, l: Layout): number {
   return b;
 }
 
+const NONE: string[] = [];
+const NO_BUCKETS: number[] = [];
+
 /** Turns an input into features under `opt`; `useMeta` adds the metadata features. */
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
   const l = layoutFor(opt);
@@ -77,6 +81,8 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
     lastOpt = opt;
     lastText = t;
   }
-  const metaNames = useMeta ? metaFeatures(input, t.links) : [];
-  return new FeaturizedDoc(input.text, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucketOf(m, l)) : []);
+  let metaNames = useMeta ? metaFeatures(input, t.links) : NONE;
+  // Threat cues ride in the metadata group: a few whole-comment features, like the spam model's signals.
+  if (opt.threat && t.cues !== 0) metaNames = metaNames.length ? [...metaNames, ...cueNames(t.cues)] : cueNames(t.cues);
+  return new FeaturizedDoc(input.text, t.text, metaNames, metaNames.length ? metaNames.map((m) => metaBucketOf(m, l)) : NO_BUCKETS);
 }

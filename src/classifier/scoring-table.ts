@@ -19,6 +19,8 @@ export interface ScoringTable {
   /** Calibration bias and length weight of every head: the main score, then `attributes.names`. */
   bias: Float64Array;
   lengthWeight: Float64Array;
+  /** Per head, the weight of the main score's log-odds in its own (HeadFile.stack; 0 for the main score). */
+  stack: Float64Array;
   attributes?: AttributeTable;
 }
 
@@ -187,9 +189,11 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
   const q = new Float32Array(l.size);
   const bias = new Float64Array(all.length);
   const lengthWeight = new Float64Array(all.length);
+  const stack = new Float64Array(all.length);
   all.forEach((name, h) => {
     const head = file.heads[name];
     bias[h] = head.calibration.bias;
+    if (h > 0) stack[h] = head.stack ?? 0;
     lengthWeight[h] = head.calibration.weights[inputCount(file.confidenceEdges) - 1];
   });
   const score = file.heads.score;
@@ -202,5 +206,5 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
       q[metaBucket(k, l)] = score.calibration.weights[inputOf(G_META, top + (llr < 0 ? 1 : 0), edges)] * llr;
     }
   }
-  return { heads: ['score'], q, bias, lengthWeight, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
+  return { heads: ['score'], q, bias, lengthWeight, stack, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
 }
