@@ -1,7 +1,9 @@
 /** Integration and browser tests share one redis-server that globalSetup starts on a free port. */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // eld (language detection) ships ES modules only; the service require()s them (Node >= 20.19), jest needs them compiled.
+  transform: { '^.+\\.ts$': ['@swc/jest'], '/node_modules/eld/.+\\.js$': ['@swc/jest'] },
+  transformIgnorePatterns: ['/node_modules/(?!eld/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { commandLine, recordBench } from './record';
 import Redis from 'ioredis';
 import svgCaptcha from 'svg-captcha';
 import { renderCaptcha } from '../src/captcha/render';
@@ -127,6 +128,23 @@ async function main(): Promise<void> {
       `per-round ratios: ${issue.map((x, i) => `${((x / plain[i]) * 100).toFixed(0)}%`).join(', ')}\n` +
       `POST /v1/captchas / plain create(): ${(ratio * 100).toFixed(0)}% (target >= 70%)\n`,
     );
+    const rate = (xs: number[]) => `${median(xs).toFixed(0)}/s`;
+    recordBench(Number(values.workers) > 1 ? `captcha-workers-${values.workers}` : 'captcha', {
+      title: `Captcha issuance against plain svg-captcha (WORKERS=${values.workers})`,
+      command: commandLine('node scripts/run-ts.js bench/captcha.ts'),
+      tables: [{
+        columns: ['what', 'median', 'rounds'],
+        rows: [
+          ['plain `svgCaptcha.create()`, one thread', rate(plain), plain.map((x) => x.toFixed(0)).join(', ')],
+          ["Vigil's renderer alone, one thread", rate(render), render.map((x) => x.toFixed(0)).join(', ')],
+          ['`POST /v1/captchas`, svg mode, over HTTP', `${rate(issue)} (p99 ${median(p99)} ms)`, issue.map((x) => x.toFixed(0)).join(', ')],
+          ['the same route with captchas off (the HTTP floor)', rate(offRates), offRates.map((x) => x.toFixed(0)).join(', ')],
+          ['issuance / plain `create()`', `${(ratio * 100).toFixed(0)}%`, issue.map((x, i) => `${((x / plain[i]) * 100).toFixed(0)}%`).join(', ')],
+        ],
+      }],
+      notes: [`${ROUNDS} alternating rounds of ${slice} s, ${values.connections} connections; target: issuance >= 70% of plain create() (${ratio >= 0.7 ? 'PASS' : 'FAIL'}).`],
+      raw: { plain, render, issue, p99, off: offRates, ratio },
+    });
   } finally {
     if (vigil && vigil.exitCode === null) {
       vigil.kill('SIGTERM');

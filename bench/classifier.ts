@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { commandLine, recordBench } from './record';
 import { loadDataset, type LabeledDoc } from '../src/classifier/datasets';
 import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { mulberry32, shuffle } from '../src/classifier/random';
@@ -156,4 +157,21 @@ else {
     `shipped models (spam + toxicity) on Wikipedia comments (avg ${f(s.avgChars)} chars): load ${f(s.loadMs)} CPU ms, ` +
       `${f(s.bothPerSec)} comments per CPU-second scored by both (median of 5 rounds; best ${f(s.bothBest)}), models add ${f(s.rssModelsMb)} MB RSS, peak RSS ${f(s.maxRssMb)} MB`,
   );
+  recordBench('classifier', {
+    title: "Classifier speed and memory against natural's BayesClassifier",
+    command: commandLine('npm run bench:classify --'),
+    tables: [
+      {
+        columns: ['task', 'classifier', 'train docs', 'train CPU ms', 'comments per CPU-s (median round)', 'load CPU ms', 'accuracy', 'ROC-AUC', 'peak RSS MB'],
+        rows: rows.map((r) => [r.task, r.who, r.trainDocs, f(r.trainMs), f(r.perSec), f(r.loadMs), f(r.accuracy, 3), f(r.auc, 3), f(r.maxRssMb)]),
+      },
+      {
+        caption: 'The shipped models (spam + toxicity) on Wikipedia comments:',
+        columns: ['avg chars', 'load CPU ms', 'comments per CPU-s, both models (median of 5)', 'best round', 'models RSS MB', 'peak RSS MB'],
+        rows: [[f(s.avgChars), f(s.loadMs), f(s.bothPerSec), f(s.bothBest), f(s.rssModelsMb), f(s.maxRssMb)]],
+      },
+    ],
+    notes: [`Target: >= 30,000 comments per CPU-second on English with both models (${s.bothPerSec >= 30000 ? 'PASS' : 'FAIL'}).`],
+    raw: { rows, shipped: s },
+  });
 }

@@ -9,7 +9,8 @@
  * script starts on a free port in a temp dir, so the numbers include the real network hops and Redis round trips.
  * The baseline (bench/baseline-server.js) is another process with express's JSON parser and a JSON answer. Peak RSS
  * is sampled from /proc every 100 ms (summed over the process and its children when WORKERS > 1). Results go to
- * bench/results.json. A script, not a test: the numbers depend on the machine and on what else runs on it.
+ * bench/results/load*.json and bench/RESULTS.md (bench/record.ts). A script, not a test: the numbers depend on the
+ * machine and on what else runs on it.
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,8 @@ import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import { freePort, startOwnRedis } from '../src/infra/redis-server';
 import { createSite } from '../src/sites/site-store';
+import { loadSummary } from './load-summary';
+import { commandLine, recordBench } from './record';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
@@ -49,7 +52,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     fsync: { type: 'string', default: 'everysec' },
     'log-level': { type: 'string', default: 'info' },
-    out: { type: 'string', default: path.join(__dirname, 'results.json') },
+    /** Also write the raw result to this file. */
+    out: { type: 'string' },
     /** Only the endpoints whose name contains this text (the baseline always runs). */
     only: { type: 'string' },
     /**
@@ -361,8 +365,12 @@ async function main(): Promise<void> {
       Object.assign(soak, { rssEvery5sMb: timeline.map((b) => Math.round(b / 1048576)) });
     }
     const result = report(runs, soak);
-    fs.writeFileSync(values.out!, JSON.stringify(result, null, 2) + '\n');
-    process.stdout.write(`\nwritten to ${path.relative(process.cwd(), values.out!)}\n`);
+    if (values.out) fs.writeFileSync(values.out, JSON.stringify(result, null, 2) + '\n');
+    // A partial run (--only) or another worker count is its own section of RESULTS.md, so it never hides the full run.
+    const recordName = ['load', Number(values.workers) > 1 ? `workers-${values.workers}` : '', values.only ? `only-${values.only}` : '']
+      .filter(Boolean).join('-').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+    const written = recordBench(recordName, { ...loadSummary(result), command: commandLine('npm run bench --'), raw: result });
+    process.stdout.write(`\nwritten to ${path.relative(process.cwd(), written)} and bench/RESULTS.md\n`);
     if (profDir) {
       // node writes the profiles themselves when the processes exit, in cleanup below.
       fs.mkdirSync(profDir, { recursive: true });

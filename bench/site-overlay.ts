@@ -1,11 +1,12 @@
 /**
- * What per-site learning costs when scoring (docs/readme/models.md, "Learning per site"): spam + toxicity scoring of
+ * What per-site learning costs when scoring (docs/models.md, "Learning per site"): spam + toxicity scoring of
  * YouTube comments for a site without feedback and for a site whose moderators labelled N comments, and the overlay
  * sizes. `node scripts/run-ts.js bench/site-overlay.ts [N=500]`
  */
 import path from 'node:path';
 import { loadBundledModels, type Model } from '../src/classifier';
 import { loadDataset } from '../src/classifier/datasets';
+import { commandLine, recordBench } from './record';
 
 const dir = path.resolve(__dirname, '../../shared/datasets/youtube-spam');
 const train = loadDataset(path.join(dir, 'Youtube01-Psy.csv'));
@@ -30,9 +31,21 @@ function rate(siteId: string | undefined, rounds = 20): number {
   }
   return best;
 }
+const runs: number[][] = [];
 for (let i = 0; i < 2; i++) {
   const plain = rate(undefined);
   const none = rate('no-feedback');
   const site = rate('labelled');
+  runs.push([plain, none, site]);
   console.log(`comments/s (spam + toxicity, best of 20 rounds of ${test.length}): no site ${plain.toFixed(0)}, site without feedback ${none.toFixed(0)}, site with ${n} labels ${site.toFixed(0)}`);
 }
+recordBench('site-overlay', {
+  title: 'Scoring with per-site learning (site overlays)',
+  command: commandLine('node scripts/run-ts.js bench/site-overlay.ts'),
+  tables: [{
+    caption: `Comments per second, spam + toxicity, best of 20 rounds over ${test.length} YouTube comments; two runs:`,
+    columns: ['no site', 'site without feedback', `site with ${n} labelled comments`],
+    rows: runs.map((r) => r.map((x) => x.toFixed(0))),
+  }],
+  raw: { n, runs },
+});

@@ -10,11 +10,13 @@ import { EventBus } from './events/events';
 import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
+import { perspectivePlug } from './perspective/plug';
 import { reviewPlug } from './review/plug';
 import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
 import { watchSiteChanges } from './sites/site-cache';
 import { RenderPool } from './captcha/render-pool';
+import { metricsApp } from './http/routes/metrics';
 
 /** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
 export interface PlugContext {
@@ -28,13 +30,15 @@ export interface PlugContext {
 export type Plug = (p: PlugContext) => Promise<void>;
 
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
+const plugs: Plug[] = [akismetPlug, perspectivePlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;
   ctx: AppContext;
   /** Started workers and other resources to close on shutdown, in start order. */
   closers: Array<() => Promise<void>>;
+  /** The app of the separate /metrics listener (METRICS_PORT). */
+  metricsApp: () => ReturnType<typeof metricsApp>;
 }
 
 /**
@@ -69,11 +73,11 @@ export async function composeService(opts: {
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
   const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
-  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [] };
+  const extras: Required<AppExtras> = { routers: [], metricsCollectors: [], bodyRouters: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());
   closers.push(await watchSiteChanges(redis, opts.redisUrl, logger));
   for (const plug of plugs) await plug({ ctx, extras, closers, redisUrl: opts.redisUrl, workers: opts.workers ?? true });
   const app = createApp(ctx, extras);
-  return { app, ctx, closers };
+  return { app, ctx, closers, metricsApp: () => metricsApp(ctx, extras.metricsCollectors) };
 }

@@ -32,14 +32,30 @@ export const configSpec = {
   IDEMPOTENCY_TTL_SECONDS: { schema: z.coerce.number().int().min(60).default(86400), doc: 'How long an Idempotency-Key answer is replayed.' },
   SHUTDOWN_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).default(10000), doc: 'Longest wait for in-flight work on SIGTERM.' },
   DEV_BOOTSTRAP: {
-    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    doc: 'On first start, create a dev site and a dev moderator and print their keys.',
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: 'On first start against an empty Redis, create a dev site and an admin moderator and print their keys. Only the quick start script (scripts/quickstart.sh) turns it on; never in production.',
+  },
+  DEMO_PAGE: {
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: 'Serve the demo article with the comment form at /demo. Only the quick start script turns it on.',
   },
   DEV_ORIGIN: { schema: z.string().url().optional(), doc: 'Allowed origin of the dev site. Default: http://localhost:PORT.' },
   WORKERS: { schema: z.coerce.number().int().min(1).max(64).default(1), doc: 'Number of API processes (node:cluster).' },
   LEARN_FROM_FEEDBACK: {
     schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-    doc: "Learn from moderators' decisions and Akismet submissions. The models are shared by all sites, so every site's feedback teaches every site: turn it off when sites' moderators are not all trusted.",
+    doc: "Learn from moderators' decisions, Akismet submissions and the feedback API. A site's feedback moves that site's own scores; the model all sites share learns only what LEARN_GLOBAL_MIN_SITES sites agree on (docs/models.md, How Vigil learns).",
+  },
+  LEARN_GLOBAL_MIN_SITES: {
+    schema: z.coerce.number().int().min(2).max(1000).default(3),
+    doc: "How many distinct sites must label comments Vigil stored for them the same way before a bucket of the shared model changes; one site's feedback never moves another site's scores. At least 2.",
+  },
+  LEARN_FEEDBACK_PER_HOUR: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    doc: 'Feedback examples one site may send per hour through `POST /v1/comments/:id/feedback` and Akismet submit-spam/submit-ham (429 `rate_limited` on the API; Akismet clients get their usual answer and nothing is learnt). Moderators\' decisions are not counted.',
+  },
+  LEARN_SNAPSHOT_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(86400).default(60),
+    doc: 'How often one instance folds the feedback streams into snapshots of learnt counts, trims them to RETENTION_DAYS and recomputes what sites agree on for the shared model.',
   },
   REVIEW_LEASE_SECONDS: {
     schema: z.coerce.number().min(0.2).max(86400).default(300),
@@ -59,6 +75,25 @@ export const configSpec = {
   VIGIL_WEBHOOK_QUEUE: {
     schema: z.string().regex(/^[A-Za-z0-9_-]+$/).default('webhooks'),
     doc: 'BullMQ queue of webhook deliveries. Processes that share a Redis but differ in webhook settings (e.g. test suites) use different names.',
+  },
+  OPERATOR_TOKEN: {
+    schema: z.string().min(16).optional(),
+    secret: true,
+    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared queues (webhooks, learning) and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(16).optional(),
+    secret: true,
+    doc: 'Bearer token Prometheus must send for /metrics (`authorization: Bearer <token>` in its scrape config). With neither this nor METRICS_PORT set, /metrics is off (404).',
+  },
+  METRICS_PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).optional(),
+    doc: 'Serve /metrics on this port (on METRICS_HOST) instead of the public one; the public port then answers 404 for it. METRICS_TOKEN, if set, is asked there too.',
+  },
+  METRICS_HOST: { schema: z.string().default('127.0.0.1'), doc: 'Interface the METRICS_PORT listener binds to.' },
+  METRICS_PER_SITE: {
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: "Label /metrics series by site id (decisions, captchas, review depth and decision latency). Off: every series is summed over all sites, so the page names no tenant and costs the same however many sites there are.",
   },
 } as const;
 

@@ -39,6 +39,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const port = (server.address() as { port: number }).port;
   logger.info({ port }, 'vigil listening');
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : http.createServer(service.metricsApp());
+  if (metricsServer) {
+    await new Promise<void>((resolve) => metricsServer.listen(config.METRICS_PORT, config.METRICS_HOST, resolve));
+    logger.info({ port: (metricsServer.address() as { port: number }).port, host: config.METRICS_HOST }, 'metrics listening');
+  }
 
   // Under the cluster primary, the primary bootstraps once (after the first process listens) instead of each process.
   if (config.DEV_BOOTSTRAP && !forked) await devBootstrap(config, redis, port);
@@ -57,6 +62,8 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     for (const close of [...service.closers].reverse()) await close().catch((err) => logger.error({ err }, 'close failed'));
     await redis.quit().catch(() => undefined);
     if (own) await own.stop();

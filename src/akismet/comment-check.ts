@@ -7,8 +7,9 @@ import { scoreWithoutSideEffects } from './dry-run';
 
 /**
  * A spam score at or above this, on a comment the site's policy rejects, is blatant: Akismet's
- * `X-akismet-pro-tip: discard`. The default reject threshold of the spam model is 0.81; 0.97 leaves a wide margin
- * so that only comments the model is all but certain about are thrown away unseen.
+ * `X-akismet-pro-tip: discard`. It sits well above the spam model's default reject threshold (`thresholds.reject` in
+ * models/spam.json, which a test keeps below it), so that only comments the model is all but certain about are
+ * thrown away unseen.
  */
 export const BLATANT_SPAM_SCORE = 0.97;
 

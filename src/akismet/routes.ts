@@ -82,8 +82,13 @@ export function akismetRoutes(ctx: AppContext): Router {
       if (!site) return;
       const missing = missingField(form);
       if (missing) return invalid(res, missing);
-      const outcome = await akismetSubmit({ redis: ctx.redis, events: ctx.events, retentionSeconds }, site, form, kind);
-      answer(res, THANKS, outcome.marked ? { 'X-Vigil-Status': outcome.marked } : {});
+      const outcome = await akismetSubmit(
+        { redis: ctx.redis, events: ctx.events, retentionSeconds, feedbackPerHour: ctx.config.LEARN_FEEDBACK_PER_HOUR }, site, form, kind,
+      );
+      answer(res, THANKS, {
+        ...(outcome.marked ? { 'X-Vigil-Status': outcome.marked } : {}),
+        ...(outcome.limited ? { 'X-akismet-debug-help': 'Feedback limit of this site reached (LEARN_FEEDBACK_PER_HOUR): this submission was not learnt.' } : {}),
+      });
     });
   }
 

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { Site } from '../sites/site-store';
 import type { EventBus } from '../events/events';
 import { getComment, setCommentStatus, type StoredComment } from '../comments/comment-store';
+import { RateLimitedError } from '../errors';
 import { recordFeedback } from '../learning/feedback';
 import { maskEmail } from '../moderation/identity';
 import { commentInputOf, flag, type AkismetForm } from './fields';
@@ -10,12 +11,16 @@ export interface SubmitDeps {
   redis: Redis;
   events: EventBus;
   retentionSeconds: number;
+  /** Feedback examples the site may send per hour (LEARN_FEEDBACK_PER_HOUR); past it submissions are not learnt. */
+  feedbackPerHour?: number;
   now?: () => Date;
 }
 
 export interface SubmitOutcome {
-  /** False for test submissions and for ones with no text to learn from. */
+  /** False for test submissions, for ones with no text to learn from and past the site's feedback limit. */
   learnt: boolean;
+  /** True when the site's feedback limit refused the example (Akismet still answers its usual thanks). */
+  limited?: boolean;
   /** The stored comment the `guid` named, when there was one. */
   commentId?: string;
   /** The comment's new status when the submission changed it. */
@@ -37,7 +42,9 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
   const input = commentInputOf(form);
   const text = input.body || found?.body || '';
   let learnt = false;
+  let limited = false;
   if (text) {
+    const limits = { retentionSeconds: deps.retentionSeconds, ...(deps.feedbackPerHour ? { perHour: deps.feedbackPerHour } : {}) };
     await recordFeedback(deps.redis, site.id, {
       task: 'spam',
       positive: kind === 'spam',
@@ -47,12 +54,18 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
       ...(input.author.url ? { url: input.author.url } : {}),
       source: 'akismet',
       ...(found ? { commentId: found.id } : {}),
-    });
-    learnt = true;
+    }, limits).then(
+      () => (learnt = true),
+      (err: unknown) => {
+        // Akismet has no "slow down" answer for submissions: the client gets its thanks, nothing is learnt.
+        if (!(err instanceof RateLimitedError)) throw err;
+        limited = true;
+      },
+    );
   }
-  if (!found) return { learnt };
+  if (!found) return { learnt, ...(limited ? { limited } : {}) };
   const marked = await mark(deps, found, kind === 'spam' ? 'rejected' : 'approved', kind);
-  return { learnt, commentId: found.id, ...(marked ? { marked } : {}) };
+  return { learnt, ...(limited ? { limited } : {}), commentId: found.id, ...(marked ? { marked } : {}) };
 }
 
 /**

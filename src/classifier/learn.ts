@@ -17,6 +17,10 @@ import { OverlayBudget, overlayAt, overlaySum, SITE_WEIGHT, type OverlayLimits, 
  */
 export class Learner {
   private counts?: Map<number, [number, number]>;
+  /** The trained counts (sorted bucket index, neg, pos): no withdrawal takes a bucket below them. */
+  private trained?: { index: ArrayLike<number>; neg: ArrayLike<number>; pos: ArrayLike<number> };
+  /** The agreed global delta (src/learning/agreement.ts) currently added to the trained counts, per bucket. */
+  private agreed = new Map<number, [number, number]>();
   /** Learned weight of each stored bucket (nb-weights.ts); buckets not in it weigh 1. Empty for plain NB files. */
   private readonly weights = new Map<number, number>();
   private readonly fixed = new Set<number>();
@@ -50,12 +54,57 @@ export class Learner {
     if (!this.counts) {
       const { index, neg, pos } = decodeCounts(this.file.heads.score);
       const w = decodeWeights(this.file.heads.score);
+      this.trained = { index, neg, pos };
       this.counts = new Map();
       for (let i = 0; i < index.length; i++) this.counts.set(index[i], [neg[i], pos[i]]);
       // Feedback changes a bucket's counts, hence its ratio; its learned weight stays as trained.
       if (w) for (let i = 0; i < index.length; i++) if (w[i] !== 1) this.weights.set(index[i], w[i]);
     }
     return this.counts;
+  }
+
+  /** Trained count of class `label` in bucket `f` (binary search in the file's sorted index; off the scoring path). */
+  private trainedAt(f: number, label: 0 | 1): number {
+    const t = this.trained!;
+    let lo = 0;
+    let hi = t.index.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const g = t.index[mid];
+      if (g === f) return label ? t.pos[mid] : t.neg[mid];
+      if (g < f) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Moves bucket `f`'s global counts by (d0, d1), never below the trained counts, and refreshes its table value. */
+  private moveGlobal(f: number, d0: number, d1: number): void {
+    const counts = this.load();
+    const H = this.table.heads.length;
+    const n = counts.get(f) ?? [0, 0];
+    n[0] = Math.max(this.trainedAt(f, 0), n[0] + d0);
+    n[1] = Math.max(this.trainedAt(f, 1), n[1] + d1);
+    if (n[0] + n[1] <= 0) {
+      // Back to never seen: an unknown feature says nothing, as after training.
+      counts.delete(f);
+      this.table.q[f * H] = 0;
+      return;
+    }
+    counts.set(f, n);
+    this.table.q[f * H] = this.qFor(f, n[0], n[1]);
+  }
+
+  /**
+   * The buckets one example touches when it is learnt, in order: each distinct word and bigram bucket, then the
+   * metadata buckets, without the hand-set ones. The learning fold (src/learning/site-state.ts) uses the same list,
+   * so a site's snapshot holds exactly what this process's overlay holds.
+   */
+  learnable(d: Doc): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < d.v.length; i++) if (!this.fixed.has(d.v.ids[i])) out.push(d.v.ids[i]);
+    for (const f of d.meta) if (!this.fixed.has(f)) out.push(f);
+    return out;
   }
 
   /** The main head's scoring-table value for bucket `f` with counts n0, n1 (what buildScoringTable computes). */
@@ -74,29 +123,17 @@ export class Learner {
    * `siteId` is given, in that site's overlay too.
    */
   learn(d: Doc, label: 0 | 1, weight = 1, siteId?: string): void {
-    const counts = this.load();
-    const H = this.table.heads.length;
+    this.load();
     let overlay = siteId === undefined ? undefined : this.sites.get(siteId);
     if (siteId !== undefined && !overlay && weight > 0) {
       overlay = this.budget.open();
       if (overlay) this.sites.set(siteId, overlay);
     }
-    const touch = (f: number): void => {
-      if (this.fixed.has(f)) return;
+    for (const f of this.learnable(d)) {
       if (overlay) this.budget.add(overlay, f, label, weight);
-      const n = counts.get(f) ?? [0, 0];
-      n[label] = Math.max(0, n[label] + weight);
-      if (n[0] + n[1] <= 0) {
-        // Back to never seen: an unknown feature says nothing, as after training.
-        counts.delete(f);
-        this.table.q[f * H] = 0;
-        return;
-      }
-      counts.set(f, n);
-      this.table.q[f * H] = this.qFor(f, n[0], n[1]);
-    };
-    for (let i = 0; i < d.v.length; i++) touch(d.v.ids[i]);
-    for (const f of d.meta) touch(f);
+      // A withdrawal never takes a bucket below its trained counts, whatever was learnt or trimmed before it.
+      this.moveGlobal(f, label ? 0 : weight, label ? weight : 0);
+    }
     // An overlay emptied by withdrawals is dropped, so the site is back to paying nothing when scored.
     if (siteId !== undefined && overlay && overlay.size === 0) {
       this.sites.delete(siteId);
@@ -107,6 +144,83 @@ export class Learner {
       e[label] += weight;
       this.examples.set(key, e);
     }
+    this.gen = (this.gen + 1) & 0x3fffffff;
+  }
+
+  /**
+   * Adds (weight > 0) or withdraws (weight < 0) one document as `label` in site `siteId`'s overlay only: it moves
+   * that site's scores and nobody else's. The service learns sites' feedback this way; the global counts change only
+   * through `setAgreed`.
+   */
+  learnSite(d: Doc, label: 0 | 1, weight: number, siteId: string): void {
+    this.load();
+    let overlay = this.sites.get(siteId);
+    if (!overlay && weight > 0) {
+      overlay = this.budget.open();
+      if (overlay) this.sites.set(siteId, overlay);
+    }
+    if (overlay) for (const f of this.learnable(d)) this.budget.add(overlay, f, label, weight);
+    this.dropIfEmpty(siteId);
+    this.count(siteId, label, weight);
+  }
+
+  /** Replaces site `siteId`'s overlay by the given buckets (a snapshot's; src/learning/site-state.ts). */
+  loadSite(siteId: string, buckets: Iterable<[number, number, number]>): void {
+    this.load();
+    const old = this.sites.get(siteId);
+    if (old) {
+      this.budget.used -= old.size;
+      this.sites.delete(siteId);
+      this.budget.close();
+    }
+    const o = this.budget.open();
+    if (o) {
+      this.sites.set(siteId, o);
+      for (const [f, n0, n1] of buckets) {
+        if (this.fixed.has(f)) continue;
+        if (n0 > 0) this.budget.add(o, f, 0, n0);
+        if (n1 > 0) this.budget.add(o, f, 1, n1);
+      }
+      this.dropIfEmpty(siteId);
+    }
+    this.gen = (this.gen + 1) & 0x3fffffff;
+  }
+
+  /**
+   * Sets the global delta the sites agreed on (src/learning/agreement.ts): every bucket's global counts become the
+   * trained counts plus its delta (plus whatever `learn` added in this process). Returns whether anything changed.
+   */
+  setAgreed(delta: ReadonlyMap<number, readonly [number, number]>): boolean {
+    let changed = false;
+    for (const [f, old] of this.agreed) {
+      const next = delta.get(f);
+      if (next && next[0] === old[0] && next[1] === old[1]) continue;
+      this.moveGlobal(f, (next?.[0] ?? 0) - old[0], (next?.[1] ?? 0) - old[1]);
+      changed = true;
+    }
+    for (const [f, next] of delta) {
+      if (this.agreed.has(f) || this.fixed.has(f) || (next[0] <= 0 && next[1] <= 0)) continue;
+      this.moveGlobal(f, Math.max(0, next[0]), Math.max(0, next[1]));
+      changed = true;
+    }
+    this.agreed = new Map([...delta].filter(([f, n]) => !this.fixed.has(f) && (n[0] > 0 || n[1] > 0)).map(([f, n]) => [f, [Math.max(0, n[0]), Math.max(0, n[1])]]));
+    if (changed) this.gen = (this.gen + 1) & 0x3fffffff;
+    return changed;
+  }
+
+  private dropIfEmpty(siteId: string): void {
+    const o = this.sites.get(siteId);
+    // An overlay emptied by withdrawals is dropped, so the site is back to paying nothing when scored.
+    if (o && o.size === 0) {
+      this.sites.delete(siteId);
+      this.budget.close();
+    }
+  }
+
+  private count(siteId: string, label: 0 | 1, weight: number): void {
+    const e = this.examples.get(siteId) ?? [0, 0];
+    e[label] += weight;
+    this.examples.set(siteId, e);
     this.gen = (this.gen + 1) & 0x3fffffff;
   }
 

@@ -48,6 +48,31 @@ export class NaiveBayesModel implements Model {
     this.sums?.ok.fill(0);
   }
 
+  /** Learns one example into site `siteId`'s overlay only (learn.ts `learnSite`): no other site's scores move. */
+  learnSite(input: ScoreInput, label: 0 | 1, weight: number, siteId: string): void {
+    this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
+    this.learner.learnSite(this.featurize(input), label, weight, siteId);
+  }
+
+  /** Replaces site `siteId`'s overlay by a snapshot's buckets ([bucket, n0, n1]). */
+  loadSite(siteId: string, buckets: Iterable<[number, number, number]>): void {
+    this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
+    this.learner.loadSite(siteId, buckets);
+  }
+
+  /** Sets the global delta several sites agreed on: global counts = trained + delta (learn.ts `setAgreed`). */
+  setAgreed(delta: ReadonlyMap<number, readonly [number, number]>): void {
+    this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
+    // The global table changed, so every word's cached sum may be stale.
+    if (this.learner.setAgreed(delta)) this.sums?.ok.fill(0);
+  }
+
+  /** The buckets learning `input` touches, in the order the overlay learns them (learn.ts `learnable`). */
+  learnable(input: ScoreInput): number[] {
+    this.learner ??= new Learner(this.file, this.table, layoutFor(this.file.features));
+    return this.learner.learnable(this.featurize(input));
+  }
+
   /** The model, with everything learned so far, as a model file object (JSON-serialisable); with a site, as that site scores. */
   toFile(siteId?: string): ModelFile {
     return this.learner ? this.learner.toFile(siteId) : this.file;

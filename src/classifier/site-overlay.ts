@@ -1,28 +1,29 @@
 import type { Doc } from './doc';
 
 /**
- * Per-site learning. Every site's feedback is added to the global counts (learn.ts); a site's own feedback is also
- * kept here, as sparse count deltas of that site alone, and when that site's comments are scored its buckets count
- * with `SITE_WEIGHT` extra weight. So for site S a bucket's counts are
+ * Per-site learning. A site's own feedback is kept here, as sparse count deltas of that site alone, and when that
+ * site's comments are scored its buckets count with `SITE_WEIGHT` weight on top of the global counts. So for site S a
+ * bucket's counts are
  *
- *     trained + every site's feedback + SITE_WEIGHT x S's own feedback
+ *     trained + what several sites agreed on (src/learning/agreement.ts) + SITE_WEIGHT x S's own feedback
  *
  * which is exactly what `vigil models export --site S` writes, so the exported file scores like the service does
- * for S. A site's moderators thereby move their own site's scores (SITE_WEIGHT + 1) times as much as anyone else's.
+ * for S. A site's feedback moves only its own scores; the global counts change only by agreement (learn.ts
+ * `setAgreed`). (`Learner.learn` with a site id, which also adds to the global counts, is for offline use.)
  *
  * Scoring cost: a site with no feedback has no overlay and pays one Map miss; a site with feedback pays one hash
  * lookup per feature, and a cached adjustment for the hits (recomputed lazily after the global counts change).
  */
 
 /**
- * How much more a site's own feedback counts for that site than for the others (it counts once globally and this
- * many times more in its overlay, so three times in all). Measured on the shipped spam model: one "spam" label on an
- * ordinary comment ("I really enjoyed this video, the music is great") takes a similar comment from 0.02 to about
- * 0.2 on the labelling site (still below the review threshold) and 0.08 elsewhere; two labels reach review on that
- * site only (figures from the model of 2026-11-27; see MODEL_CARD.md). A weight of 4 let a single label push harmless
+ * How much a site's own feedback counts for that site: three times, as when it also counted once in the global
+ * counts and twice more here. Measured on the shipped spam model: one "spam" label on an ordinary comment ("I really
+ * enjoyed this video, the music is great") takes a similar comment from 0.02 to about 0.2 on the labelling site
+ * (still below the review threshold); two labels reach review on that site (figures from the model of 2026-11-27;
+ * see MODEL_CARD.md). Five times (a weight of 4 on top of the global count) let a single label push harmless
  * comments of the site to review.
  */
-export const SITE_WEIGHT = 2;
+export const SITE_WEIGHT = 3;
 
 /**
  * Memory bound of one model's overlays, in buckets. A bucket takes one slot of 20 bytes, and a table doubles when 3/4

@@ -61,4 +61,12 @@ export interface Model {
    * the example also counts extra for that site's own scores.
    */
   learn(input: ScoreInput, label: 0 | 1, weight?: number, siteId?: string): void;
+  /** Adds (or with weight -1 withdraws) one example to site `siteId`'s own counts only; no other site's scores move. */
+  learnSite(input: ScoreInput, label: 0 | 1, weight: number, siteId: string): void;
+  /** Replaces site `siteId`'s own counts by a snapshot's buckets ([bucket, n0, n1]). */
+  loadSite(siteId: string, buckets: Iterable<[number, number, number]>): void;
+  /** Sets the global delta several sites agreed on (global counts = trained + delta, never below trained). */
+  setAgreed(delta: ReadonlyMap<number, readonly [number, number]>): void;
+  /** The buckets learning `input` touches, in the order a site's counts learn them. */
+  learnable(input: ScoreInput): number[];
 }

@@ -69,19 +69,27 @@ export async function setCommentStatus(
   const before = await getComment(redis, siteId, id);
   if (!before) return undefined;
   const after: StoredComment = { ...before, ...extra, status };
-  const score = Date.parse(before.createdAt);
-  const m = redis
-    .multi()
-    .set(keys.comment(siteId, id), JSON.stringify(after))
-    .zrem(keys.thread(siteId, before.threadId, before.status), id)
-    .zadd(keys.thread(siteId, before.threadId, status), score, id);
-  if (status === 'pending') m.persist(keys.comment(siteId, id)).zadd(keys.pending(siteId), score, id);
-  else {
-    m.expire(keys.comment(siteId, id), retentionSeconds).zrem(keys.pending(siteId), id);
-    m.expire(keys.thread(siteId, before.threadId, status), retentionSeconds);
-  }
-  await m.exec();
+  await statusWrites(new AtomicWrites(), before, after, retentionSeconds).exec(redis);
   return after;
+}
+
+/**
+ * The writes that move a stored comment from `before` to `after` (its record, its thread indexes, the pending index
+ * and its expiry), added to a caller's batch so they land together with what else the change records (a review
+ * decision's audit entry).
+ */
+export function statusWrites(w: AtomicWrites, before: StoredComment, after: StoredComment, retentionSeconds: number): AtomicWrites {
+  const { siteId, id } = before;
+  const score = Date.parse(before.createdAt);
+  w.add('SET', keys.comment(siteId, id), JSON.stringify(after))
+    .add('ZREM', keys.thread(siteId, before.threadId, before.status), id)
+    .add('ZADD', keys.thread(siteId, before.threadId, after.status), score, id);
+  if (after.status === 'pending') w.add('PERSIST', keys.comment(siteId, id)).add('ZADD', keys.pending(siteId), score, id);
+  else {
+    w.add('EXPIRE', keys.comment(siteId, id), retentionSeconds).add('ZREM', keys.pending(siteId), id);
+    w.add('EXPIRE', keys.thread(siteId, before.threadId, after.status), retentionSeconds);
+  }
+  return w;
 }
 
 /** Lists a thread's comments of one status, oldest first; entries whose comment has expired are pruned. */

@@ -20,6 +20,11 @@ export interface AppExtras {
   routers?: Router[];
   /** Run at each /metrics scrape, to refresh gauges kept in Redis. */
   metricsCollectors?: Array<() => Promise<void>>;
+  /**
+   * Routers that read their own request bodies (the Perspective-compatible API answers malformed JSON in Google's
+   * shape; Coral's signature covers the raw bytes), mounted at their path ahead of the JSON parser.
+   */
+  bodyRouters?: Array<{ path: string; router: Router }>;
 }
 
 /** Builds the express app. It holds no state of its own: everything lives in Redis, so instances are interchangeable. */
@@ -51,6 +56,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
     })),
   );
   app.use(preflight);
+  for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   // The hot routes first: express walks the routers in order for every request. No paths overlap.
   app.use(commentRoutes(ctx));
@@ -62,7 +68,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   });
   app.use(metricsRoutes(ctx, extras.metricsCollectors));
   app.use(siteRoutes(ctx));
-  app.use(demoRoutes(ctx));
+  if (ctx.config.DEMO_PAGE) app.use(demoRoutes(ctx));
   for (const r of extras.routers ?? []) app.use(r);
   app.use(notFoundHandler);
   app.use(errorMiddleware(ctx.logger, ctx.redis));

@@ -45,8 +45,14 @@ export const keys = {
   /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
   rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
 
-  /** Stream of labelled examples from moderators and Akismet submissions (capped). */
+  /** Stream of labelled examples from moderators and Akismet submissions (capped; trimmed to RETENTION_DAYS, TTL the same). */
   feedback: (siteId: string) => site(siteId, 'feedback'),
+  /** String: the site's learnt counts folded from its feedback stream up to an entry id (JSON, no text); TTL refreshed by every fold. */
+  learnSnapshot: (siteId: string) => site(siteId, 'learn', 'snapshot'),
+  /** Hash: the global delta sites agreed on (`version`, and per task its buckets as JSON); rewritten by every fold. */
+  learnAgreed: () => global('learn', 'agreed'),
+  /** String: the lock of the one instance folding feedback streams; TTL a few fold intervals. */
+  learnLock: () => global('learn', 'lock'),
 
   /** Hash: a webhook endpoint (url, events, secrets, enabled). */
   webhook: (siteId: string, id: string) => site(siteId, 'webhook', id),

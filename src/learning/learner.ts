@@ -2,15 +2,15 @@ import type Redis from 'ioredis';
 import type { Model } from '../classifier';
 import type { Logger } from '../logger';
 import { keys } from '../infra/keys';
-import { listSites } from '../sites/site-store';
-import type { Feedback } from './feedback';
+import { unflatten } from './agreement';
+import { parseEntry, SiteState, TASKS, type Task } from './site-state';
 
 export interface LearnerOptions {
   redis: Redis;
   models: { spam: Model; toxicity: Model };
   logger: Logger;
   /** Learn only these tasks' feedback. @defaultValue both */
-  tasks?: Array<'spam' | 'toxicity'>;
+  tasks?: Task[];
   /** Learn only from these sites' streams. @defaultValue every site */
   siteIds?: string[];
   /** How old an entry must be before it is learnt. @defaultValue 0 */
@@ -20,9 +20,9 @@ export interface LearnerOptions {
 }
 
 export interface Learner {
-  /** Reads every settled feedback entry not yet learnt; returns how many were learnt. */
+  /** Reads every settled feedback entry not yet learnt and the agreed global delta; returns how many entries were learnt. */
   catchUp(now?: number): Promise<number>;
-  /** How many entries of one site's stream this process has learnt. */
+  /** How many entries of one site's stream this process has learnt (those in its snapshot included). */
   learnt(siteId: string): number;
   close(): Promise<void>;
 }
@@ -30,43 +30,77 @@ export interface Learner {
 const BATCH = 1000;
 
 /**
- * Teaches the in-memory models from the sites' feedback streams. Every instance reads the same streams from the
- * start, so all instances learn the same thing and a restart relearns it: the streams in Redis are the learnt state,
- * no model file is rewritten behind the operator's back. Every site's feedback teaches the global model; it also goes
- * into that site's own overlay, which weighs it extra when that site's comments are scored (scorers pass the site id).
- * Both are rebuilt from the streams after a restart, so an instance scores a site the same way whenever it started.
+ * Teaches the in-memory models from the sites' feedback streams. A site's feedback goes into that site's overlay
+ * only (site-overlay.ts), so it moves that site's scores and no other's. The counts all sites share change only by
+ * the delta several sites agreed on (agreement.ts), which one instance computes and writes to Redis (compactor.ts)
+ * and every instance polls here.
+ *
+ * A process starts a site from its snapshot in Redis (the learnt counts up to an entry, site-state.ts) and then
+ * learns the stream's tail, so it holds what running instances hold even after the stream was trimmed to the
+ * retention. The streams and snapshots in Redis are the learnt state; no model file is rewritten behind the
+ * operator's back.
  */
 export function startLearner(opts: LearnerOptions): Learner {
+  const tasks = opts.tasks ?? [...TASKS];
   const last = new Map<string, string>();
   const counts = new Map<string, number>();
+  let agreedVersion: string | null = null;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let closed = false;
 
+  /** The first time a site is seen: its snapshot's overlays and position (the compactor trims only behind older ones). */
+  async function start(siteId: string): Promise<void> {
+    const s = SiteState.parse(await opts.redis.get(keys.learnSnapshot(siteId)));
+    if (!s) return;
+    for (const t of tasks) opts.models[t].loadSite(siteId, s.overlay(t));
+    last.set(siteId, s.pos);
+    counts.set(siteId, tasks.reduce((n, t) => n + s.entries[t], 0));
+  }
+
   async function learnSite(siteId: string, until: number): Promise<number> {
+    if (!last.has(siteId)) await start(siteId);
     let n = 0;
     for (;;) {
       const from = last.has(siteId) ? `(${last.get(siteId)}` : '-';
       const rows = await opts.redis.xrange(keys.feedback(siteId), from, String(until), 'COUNT', BATCH);
       for (const [id, fields] of rows) {
         last.set(siteId, id);
-        const f = parse(fields);
-        if (!f || (opts.tasks && !opts.tasks.includes(f.task))) continue;
-        const model = f.task === 'spam' ? opts.models.spam : opts.models.toxicity;
-        // Learnt globally and into this site's overlay, so it moves this site's scores most (site-overlay.ts).
-        model.learn({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1, siteId);
+        const f = parseEntry(fields);
+        if (!f || !tasks.includes(f.task)) continue;
+        // Into this site's overlay only: one site's feedback never moves another site's scores.
+        opts.models[f.task].learnSite({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1, siteId);
         n++;
       }
-      counts.set(siteId, (counts.get(siteId) ?? 0) + n);
-      if (rows.length < BATCH) return n;
+      if (rows.length < BATCH) break;
     }
+    counts.set(siteId, (counts.get(siteId) ?? 0) + n);
+    return n;
+  }
+
+  /** Applies the agreed global delta when its version changed since the last look. */
+  async function learnAgreed(): Promise<void> {
+    const version = await opts.redis.hget(keys.learnAgreed(), 'version');
+    if (version === agreedVersion) return;
+    const raw = await opts.redis.hmget(keys.learnAgreed(), 'version', ...tasks);
+    tasks.forEach((t, i) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw[i + 1] ?? '[]');
+      } catch {
+        parsed = [];
+      }
+      opts.models[t].setAgreed(unflatten(parsed));
+    });
+    agreedVersion = raw[0];
   }
 
   async function catchUp(now = Date.now()): Promise<number> {
     const until = now - (opts.settleMs ?? 0);
     let n = 0;
-    const ids = opts.siteIds ?? (await listSites(opts.redis)).map((s) => s.id);
+    const ids = opts.siteIds ?? (await opts.redis.zrange(keys.siteIndex(), 0, -1));
     for (const id of ids) n += await learnSite(id, until);
+    await learnAgreed();
     if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');
     return n;
   }
@@ -96,14 +130,4 @@ export function startLearner(opts: LearnerOptions): Learner {
       await running;
     },
   };
-}
-
-function parse(fields: string[]): Feedback | undefined {
-  const i = fields.indexOf('json');
-  try {
-    const f = JSON.parse(fields[i + 1]) as Feedback;
-    return typeof f.text === 'string' && (f.task === 'spam' || f.task === 'toxicity') ? f : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 
 /** One line of the audit log: who did what to which comment, when, and why. */
@@ -21,8 +22,9 @@ export interface AuditEntry {
  */
 const MAX_AUDIT = 1_000_000;
 
-export async function appendAudit(redis: Redis, siteId: string, e: AuditEntry): Promise<string> {
-  return (await redis.xadd(keys.reviewAudit(siteId), 'MAXLEN', '~', String(MAX_AUDIT), '*', 'json', JSON.stringify(e))) ?? '';
+/** Appends an entry; the write is added to the batch of the change it records, so that neither lands without the other. */
+export function auditWrite(w: AtomicWrites, siteId: string, e: AuditEntry): AtomicWrites {
+  return w.add('XADD', keys.reviewAudit(siteId), 'MAXLEN', '~', MAX_AUDIT, '*', 'json', JSON.stringify(e));
 }
 
 /** Newest first. `before` is an entry id from a previous page. */

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
-import { getComment, setCommentStatus, StoredComment } from '../comments/comment-store';
+import { getComment, statusWrites, StoredComment } from '../comments/comment-store';
 import { AlreadyDecidedError, ConflictError, ForbiddenError, NotFoundError, ReviewClaimedError, UndoExpiredError } from '../errors';
 import type { EventType, VigilEvent } from '../events/events';
+import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 import { metrics } from '../infra/metrics';
-import { Feedback, recordFeedback, withdrawFeedback } from '../learning/feedback';
-import { Outcome, recordOutcome } from './author-history';
-import { appendAudit } from './audit';
+import { Feedback, feedbackWrite, withdrawFeedback } from '../learning/feedback';
+import { Outcome, outcomeWrites } from './author-history';
+import { auditWrite } from './audit';
 import { readClaim, siteOfComment } from './claims';
 import { Actor, nowOf, ReviewDecision, ReviewDeps } from './deps';
 import { publishLive } from './live';
@@ -28,7 +29,11 @@ interface UndoRecord {
   at: string;
   before: Pick<StoredComment, 'status' | 'needsReview' | 'decidedAt' | 'decidedBy' | 'reasons'>;
   outcome: { commentId: string; outcome: Outcome; at: string; by: string };
-  feedbackIds: string[];
+  /** The examples the decision taught; undo appends their withdrawals. */
+  feedback?: Feedback[];
+  /** Stream ids of the examples, in records written before the examples themselves were kept here. */
+  feedbackIds?: string[];
+  /** Blocks this decision added (not ones the site already had), which undo removes. */
   blocked: { email: boolean; ip: boolean };
 }
 
@@ -51,8 +56,9 @@ async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: stri
 
 /**
  * A moderator's decision: take the item off the queue (the claimant by its lease; anyone while it is unclaimed),
- * set the comment's status, then record it everywhere it matters: author history, blocks, audit log, learning
- * feedback, events (webhooks), metrics, and the undo record.
+ * then record it everywhere it matters in one atomic batch: the comment's status, author history, blocks, learning
+ * feedback, the undo record, the audit log and the latency sample. A crash leaves all of them or none, never a
+ * decided comment without its audit entry. Events (webhooks), live updates and metrics follow.
  */
 export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput): Promise<StoredComment> {
   const siteId = await siteOfComment(d, actor, input.commentId, input.siteId);
@@ -62,42 +68,45 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
     if (!before.needsReview) throw new AlreadyDecidedError();
     const claim = await readClaim(d, siteId, input.commentId);
     if (claim && claim.moderatorId !== actor.id) throw new ReviewClaimedError();
+    // Undo removes only the blocks this decision adds, so it must know which the site already had.
+    const blocked = {
+      email: !!input.block?.email && !(await d.redis.sismember(keys.reviewBlockedEmails(siteId), before.author.emailHash)),
+      ip: !!input.block?.ip && !(await d.redis.sismember(keys.reviewBlockedIps(siteId), before.client.ipHash)),
+    };
     const taken = await d.queues.finish(siteId, input.commentId, claim?.token, { decision: input.decision, moderatorId: actor.id });
     if (!taken) throw new ReviewClaimedError();
-    await d.redis.del(keys.reviewClaim(siteId, input.commentId));
 
     const now = nowOf(d);
     const at = now.toISOString();
-    const after = await setCommentStatus(
-      d.redis, siteId, input.commentId, STATUS[input.decision],
-      { needsReview: undefined, decidedAt: at, decidedBy: `moderator:${actor.id}`, reasons: [...before.reasons, `moderator_${input.decision}`] },
-      d.settings.retentionSeconds,
-    );
-    if (!after) throw new NotFoundError(`Comment ${input.commentId}`);
-
-    const outcome = { commentId: before.id, outcome: OUTCOME[input.decision], at, by: actor.id };
-    await recordOutcome(d.redis, siteId, before.author.emailHash, outcome);
-    const blocked = {
-      email: input.block?.email ? (await d.redis.sadd(keys.reviewBlockedEmails(siteId), before.author.emailHash)) === 1 : false,
-      ip: input.block?.ip ? (await d.redis.sadd(keys.reviewBlockedIps(siteId), before.client.ipHash)) === 1 : false,
+    const after: StoredComment = {
+      ...before, status: STATUS[input.decision], needsReview: undefined, decidedAt: at, decidedBy: `moderator:${actor.id}`,
+      reasons: [...before.reasons, `moderator_${input.decision}`],
     };
-    const feedbackIds: string[] = [];
-    for (const f of feedbackFor(input.decision, before)) feedbackIds.push(await recordFeedback(d.redis, siteId, f));
+    const outcome = { commentId: before.id, outcome: OUTCOME[input.decision], at, by: actor.id };
+    const feedback = feedbackFor(input.decision, before);
     const undo: UndoRecord = {
       decision: input.decision, moderatorId: actor.id, at,
       before: { status: before.status, needsReview: before.needsReview, decidedAt: before.decidedAt, decidedBy: before.decidedBy, reasons: before.reasons },
-      outcome, feedbackIds, blocked,
+      outcome, feedback, blocked,
     };
-    await d.redis.set(keys.reviewUndo(siteId, before.id), JSON.stringify(undo), 'EX', d.settings.undoSeconds);
-    await appendAudit(d.redis, siteId, {
+    const latencyMs = Math.max(0, now.getTime() - Date.parse(before.createdAt));
+
+    const w = new AtomicWrites().add('DEL', keys.reviewClaim(siteId, before.id));
+    statusWrites(w, before, after, d.settings.retentionSeconds);
+    outcomeWrites(w, siteId, before.author.emailHash, outcome);
+    if (blocked.email) w.add('SADD', keys.reviewBlockedEmails(siteId), before.author.emailHash);
+    if (blocked.ip) w.add('SADD', keys.reviewBlockedIps(siteId), before.client.ipHash);
+    for (const f of feedback) feedbackWrite(w, siteId, f, d.settings.retentionSeconds);
+    w.add('SET', keys.reviewUndo(siteId, before.id), JSON.stringify(undo), 'EX', d.settings.undoSeconds);
+    auditWrite(w, siteId, {
       at, action: 'decision', commentId: before.id, moderator: { id: actor.id, name: actor.name }, decision: input.decision,
       from: { status: before.status, needsReview: true }, to: { status: after.status, needsReview: false },
       ...(input.note ? { note: input.note } : {}), ...(input.block ? { blocked: input.block } : {}),
     });
-    const latencyMs = Math.max(0, now.getTime() - Date.parse(before.createdAt));
-    metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
-    await d.redis.multi().lpush(keys.reviewLatency(siteId), String(latencyMs)).ltrim(keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1).exec();
+    w.add('LPUSH', keys.reviewLatency(siteId), String(latencyMs)).add('LTRIM', keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1);
+    await w.exec(d.redis);
 
+    metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
     const data = {
       commentId: after.id, threadId: after.threadId, status: after.status, scores: after.scores, reasons: after.reasons,
       moderator: { id: actor.id, name: actor.name }, decision: input.decision, ...(input.note ? { note: input.note } : {}),
@@ -114,7 +123,7 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
  * merely off-topic, and those must not be learnt as toxic.
  */
 function feedbackFor(decision: ReviewDecision, c: StoredComment): Feedback[] {
-  const base = { text: c.body, author: c.author.name, ...(c.author.url ? { url: c.author.url } : {}), source: 'moderator' as const, commentId: c.id };
+  const base = { text: c.body, author: c.author.name, ...(c.author.url ? { url: c.author.url } : {}), source: 'moderator' as const, commentId: c.id, stored: true };
   if (decision === 'approve') return [{ ...base, task: 'spam', positive: false }, { ...base, task: 'toxicity', positive: false }];
   if (decision === 'spam') return [{ ...base, task: 'spam', positive: true }];
   return c.reasons.some((r) => r === 'possibly_toxic' || r === 'toxic') ? [{ ...base, task: 'toxicity', positive: true }] : [];
@@ -140,7 +149,8 @@ export async function decideMany(
 
 /**
  * Takes back a decision within the undo window: the comment, author history, blocks and learning feedback return to
- * how they were, and the item goes back to the front of the queue. The audit log keeps both entries.
+ * how they were, in one atomic batch with the audit entry, and the item goes back to the front of the queue. The
+ * audit log keeps both entries.
  */
 export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: string, siteId?: string): Promise<StoredComment> {
   const s = await siteOfComment(d, actor, commentId, siteId);
@@ -151,23 +161,25 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
     if (u.moderatorId !== actor.id && actor.role !== 'admin') throw new ForbiddenError('Only the moderator who decided, or an admin, can undo.');
     const current = await getComment(d.redis, s, commentId);
     if (!current) throw new NotFoundError(`Comment ${commentId}`);
-    const restored = await setCommentStatus(
-      d.redis, s, commentId, u.before.status,
-      { needsReview: true, decidedAt: u.before.decidedAt, decidedBy: u.before.decidedBy, reasons: u.before.reasons },
-      d.settings.retentionSeconds,
-    );
-    if (!restored) throw new NotFoundError(`Comment ${commentId}`);
-    await d.redis.del(keys.reviewUndo(s, commentId));
-    await recordOutcome(d.redis, s, current.author.emailHash, u.outcome, -1);
-    if (u.blocked.email) await d.redis.srem(keys.reviewBlockedEmails(s), current.author.emailHash);
-    if (u.blocked.ip) await d.redis.srem(keys.reviewBlockedIps(s), current.client.ipHash);
-    if (u.feedbackIds.length) await withdrawFeedback(d.redis, s, u.feedbackIds);
-    await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
+    const restored: StoredComment = {
+      ...current, status: u.before.status, needsReview: true, decidedAt: u.before.decidedAt, decidedBy: u.before.decidedBy, reasons: u.before.reasons,
+    };
     const at = nowOf(d).toISOString();
-    await appendAudit(d.redis, s, {
+
+    const w = new AtomicWrites().add('DEL', keys.reviewUndo(s, commentId));
+    statusWrites(w, current, restored, d.settings.retentionSeconds);
+    outcomeWrites(w, s, current.author.emailHash, u.outcome, -1);
+    if (u.blocked.email) w.add('SREM', keys.reviewBlockedEmails(s), current.author.emailHash);
+    if (u.blocked.ip) w.add('SREM', keys.reviewBlockedIps(s), current.client.ipHash);
+    for (const f of u.feedback ?? []) feedbackWrite(w, s, { ...f, withdraw: true }, d.settings.retentionSeconds);
+    auditWrite(w, s, {
       at, action: 'undo', commentId, moderator: { id: actor.id, name: actor.name }, decision: u.decision,
       from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: true },
     });
+    await w.exec(d.redis);
+    if (u.feedbackIds?.length) await withdrawFeedback(d.redis, s, u.feedbackIds);
+    await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
+
     const data = {
       commentId, threadId: restored.threadId, status: restored.status, scores: restored.scores, reasons: restored.reasons,
       moderator: { id: actor.id, name: actor.name }, decision: 'undo', undone: u.decision,

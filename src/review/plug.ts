@@ -2,7 +2,6 @@ import type { Plug } from '../compose';
 import { createWorkerRedis } from '../infra/redis';
 import { metrics } from '../infra/metrics';
 import { keys } from '../infra/keys';
-import { listSites } from '../sites/site-store';
 import { reviewRoutes } from '../http/routes/review';
 import { reviewAdminRoutes } from '../http/routes/review-admin';
 import { reviewEventRoutes } from '../http/routes/review-events';
@@ -55,14 +54,22 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
   ctx.moderation.inPersist?.push(countAutoOutcome);
   extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewRoutes(ctx, d));
   extras.metricsCollectors.push(async () => {
-    for (const s of await listSites(ctx.redis)) {
-      const c = await queues.counts(s.id);
-      metrics.reviewDepth.set({ site: s.id, state: 'waiting' }, c.waiting);
-      metrics.reviewDepth.set({ site: s.id, state: 'claimed' }, c.claimed);
-      const samples = (await ctx.redis.lrange(keys.reviewLatency(s.id), 0, -1)).map(Number).sort((a, b) => a - b);
+    const perSite = config.METRICS_PER_SITE;
+    const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
+    const counts = await queues.countsOf(ids);
+    metrics.reviewDepth.reset();
+    ids.forEach((site, i) => {
+      metrics.reviewDepth.set({ site, state: 'waiting' }, counts[i].waiting, perSite);
+      metrics.reviewDepth.set({ site, state: 'claimed' }, counts[i].claimed, perSite);
+    });
+    // Quantiles of different sites cannot be summed, and reading every site's samples would make a scrape cost grow
+    // with the number of sites: they are shown only when the operator asks for per-site series.
+    if (!perSite) return;
+    for (const s of ids) {
+      const samples = (await ctx.redis.lrange(keys.reviewLatency(s), 0, -1)).map(Number).sort((a, b) => a - b);
       if (samples.length) {
-        metrics.reviewDecisionLatency.set({ site: s.id, quantile: '0.5' }, quantile(samples, 0.5) / 1000);
-        metrics.reviewDecisionLatency.set({ site: s.id, quantile: '0.95' }, quantile(samples, 0.95) / 1000);
+        metrics.reviewDecisionLatency.set({ site: s, quantile: '0.5' }, quantile(samples, 0.5) / 1000);
+        metrics.reviewDecisionLatency.set({ site: s, quantile: '0.95' }, quantile(samples, 0.95) / 1000);
       }
     }
   });

@@ -24,6 +24,7 @@ export interface QueueCounts {
 export class ReviewQueues {
   private queues = new Map<string, Queue<ReviewJobData>>();
   private workers = new Map<string, Worker<ReviewJobData>>();
+  private sharedQueues = new Map<string, Queue>();
   private closing = false;
 
   constructor(
@@ -149,10 +150,42 @@ export class ReviewQueues {
     return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), claimed: c.active ?? 0 };
   }
 
+  /**
+   * Waiting and claimed counts of many sites, read straight from BullMQ's keys (no Queue object per site), with all
+   * the reads in flight at once; for /metrics.
+   */
+  async countsOf(siteIds: string[]): Promise<QueueCounts[]> {
+    const key = (s: string, k: string) => `${QUEUE_PREFIX}:${reviewQueueName(s)}:${k}`;
+    const c = this.connection;
+    return Promise.all(
+      siteIds.map(async (s) => {
+        const [wait, prioritized, delayed, active] = await Promise.all([
+          c.llen(key(s, 'wait')), c.zcard(key(s, 'prioritized')), c.zcard(key(s, 'delayed')), c.llen(key(s, 'active')),
+        ]);
+        return { waiting: wait + prioritized + delayed, claimed: active };
+      }),
+    );
+  }
+
   /** The waiting jobs in the order they will be claimed. */
   async waiting(siteId: string, limit: number): Promise<Array<Job<ReviewJobData>>> {
     const jobs = await this.queue(siteId).getJobs(['prioritized', 'waiting'], 0, limit - 1, true);
     return jobs.filter((j): j is Job<ReviewJobData> => !!j).sort((a, b) => (a.priority || 0) - (b.priority || 0) || a.timestamp - b.timestamp);
+  }
+
+  /**
+   * The install's shared queues (webhooks, learning) for the operator's bull-board; made once, closed with the rest.
+   */
+  shared(names: string[]): Queue[] {
+    return names.map((name) => {
+      let q = this.sharedQueues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection: this.connection, prefix: QUEUE_PREFIX });
+        q.on('error', (err) => this.opts.onError?.(err));
+        this.sharedQueues.set(name, q);
+      }
+      return q;
+    });
   }
 
   /** All queues made so far, for bull-board. */
@@ -163,6 +196,6 @@ export class ReviewQueues {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.workers.values()].map((w) => w.close(true).catch(() => undefined)));
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values(), ...this.sharedQueues.values()].map((q) => q.close().catch(() => undefined)));
   }
 }

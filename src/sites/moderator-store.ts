@@ -67,3 +67,27 @@ export async function grantSite(redis: Redis, moderatorId: string, siteId: strin
   await redis.sadd(keys.siteModerators(siteId), moderatorId);
   return { ...m, siteIds };
 }
+
+/**
+ * Gives a moderator a new token; the old one stops working at once (every request looks the hash up). Returns the
+ * new token, shown once like at creation.
+ */
+export async function rotateModeratorToken(redis: Redis, moderatorId: string): Promise<{ moderatorId: string; token: string }> {
+  if (!(await getModerator(redis, moderatorId))) throw new NotFoundError(`Moderator ${moderatorId}`);
+  const token = newCredential('mt', moderatorId);
+  await redis.hset(keys.moderator(moderatorId), 'tokenHash', hashCredential(token));
+  return { moderatorId, token };
+}
+
+/**
+ * Removes a moderator: the token stops working at once and the sites forget them. Their audit entries stay (they
+ * name the id), and an item they had claimed returns to its queue when the lease runs out.
+ */
+export async function revokeModerator(redis: Redis, moderatorId: string): Promise<Moderator> {
+  const m = await getModerator(redis, moderatorId);
+  if (!m) throw new NotFoundError(`Moderator ${moderatorId}`);
+  await redis.del(keys.moderator(moderatorId));
+  await redis.zrem(keys.moderatorIndex(), moderatorId);
+  for (const siteId of m.siteIds) await redis.srem(keys.siteModerators(siteId), moderatorId);
+  return m;
+}

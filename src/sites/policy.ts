@@ -23,8 +23,10 @@ export const policySchema = z.object({
       commentsPerIpPerMinute: z.number().int().min(1).max(100000).default(10),
       commentsPerEmailPerHour: z.number().int().min(1).max(100000).default(30),
       captchasPerIpPerMinute: z.number().int().min(1).max(100000).default(30),
+      /** Calls to the Perspective-compatible API (/v1alpha1) per minute, for the whole site. */
+      perspectivePerMinute: z.number().int().min(1).max(100000).default(600),
     })
-    .default({ commentsPerIpPerMinute: 10, commentsPerEmailPerHour: 30, captchasPerIpPerMinute: 30 }),
+    .default({ commentsPerIpPerMinute: 10, commentsPerEmailPerHour: 30, captchasPerIpPerMinute: 30, perspectivePerMinute: 600 }),
   allowedOrigins: z.array(z.string().url()).max(100).default([]),
   blocked: z
     .object({
@@ -53,6 +55,7 @@ export const policyPatchSchema = z
         commentsPerIpPerMinute: z.number().int().min(1).max(100000).optional(),
         commentsPerEmailPerHour: z.number().int().min(1).max(100000).optional(),
         captchasPerIpPerMinute: z.number().int().min(1).max(100000).optional(),
+        perspectivePerMinute: z.number().int().min(1).max(100000).optional(),
       })
       .strict()
       .optional(),

@@ -17,7 +17,7 @@ let browser: TestBrowser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  t = await startTestApp({}, { workers: false });
+  t = await startTestApp({ DEMO_PAGE: 'true' }, { workers: false });
   browser = await launchBrowser();
   context = browser.context;
 });

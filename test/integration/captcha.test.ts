@@ -7,7 +7,7 @@ import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({}, { workers: false });
+  t = await startTestApp({ METRICS_TOKEN: 'metrics-token-0123456789abcdef', METRICS_PER_SITE: 'true' }, { workers: false });
 });
 afterAll(() => t.close());
 
@@ -27,7 +27,7 @@ async function svgCaptchaWithAnswer(siteId: string, now = Date.now()) {
 const depsOf = () => ({ redis: t.redis, secret: t.service.ctx.moderation.secret, ttlSeconds: 300 });
 
 async function metric(siteId: string, mode: string, outcome: string): Promise<number> {
-  const text = (await api(t.url, 'GET', '/metrics')).text;
+  const text = (await api(t.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' })).text;
   const m = text.match(new RegExp(`vigil_captcha_total\\{site="${siteId}",mode="${mode}",outcome="${outcome}"\\} (\\d+)`));
   return m ? Number(m[1]) : 0;
 }

@@ -66,6 +66,32 @@ describe('vigil sites', () => {
     expect(Object.keys(JSON.parse(r.out)).sort()).toEqual(['moderatorId', 'token']);
     expect((await vigil('moderators', 'create', '--site', 'ffffffffffffffff', '--name', 'x')).code).toBe(1);
   });
+
+  it('when a moderator token is rotated, then the old token is refused and the new one works', async () => {
+    const site = JSON.parse((await vigil('sites', 'create', '--name', 'R', '--origin', 'https://r.example', '--json')).out);
+    const mod = JSON.parse((await vigil('moderators', 'create', '--site', site.siteId, '--name', 'Rota', '--json')).out);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: mod.token })).status).toBe(200);
+    const r = await vigil('moderators', 'rotate', mod.moderatorId, '--json');
+    expect(r.code).toBe(0);
+    const rotated = JSON.parse(r.out);
+    expect(rotated.moderatorId).toBe(mod.moderatorId);
+    expect(rotated.token).not.toBe(mod.token);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: mod.token })).status).toBe(401);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: rotated.token })).status).toBe(200);
+  });
+
+  it('when a moderator is revoked, then their token is refused and the site no longer lists them', async () => {
+    const site = JSON.parse((await vigil('sites', 'create', '--name', 'V', '--origin', 'https://v.example', '--json')).out);
+    const mod = JSON.parse((await vigil('moderators', 'create', '--site', site.siteId, '--name', 'Gone', '--json')).out);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: mod.token })).status).toBe(200);
+    const r = await vigil('moderators', 'revoke', mod.moderatorId);
+    expect(r.code).toBe(0);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: mod.token })).status).toBe(401);
+    const list = JSON.parse((await vigil('moderators', 'list', '--site', site.siteId, '--json')).out);
+    expect(list).toEqual([]);
+    expect((await vigil('moderators', 'revoke', mod.moderatorId)).code).toBe(1);
+    expect((await vigil('moderators', 'rotate')).code).toBe(2);
+  });
 });
 
 describe('/openapi.json', () => {

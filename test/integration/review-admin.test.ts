@@ -2,8 +2,9 @@ import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { createModerator } from '../../src/sites/moderator-store';
 
 let t: TestApp;
+const OPERATOR = 'operator-token-0123456789abcdef';
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ METRICS_TOKEN: 'metrics-token-0123456789abcdef', METRICS_PER_SITE: 'true', OPERATOR_TOKEN: OPERATOR });
 });
 afterAll(() => t.close());
 
@@ -40,6 +41,23 @@ describe('bull-board at /admin/queues', () => {
     expect(names).toEqual([`review-${site.siteId}`]);
   });
 
+  it("when a site admin asks bull-board about Redis or the workers, then it is refused; the operator's token gets both", async () => {
+    const { site, admin } = await setup();
+    const basic = (secret: string) => ({ authorization: `Basic ${Buffer.from(`x:${secret}`).toString('base64')}` });
+    const stats = await api(t.url, 'GET', '/admin/queues/api/redis/stats', { headers: basic(admin) });
+    expect(stats.status).toBe(403);
+    expect(stats.text).not.toMatch(/redis_version|"version"|"os"/);
+    const workers = await api(t.url, 'GET', `/admin/queues/api/queues/review-${site.siteId}/workers`, { headers: basic(admin) });
+    expect(workers.status).toBe(403);
+    const op = await api(t.url, 'GET', '/admin/queues/api/redis/stats', { headers: basic(OPERATOR) });
+    expect(op.status).toBe(200);
+    expect(op.json.version).toMatch(/^\d+\./);
+    const opQueues = await api(t.url, 'GET', '/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10', { key: OPERATOR });
+    expect(opQueues.status).toBe(200);
+    expect(opQueues.json.queues.map((q: { name: string }) => q.name)).toContain('learning');
+    expect((await api(t.url, 'GET', '/admin/queues/api/redis/stats', { headers: basic('operator-token-0123456789abcdeX') })).status).toBe(401);
+  });
+
   it('when another site makes an admin\'s browser post to bull-board, then it is refused', async () => {
     const { admin } = await setup();
     const basic = `Basic ${Buffer.from(`admin:${admin}`).toString('base64')}`;
@@ -56,7 +74,7 @@ describe('metrics', () => {
     }
     const claimed = await api(t.url, 'POST', '/v1/review/claim', { key: mod });
     await api(t.url, 'POST', `/v1/review/${claimed.json.item.commentId}/decision`, { key: mod, body: { decision: 'approve' } });
-    const m = await api(t.url, 'GET', '/metrics');
+    const m = await api(t.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' });
     expect(m.text).toContain(`vigil_review_queue_depth{site="${site.siteId}",state="waiting"} 2`);
     expect(m.text).toMatch(new RegExp(`vigil_review_decision_latency_seconds\\{site="${site.siteId}",quantile="0.95"\\} [0-9.e-]+`));
     expect(m.text).toContain('vigil_review_decision_seconds_count{decision="approve"}');

@@ -6,7 +6,7 @@ import { api, startTestApp, TestApp } from '../helpers/test-app';
 /**
  * Webhook latency and throughput on loopback; skipped unless WEBHOOK_BENCH=1, since CI needs no numbers:
  *   WEBHOOK_BENCH=1 npx jest test/integration/webhooks-bench.test.ts
- * Numbers go to docs/readme/webhooks.md.
+ * It prints its numbers; docs/webhooks.md says how to run it.
  */
 const run = process.env.WEBHOOK_BENCH ? describe : describe.skip;
 

@@ -54,6 +54,7 @@ beforeAll(async () => {
     VIGIL_WEBHOOK_RETRY_SCHEDULE: '100ms,150ms,200ms,250ms,300ms,350ms,400ms',
     VIGIL_WEBHOOK_TIMEOUT_MS: '2000',
     VIGIL_WEBHOOK_QUEUE: `webhooks-test-${process.pid}`,
+    METRICS_TOKEN: 'metrics-token-0123456789abcdef',
   });
 });
 afterAll(async () => {
@@ -290,7 +291,7 @@ describe('webhooks', () => {
     expect(pk.status).toBe(403);
     const doc = await api(t.url, 'GET', '/openapi.json');
     expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver']));
-    const m = await api(t.url, 'GET', '/metrics');
+    const m = await api(t.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' });
     expect(m.text).toMatch(/vigil_webhook_attempts_total\{outcome="delivered"\} \d+/);
     expect(m.text).toMatch(/vigil_webhook_queue_jobs\{state="delayed"\} \d+/);
     const del = await api(t.url, 'DELETE', `/v1/webhooks/${endpoint.id}`, { key: site.secretKey });

@@ -10,9 +10,9 @@ import { CliIo, UsageError, withRedis } from '../io';
 
 export const modelsHelp = [
   'vigil models export --model spam|toxicity|PATH --out PATH [--site SITE_ID]',
-  '    Writes a new model file: the model (shipped by name, or the file at PATH) with every site\'s feedback in Redis',
-  '    learnt into it, i.e. the global model every Vigil instance scores with. With --site, the model that site\'s',
-  `    comments are scored with instead: the global model plus the site's own feedback counted ${SITE_WEIGHT} more times`,
+  '    Writes a new model file: the model (shipped by name, or the file at PATH) with what several sites agreed on in',
+  '    their feedback learnt into it, i.e. the global model every Vigil instance scores with. With --site, the model',
+  `    that site's comments are scored with instead: the global model plus the site's own feedback counted ${SITE_WEIGHT} times`,
   '    (its overlay). Only feedback for the model\'s task is used; withdrawn (undone) feedback is netted out. Class',
   '    totals and calibration stay as trained, so the file scores exactly as the service does.',
 ].join('\n');
@@ -33,7 +33,8 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
   const bundled = values.model === 'spam' || values.model === 'toxicity' ? loadBundledModels() : undefined;
   const model: Model = bundled ? bundled[values.model as 'spam' | 'toxicity'] : loadModelFile(values.model);
   // Feedback for the other task is skipped (tasks below); the other slot only satisfies the learner's type.
-  const ignore: Model = { ...model, score: () => ({ score: 0 }), learn: () => undefined };
+  const none = () => undefined;
+  const ignore: Model = { ...model, score: () => ({ score: 0 }), learn: none, learnSite: none, loadSite: none, setAgreed: none, learnable: () => [] };
   const models = model.task === 'spam' ? { spam: model, toxicity: ignore } : { spam: ignore, toxicity: model };
   const site = values.site;
   const { total, own } = await withRedis(async (redis) => {
@@ -48,7 +49,7 @@ export async function modelsCommand(argv: string[], io: CliIo): Promise<number> 
     return { total: ids.reduce((n, id) => n + learner.learnt(id), 0), own: site === undefined ? 0 : learner.learnt(site) };
   });
   fs.writeFileSync(values.out, JSON.stringify((model as NaiveBayesModel).toFile(site)));
-  const what = site === undefined ? 'global' : `site ${site}: global plus its own ${own} entries counted ${SITE_WEIGHT + 1} times in all`;
+  const what = site === undefined ? 'global' : `site ${site}: global plus its own ${own} entries counted ${SITE_WEIGHT} times`;
   io.stdout.write(`wrote ${values.out} (${model.task} model, ${what}; ${total} feedback entries learnt from all sites)\n`);
   return 0;
 }

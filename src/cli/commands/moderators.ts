@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { createModerator, grantSite, listModerators, ModeratorRole } from '../../sites/moderator-store';
+import { createModerator, grantSite, listModerators, ModeratorRole, revokeModerator, rotateModeratorToken } from '../../sites/moderator-store';
 import { requireSite } from '../../sites/site-store';
 import { CliIo, printJson, UsageError, withRedis } from '../io';
 
 export const moderatorsHelp = `vigil moderators create --site SITE_ID [--site SITE_ID...] --name NAME [--role moderator|admin] [--json]
 vigil moderators list [--site SITE_ID] [--json]
-vigil moderators grant MODERATOR_ID --site SITE_ID`;
+vigil moderators grant MODERATOR_ID --site SITE_ID
+vigil moderators rotate MODERATOR_ID [--json]   (a new token; the old one stops working at once)
+vigil moderators revoke MODERATOR_ID            (the token stops working and the moderator is removed)`;
 
 export async function moderatorsCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
@@ -40,6 +42,21 @@ export async function moderatorsCommand(argv: string[], io: CliIo): Promise<numb
       const site = values.site?.[0];
       if (!id || !site) throw new UsageError('MODERATOR_ID and --site are required');
       printJson(io, await withRedis(async (r) => (await requireSite(r, site), grantSite(r, id, site))));
+      return 0;
+    }
+    case 'rotate': {
+      const id = positionals[0];
+      if (!id) throw new UsageError('MODERATOR_ID is required');
+      const rotated = await withRedis((r) => rotateModeratorToken(r, id));
+      if (values.json) printJson(io, rotated);
+      else io.stdout.write(`moderator ${rotated.moderatorId}\n  token ${rotated.token}\n(shown once; the old token no longer works)\n`);
+      return 0;
+    }
+    case 'revoke': {
+      const id = positionals[0];
+      if (!id) throw new UsageError('MODERATOR_ID is required');
+      const m = await withRedis((r) => revokeModerator(r, id));
+      io.stdout.write(`moderator ${m.id} revoked (sites: ${m.siteIds.join(',')})\n`);
       return 0;
     }
     default:

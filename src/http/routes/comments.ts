@@ -62,7 +62,11 @@ export function commentRoutes(ctx: AppContext): Router {
       text: c.body, author: c.author.name, email: c.author.emailMasked, ...(c.author.url ? { url: c.author.url } : {}),
       source: 'site', commentId: c.id,
     };
-    const id = await recordFeedback(ctx.redis, site.id, f);
+    // Counted against the site's hourly feedback limit (429 past it); the comment is the stored one, so with enough
+    // other sites agreeing it may also teach the shared model (src/learning/agreement.ts).
+    const id = await recordFeedback(ctx.redis, site.id, f, {
+      perHour: ctx.config.LEARN_FEEDBACK_PER_HOUR, retentionSeconds: ctx.config.RETENTION_DAYS * 86400,
+    });
     res.status(202).json({ feedbackId: id, commentId: c.id, label });
   });
 

@@ -1,25 +1,69 @@
-import { Router } from 'express';
-import { registry, metrics } from '../../infra/metrics';
-import { listSites } from '../../sites/site-store';
+import crypto from 'node:crypto';
+import express, { RequestHandler, Router } from 'express';
+import { metrics, renderMetrics, registry } from '../../infra/metrics';
+import { keys } from '../../infra/keys';
 import { captchaStats } from '../../captcha/captcha-store';
+import { NotFoundError, UnauthorizedError } from '../../errors';
 import type { AppContext } from '../context';
+import { errorMiddleware, notFoundHandler } from '../error-middleware';
 
 /**
  * /metrics for Prometheus. Counters kept in Redis (shared by every instance) are read at scrape time, so any instance
- * reports the same totals.
+ * reports the same totals. The page is an operator's: it is off on the public port unless a bearer token guards it
+ * (METRICS_TOKEN), or it moves to a port of its own (METRICS_PORT, by default on loopback only).
  */
 export function metricsRoutes(ctx: AppContext, collectors: Array<() => Promise<void>> = []): Router {
   const r = Router();
-  r.get('/metrics', async (_req, res) => {
-    const sites = await listSites(ctx.redis);
-    for (const s of sites) {
-      const stats = await captchaStats(ctx.redis, s.id);
-      for (const [mode, byOutcome] of Object.entries(stats)) {
-        for (const [outcome, n] of Object.entries(byOutcome)) metrics.captchaOutcomes.set({ site: s.id, mode, outcome }, n);
-      }
-    }
-    for (const collect of collectors) await collect();
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  if (ctx.config.METRICS_PORT !== undefined) return r;
+  r.get('/metrics', metricsAuth(ctx), metricsHandler(ctx, collectors));
   return r;
+}
+
+/** The app the METRICS_PORT listener serves: /metrics and nothing else. */
+export function metricsApp(ctx: AppContext, collectors: Array<() => Promise<void>> = []): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsAuth(ctx), metricsHandler(ctx, collectors));
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(ctx.logger, ctx.redis));
+  return app;
+}
+
+function metricsAuth(ctx: AppContext): RequestHandler {
+  const token = ctx.config.METRICS_TOKEN;
+  const expected = token ? crypto.createHash('sha256').update(token).digest() : undefined;
+  const ownPort = ctx.config.METRICS_PORT !== undefined;
+  return (req, res, next) => {
+    if (!expected) {
+      if (ownPort) return next();
+      // Neither guard configured: answer as if there were no such page, so a scanner learns nothing.
+      throw new NotFoundError('/metrics');
+    }
+    const auth = req.get('authorization') ?? '';
+    const presented = /^bearer /i.test(auth) ? auth.slice(7).trim() : '';
+    const digest = crypto.createHash('sha256').update(presented).digest();
+    if (!crypto.timingSafeEqual(digest, expected)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="Vigil metrics"');
+      throw new UnauthorizedError('Send the metrics token as "Authorization: Bearer <token>".');
+    }
+    next();
+  };
+}
+
+function metricsHandler(ctx: AppContext, collectors: Array<() => Promise<void>>): RequestHandler {
+  const perSite = ctx.config.METRICS_PER_SITE;
+  return async (_req, res) => {
+    // One read of the site index and one (auto-pipelined) read per site: a scrape costs the same few round trips
+    // however many sites there are.
+    const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
+    const stats = await Promise.all(ids.map((id) => captchaStats(ctx.redis, id)));
+    metrics.captchaOutcomes.reset();
+    ids.forEach((site, i) => {
+      for (const [mode, byOutcome] of Object.entries(stats[i])) {
+        for (const [outcome, n] of Object.entries(byOutcome)) metrics.captchaOutcomes.set({ site, mode, outcome }, n, perSite);
+      }
+    });
+    for (const collect of collectors) await collect();
+    res.setHeader('Cache-Control', 'no-store').type(registry.contentType).send(await renderMetrics(perSite));
+  };
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { createBullBoard } from '@bull-board/api';
@@ -12,6 +13,7 @@ import { readAudit } from '../../review/audit';
 import { sitesFor } from '../../review/claims';
 import { shadowReport } from '../../review/intake';
 import { actorOf, moderatorAuth } from './review-auth';
+import { queueNames } from '../../infra/queues';
 
 const auditQuery = z.object({
   siteId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id'),
@@ -46,26 +48,57 @@ export function reviewAdminRoutes(ctx: AppContext, d: ReviewDeps): Router {
   });
 
   // One board per admin, so each sees only the queues of their own sites; the list is refreshed on every request
-  // because sites can be granted at any time.
+  // because sites can be granted at any time. A site admin is a tenant: their board hides what describes the
+  // install (Redis version, port, OS, memory, clients; the connected workers' addresses), which bull-board also
+  // refuses server-side with these options. The operator (OPERATOR_TOKEN) gets the shared queues and those details.
   const boards = new Map<string, { adapter: ExpressAdapter; board: ReturnType<typeof createBullBoard> }>();
-  const boardAuth = moderatorAuth(ctx.redis, { admin: true, basicChallenge: true });
-  r.use('/admin/queues', boardAuth, (req, res, next) => {
-    // Browsers replay Basic credentials on their own, so a page on another site could drive bull-board's actions
-    // (retry, clean, pause) with an admin's credentials; only same-origin requests may change anything.
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) throw new ForbiddenError('Cross-site requests to /admin/queues are refused.');
-    const actor = actorOf(res);
-    let b = boards.get(actor.id);
+  const boardFor = (id: string, operator: boolean) => {
+    let b = boards.get(id);
     if (!b) {
       const adapter = new ExpressAdapter();
       adapter.setBasePath('/admin/queues');
-      b = { adapter, board: createBullBoard({ queues: [], serverAdapter: adapter as unknown as BoardAdapter, options: { uiConfig: { boardTitle: 'Vigil review' } } }) };
-      boards.set(actor.id, b);
+      const uiConfig = { boardTitle: operator ? 'Vigil (operator)' : 'Vigil review', hideRedisDetails: !operator, showWorkers: operator };
+      b = { adapter, board: createBullBoard({ queues: [], serverAdapter: adapter as unknown as BoardAdapter, options: { uiConfig } }) };
+      boards.set(id, b);
     }
-    b.board.replaceQueues(actor.siteIds.map((s) => new BullMQAdapter(d.queues.queue(s))));
+    return b;
+  };
+  const boardAuth = moderatorAuth(ctx.redis, { admin: true, basicChallenge: true });
+  const operatorHash = ctx.config.OPERATOR_TOKEN ? sha256(ctx.config.OPERATOR_TOKEN) : undefined;
+  r.use('/admin/queues', (req, res, next) => {
+    // Browsers replay Basic credentials on their own, so a page on another site could drive bull-board's actions
+    // (retry, clean, pause) with an admin's credentials; only same-origin requests may change anything.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) throw new ForbiddenError('Cross-site requests to /admin/queues are refused.');
     res.setHeader('Content-Security-Policy', BOARD_CSP);
+    if (!operatorHash || !sameSecret(presentedSecret(req), operatorHash)) return next();
+    const b = boardFor('operator', true);
+    b.board.replaceQueues(d.queues.shared([ctx.config.VIGIL_WEBHOOK_QUEUE, queueNames.learning]).map((q) => new BullMQAdapter(q)));
+    (b.adapter.getRouter() as express.Router)(req, res, next);
+  }, boardAuth, (req, res, next) => {
+    const actor = actorOf(res);
+    const b = boardFor(actor.id, false);
+    b.board.replaceQueues(actor.siteIds.map((s) => new BullMQAdapter(d.queues.queue(s))));
     (b.adapter.getRouter() as express.Router)(req, res, next);
   });
   return r;
+}
+
+/** The Bearer token, or the password of HTTP Basic (what a browser sends after the challenge). */
+function presentedSecret(req: express.Request): string | undefined {
+  const auth = req.get('authorization') ?? '';
+  if (/^bearer /i.test(auth)) return auth.slice(7).trim();
+  if (!/^basic /i.test(auth)) return undefined;
+  const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+function sha256(s: string): Buffer {
+  return crypto.createHash('sha256').update(s).digest();
+}
+
+/** Constant-time, so the token cannot be guessed a character at a time from answer times. */
+function sameSecret(presented: string | undefined, expectedHash: Buffer): boolean {
+  return presented !== undefined && crypto.timingSafeEqual(sha256(presented), expectedHash);
 }
 
 function sameOrigin(req: express.Request): boolean {

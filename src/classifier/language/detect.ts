@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Language detection for the Perspective-compatible API, with eld's extra-small n-gram tables: of eld, franc-min and
+ * tinyld it was the most accurate on short comments and the fastest (docs/decisions/language-detection.md has the
+ * figures and the command). Loaded on first use, since its tables take tens of MB and most callers (Coral) declare
+ * the language.
+ */
+interface Eld {
+  detect(text: string): { language: string; getScores(): Record<string, number> };
+}
+
+/** The language of a comment shows in its first characters; reading no more bounds the cost on long texts. */
+const MAX_CHARS = 1000;
+
+let eld: Eld | undefined;
+
+/**
+ * eld ships ES modules only, behind an exports map with no `require` condition; Node (>= 20.19) can require() an ES
+ * module by its file path, which keeps the service CommonJS.
+ */
+function load(): Eld {
+  if (eld) return eld;
+  for (const dir of require.resolve.paths('eld') ?? []) {
+    const file = path.join(dir, 'eld', 'src', 'entries', 'static.extrasmall.js');
+    if (fs.existsSync(file)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      eld = (require(file) as { eld: Eld }).eld;
+      return eld;
+    }
+  }
+  throw new Error('the eld package is not installed');
+}
+
+/** Loads the detector's tables now rather than on the first request. */
+export function warmLanguageDetector(): void {
+  load();
+}
+
+/**
+ * The likely languages of a text (ISO 639-1), most likely first, at most three; empty when the text carries no
+ * language signal (too short, only digits or emoji).
+ */
+export function detectLanguages(text: string): string[] {
+  const r = load().detect(text.slice(0, MAX_CHARS));
+  if (!r.language) return [];
+  const scores = Object.entries(r.getScores()).sort((a, b) => b[1] - a[1]);
+  const out = [r.language, ...scores.map(([l]) => l).filter((l) => l !== r.language)];
+  return out.slice(0, 3);
+}

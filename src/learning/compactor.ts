@@ -1,0 +1,187 @@
+import crypto from 'node:crypto';
+import type Redis from 'ioredis';
+import type { Model } from '../classifier';
+import { keys } from '../infra/keys';
+import type { Logger } from '../logger';
+import { agree, flatten, type Contribution } from './agreement';
+import { compareIds, parseEntry, SiteState, TASKS } from './site-state';
+
+export interface CompactorOptions {
+  redis: Redis;
+  models: { spam: Model; toxicity: Model };
+  logger: Logger;
+  /** Sites that must agree before a bucket of the shared model changes (LEARN_GLOBAL_MIN_SITES). */
+  minSites: number;
+  /** Stream entries older than this are trimmed once a snapshot holds them (RETENTION_DAYS). */
+  retentionSeconds: number;
+  /** How often a pass runs (LEARN_SNAPSHOT_SECONDS); 0 runs passes only when `run` is called. */
+  intervalMs: number;
+}
+
+export interface Compactor {
+  /**
+   * One pass: folds every site's new feedback into its snapshot, trims the streams to the retention, and rewrites the
+   * agreed global delta. Returns false when another instance holds the lock (with `wait`, it waits for it instead).
+   * `now` moves the retention cut, so tests can see a trim without waiting days.
+   */
+  run(opts?: { now?: number; wait?: boolean }): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const BATCH = 1000;
+/**
+ * Snapshots hold learnt counts, not text, so they outlive the retention; the TTL only clears the snapshots of sites
+ * that were deleted (every pass renews it for the others).
+ */
+export const SNAPSHOT_TTL_SECONDS = 400 * 86400;
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+interface Known {
+  pos: string;
+  contrib: Record<'spam' | 'toxicity', Contribution>;
+  /** The snapshot position of the previous pass: the stream is trimmed no further (see trimCut). */
+  trimSafe: string;
+}
+
+/**
+ * Keeps the learnt state of the feedback streams in Redis, so the streams can be trimmed to the retention and a new
+ * process starts from the same place as running ones. One instance at a time (a lock in Redis) folds each site's new
+ * entries into its snapshot (site-state.ts) and, from every site's contribution, computes what the sites agree on
+ * for the shared model (agreement.ts), written as one hash every instance polls (learner.ts).
+ *
+ * Only one key per write: a site's snapshot, trim and stream TTL go in one MULTI in the site's slot; the agreed delta
+ * is one hash in `{global}`. Nothing spans slots, so it runs unchanged on Redis Cluster. A crash between a site's
+ * write and the global write loses nothing: the next pass recomputes the global delta from the snapshots.
+ */
+export function startCompactor(opts: CompactorOptions): Compactor {
+  const { redis } = opts;
+  const known = new Map<string, Known>();
+  const lockMs = Math.max(30_000, opts.intervalMs * 3);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<boolean> | undefined;
+  let closed = false;
+
+  async function lock(wait: boolean): Promise<string | undefined> {
+    const token = crypto.randomBytes(12).toString('hex');
+    const deadline = Date.now() + lockMs;
+    for (;;) {
+      if (await redis.set(keys.learnLock(), token, 'PX', lockMs, 'NX')) return token;
+      if (!wait || Date.now() > deadline) return undefined;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function load(siteId: string): Promise<SiteState> {
+    const raw = await redis.get(keys.learnSnapshot(siteId));
+    const s = SiteState.parse(raw);
+    if (raw && !s) opts.logger.warn({ siteId }, 'unreadable learning snapshot; refolding what the stream still holds');
+    return s ?? new SiteState();
+  }
+
+  async function foldSite(siteId: string, now: number): Promise<Known> {
+    let k = known.get(siteId);
+    let state: SiteState | undefined;
+    if (!k) {
+      state = await load(siteId);
+      k = { pos: state.pos, contrib: state.contrib, trimSafe: state.pos };
+    }
+    const stream = keys.feedback(siteId);
+    let first = true;
+    for (;;) {
+      const rows = await redis.xrange(stream, `(${(state ?? k).pos}`, '+', 'COUNT', BATCH);
+      if (!rows.length) break;
+      // New entries: only now is the whole snapshot (with its overlays) read and rewritten.
+      if (first && !state) state = await load(siteId);
+      first = false;
+      for (const [id, fields] of rows) {
+        const f = parseEntry(fields);
+        if (!f) {
+          state!.pos = id;
+          continue;
+        }
+        state!.apply(id, f, opts.models[f.task].learnable({ text: f.text, author: f.author, email: f.email, url: f.url }));
+      }
+      if (rows.length < BATCH) break;
+    }
+    const cut = trimCut(now, k.trimSafe);
+    const m = redis.multi();
+    if (state && state.pos !== k.pos) m.set(keys.learnSnapshot(siteId), state.toJSON(), 'EX', SNAPSHOT_TTL_SECONDS);
+    else m.expire(keys.learnSnapshot(siteId), SNAPSHOT_TTL_SECONDS);
+    if (cut) m.xtrim(stream, 'MINID', cut);
+    await m.exec();
+    const pos = state?.pos ?? k.pos;
+    return { pos, contrib: state?.contrib ?? k.contrib, trimSafe: pos };
+  }
+
+  /**
+   * Where the stream may be cut: before entries older than the retention, but never past the position of the
+   * previous pass's snapshot, so a process that loaded that snapshot a moment ago still finds its tail.
+   */
+  function trimCut(now: number, trimSafe: string): string | undefined {
+    const byAge = `${Math.max(0, Math.floor(now - opts.retentionSeconds * 1000))}-0`;
+    const safeNext = nextId(trimSafe);
+    const cut = compareIds(byAge, safeNext) < 0 ? byAge : safeNext;
+    return cut === '0-0' ? undefined : cut;
+  }
+
+  async function pass(now: number): Promise<void> {
+    const ids = await redis.zrange(keys.siteIndex(), 0, -1);
+    const live = new Set(ids);
+    for (const id of [...known.keys()]) if (!live.has(id)) known.delete(id);
+    for (const id of ids) known.set(id, await foldSite(id, now));
+    const out: Record<string, string> = {};
+    for (const t of TASKS) {
+      out[t] = JSON.stringify(flatten(agree([...known.values()].map((k) => k.contrib[t]), opts.minSites)));
+    }
+    const current = await redis.hmget(keys.learnAgreed(), ...TASKS);
+    if (TASKS.every((t, i) => current[i] === out[t])) return;
+    await redis.multi().hset(keys.learnAgreed(), out).hincrby(keys.learnAgreed(), 'version', 1).exec();
+    opts.logger.info({ sites: ids.length }, 'the shared models\' agreed feedback changed');
+  }
+
+  async function run({ now = Date.now(), wait = false }: { now?: number; wait?: boolean } = {}): Promise<boolean> {
+    const token = await lock(wait);
+    if (!token) {
+      // Another instance folds; what this one knew may be stale when it next holds the lock.
+      known.clear();
+      return false;
+    }
+    try {
+      await pass(now);
+      return true;
+    } finally {
+      await redis.eval(RELEASE, 1, keys.learnLock(), token);
+    }
+  }
+
+  const tick = () => {
+    if (closed) return;
+    running = run()
+      .catch((err) => {
+        opts.logger.warn({ err: (err as Error).message }, 'folding feedback into snapshots failed; will retry');
+        return false;
+      })
+      .finally(() => {
+        if (!closed) timer = setTimeout(tick, opts.intervalMs);
+      });
+  };
+  if (opts.intervalMs > 0) timer = setTimeout(tick, Math.min(opts.intervalMs, 1000));
+
+  return {
+    run: async (o) => {
+      await running;
+      return run(o);
+    },
+    close: async () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/** The smallest stream id after `id`. */
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${Number(seq) + 1}`;
+}

@@ -1,0 +1,71 @@
+import type { Model, ModelResult } from '../classifier';
+import { headValue, lookupAttribute, type AttributeSource } from './attributes';
+import { invalid } from './google-error';
+import { languageRefusal, languagesOf } from './languages';
+import type { AnalyzeRequest } from './request';
+import { sentenceSpans } from './sentences';
+
+interface Score { value: number; type: 'PROBABILITY' }
+interface AttributeScores { summaryScore: Score; spanScores?: Array<{ begin: number; end: number; score: Score }> }
+
+export interface AnalyzeResponse {
+  attributeScores: Record<string, AttributeScores>;
+  languages: string[];
+  detectedLanguages: string[];
+  clientToken?: string;
+}
+
+type Models = { spam: Model; toxicity: Model };
+
+const probability = (value: number): Score => ({ value: Math.round(value * 1e6) / 1e6, type: 'PROBABILITY' });
+
+/**
+ * comments:analyze. Scores the text with the site's view of the models (its own learnt feedback counts) and stores
+ * nothing, whatever doNotStore says. Request checks follow Perspective: an unknown attribute or a score type other than
+ * PROBABILITY is refused; an attribute the models do not serve, or not in the request's language, is refused unless
+ * dropUnsupportedAttributes, in which case it is left out.
+ */
+export function analyzeComment(models: Models, siteId: string, req: AnalyzeRequest): AnalyzeResponse {
+  const text = req.comment.text;
+  const langs = languagesOf(text, req.languages);
+  const wanted: Array<{ name: string; source: AttributeSource; threshold?: number }> = [];
+  for (const [name, params] of Object.entries(req.requestedAttributes)) {
+    const found = lookupAttribute(name, models);
+    if (found.kind === 'unknown') throw invalid(`Unknown attribute: ${name.slice(0, 64)}.`);
+    if (params.scoreType !== undefined && params.scoreType !== 'PROBABILITY' && params.scoreType !== 'SCORE_TYPE_UNSPECIFIED') {
+      throw invalid(`Unsupported scoreType for ${name}: ${params.scoreType.slice(0, 64)}; only PROBABILITY is available.`);
+    }
+    const refusal = found.kind === 'served' ? languageRefusal(name, found.languages, langs) : `Attribute ${name} is not supported by this server.`;
+    if (refusal) {
+      if (req.dropUnsupportedAttributes) continue;
+      throw invalid(refusal);
+    }
+    if (found.kind === 'served') wanted.push({ name, source: found.source, threshold: params.scoreThreshold });
+  }
+
+  const opts = { siteId };
+  const results: Partial<Record<'spam' | 'toxicity', ModelResult>> = {};
+  const scoreWith = (m: 'spam' | 'toxicity', t: string) => models[m].score({ text: t }, opts);
+  for (const w of wanted) results[w.source.model] ??= scoreWith(w.source.model, text);
+
+  // Each sentence is scored once per model, whatever number of attributes read it.
+  const spans = req.spanAnnotations ? sentenceSpans(text) : [];
+  const spanResults: Partial<Record<'spam' | 'toxicity', ModelResult[]>> = {};
+  if (spans.length) for (const w of wanted) spanResults[w.source.model] ??= spans.map(([b, e]) => scoreWith(w.source.model, text.slice(b, e)));
+
+  const attributeScores: Record<string, AttributeScores> = {};
+  for (const w of wanted) {
+    const value = headValue(results[w.source.model]!, w.source.head);
+    if (w.threshold !== undefined && value < w.threshold) continue;
+    const a: AttributeScores = { summaryScore: probability(value) };
+    const perSpan = spanResults[w.source.model];
+    if (perSpan) a.spanScores = spans.map(([begin, end], i) => ({ begin, end, score: probability(headValue(perSpan[i], w.source.head)) }));
+    attributeScores[w.name] = a;
+  }
+  return {
+    attributeScores,
+    languages: langs.effective,
+    detectedLanguages: langs.detected,
+    ...(req.clientToken !== undefined ? { clientToken: req.clientToken } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { BLATANT_SPAM_SCORE } from '../../src/akismet/comment-check';
+
+/**
+ * Figures the docs quote from the model files must be the files' own: a retrained model fails this until the docs
+ * say what the new file says.
+ */
+const root = path.join(__dirname, '..', '..');
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+type ModelFile = {
+  thresholds: { review: number; reject: number };
+  training: { outOfFold: { atReview: Record<string, number>; atReject: Record<string, number>; auc: number } };
+};
+const model = (name: string) => JSON.parse(read(`models/${name}.json`)) as ModelFile;
+const spam = model('spam');
+const toxicity = model('toxicity');
+const card = read('models/MODEL_CARD.md');
+
+/** The cells of the first table row that starts with `| <first> |`. */
+function row(text: string, first: string): string[] {
+  const line = text.split('\n').find((l) => l.startsWith(`| ${first} |`));
+  if (!line) throw new Error(`no table row for ${first}`);
+  return line.split('|').slice(1, -1).map((c) => c.trim());
+}
+const two = (x: number) => x.toFixed(2);
+const three = (x: number) => x.toFixed(3);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+describe('figures in the docs match the model files', () => {
+  it.each([
+    ['spam', spam],
+    ['toxicity', toxicity],
+  ] as const)('when docs/models.md gives the %s thresholds, then they are the model file\'s', (name, m) => {
+    const cells = row(read('docs/models.md'), `\`${name}\``);
+    expect(cells.slice(1, 3)).toEqual([two(m.thresholds.review), two(m.thresholds.reject)]);
+  });
+
+  it.each([
+    ['spam.json', spam],
+    ['toxicity.json', toxicity],
+  ] as const)('when the model card lists %s, then its thresholds are the file\'s', (file, m) => {
+    expect(row(card, file)[3]).toBe(`${two(m.thresholds.review)} / ${two(m.thresholds.reject)}`);
+  });
+
+  it.each([
+    ['spam', spam],
+    ['toxicity', toxicity],
+  ] as const)('when the model card gives the %s out-of-fold headline, then it is training.outOfFold of the file', (name, m) => {
+    const oof = m.training.outOfFold;
+    const cells = row(card, name);
+    expect(cells[2]).toBe(three(oof.auc));
+    expect(cells[3]).toBe(`${three(oof.atReview.precision)} / ${three(oof.atReview.recall)} / ${three(oof.atReview.f1)} / ${pct(oof.atReview.fpr).replace('.0%', '%')}`);
+    expect(cells[4]).toBe(`${three(oof.atReject.precision)} / ${three(oof.atReject.recall)} / ${pct(oof.atReject.fpr).replace('.0%', '%')}`);
+  });
+
+  it('when a doc quotes the spam model\'s reject threshold, then it is the one in models/spam.json', () => {
+    const reject = two(spam.thresholds.reject);
+    for (const file of ['docs/akismet.md', 'docs/models.md']) {
+      const quoted = [...read(file).matchAll(/reject threshold (?:of )?(0\.\d\d)/g)].map((m) => m[1]);
+      expect(quoted.filter((q) => q !== reject)).toEqual([]);
+    }
+    expect(read('docs/akismet.md')).toContain(`${reject} from \`models/spam.json\``);
+  });
+
+  it('when Akismet calls a spam score blatant, then that score is above the model\'s reject threshold', () => {
+    expect(BLATANT_SPAM_SCORE).toBeGreaterThan(spam.thresholds.reject);
+  });
+
+  it('when the model card states the Davidson false-positive rate, then every mention agrees with its table', () => {
+    const tableFpr = row(card, 'Davidson (not trained on)').at(-1);
+    const mentions = [...card.matchAll(/Davidson[^\n]*\n?[^\n]*?FPR (\d+(?:\.\d+)?%)/g)].map((m) => m[1]);
+    expect(mentions.length).toBeGreaterThan(0);
+    expect(mentions.filter((m) => m !== tableFpr)).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { loadBundledModels, type Model } from '../../../src/classifier';
+import { lookupAttribute, servedAttributes } from '../../../src/perspective/attributes';
+import { sentenceSpans } from '../../../src/perspective/sentences';
+import { primaryLanguage } from '../../../src/classifier/language/supported';
+import { detectLanguages } from '../../../src/classifier/language/detect';
+
+const models = loadBundledModels();
+
+/** A toxicity model with the given heads, for what the attribute map reads from a loaded model. */
+function withHeads(heads: string[]): { spam: Model; toxicity: Model } {
+  return { spam: models.spam, toxicity: Object.defineProperty(Object.create(models.toxicity), 'headNames', { value: heads }) as Model };
+}
+
+describe('attributes', () => {
+  it('when the toxicity model has a head, then its Perspective attribute is served from that head', () => {
+    expect(lookupAttribute('PROFANITY', models)).toMatchObject({ kind: 'served', source: { model: 'toxicity', head: 'obscene' } });
+    expect(lookupAttribute('IDENTITY_ATTACK', models)).toMatchObject({ kind: 'served', source: { head: 'identity_hate' } });
+    expect(lookupAttribute('SPAM', models)).toMatchObject({ kind: 'served', source: { model: 'spam', head: 'score' } });
+  });
+
+  it('when the model lacks severe_toxic, then SEVERE_TOXICITY is unsupported; when it gains the head, then it is served', () => {
+    expect(lookupAttribute('SEVERE_TOXICITY', withHeads(['score', 'toxic', 'obscene']))).toEqual({ kind: 'unsupported' });
+    expect(lookupAttribute('SEVERE_TOXICITY', withHeads(['score', 'severe_toxic']))).toMatchObject({ kind: 'served', source: { head: 'severe_toxic' } });
+    expect(servedAttributes(withHeads(['score']))).toEqual(['TOXICITY', 'SPAM']);
+  });
+
+  it('when a name was never a Perspective attribute, then it is unknown rather than unsupported', () => {
+    expect(lookupAttribute('FLIRTATION', models)).toEqual({ kind: 'unsupported' });
+    expect(lookupAttribute('toxicity', models)).toEqual({ kind: 'unknown' });
+    expect(lookupAttribute('__proto__', models)).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('sentenceSpans', () => {
+  it('when a text has sentence ends and line breaks, then each sentence is a span without its surrounding spaces', () => {
+    const text = '  Hello there.  How are you?\nFine!Really fine؟ نعم';
+    expect(sentenceSpans(text).map(([b, e]) => text.slice(b, e))).toEqual(['Hello there.', 'How are you?', 'Fine!Really fine؟', 'نعم']);
+  });
+
+  it('when a text has more sentences than the cap, then the rest is one last span ending at the text end', () => {
+    const text = 'a. '.repeat(500);
+    const spans = sentenceSpans(text, 10);
+    expect(spans).toHaveLength(10);
+    expect(spans[9][1]).toBe(text.trimEnd().length);
+  });
+
+  it('when a text is only white space, then there are no spans', () => {
+    expect(sentenceSpans(' \n\t ')).toEqual([]);
+  });
+});
+
+describe('languages', () => {
+  it('when a tag is BCP 47 or ISO 639-1, then its primary subtag is the language', () => {
+    expect(primaryLanguage('en-US')).toBe('en');
+    expect(primaryLanguage('FA')).toBe('fa');
+    expect(primaryLanguage('pt_BR')).toBe('pt');
+    expect(primaryLanguage('e')).toBeUndefined();
+    expect(primaryLanguage('en-<x>')).toBeUndefined();
+  });
+
+  it('when a text is long, then detection reads only its beginning and stays fast', () => {
+    expect(detectLanguages('This is clearly an English sentence about the news. ' + 'x'.repeat(100000))[0]).toBe('en');
+    expect(detectLanguages('😀😀')).toEqual([]);
+  });
+});
