@@ -1,7 +1,7 @@
 /**
  * The toxicity targets of MODEL_CARD.md ("Attributes, threats and highlights"), against seeded held-out splits
  * (20%, seed 42, the split `vigil train/eval --holdout 0.2 --seed 42` use) of every file:
- *   node scripts/run-ts.js bench/toxicity-targets.ts [--data DIR] [--tox-opts JSON] [--no-civil] [--ablations]
+ *   node scripts/run-ts.js bench/toxicity-targets.ts [--data DIR] [--tox-opts JSON] [--no-civil] [--no-spans] [--save F | --model F]
  * Trains on the training parts of the shipped toxicity files plus civil-comments-toxicspans (threat head only);
  * ETHOS (GPL, never trained on) is scored whole. The span floor is chosen on the training part of
  * toxic-spans-semeval2021 and the F1 reported on its held-out part.
@@ -21,8 +21,6 @@ import { decide } from '../src/moderation/policy';
 import { defaultPolicy } from '../src/sites/policy';
 import { TOXICITY_FILES } from './toxicity-files';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, 'tox-opts': { type: 'string' }, 'no-civil': { type: 'boolean' }, ablations: { type: 'boolean' }, 'no-spans': { type: 'boolean' }, save: { type: 'string' }, model: { type: 'string' } } });
-const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const f3 = (x: number): string => x.toFixed(3);
 const SHIPPED = ['jigsaw', 'jigsaw-pools', 'olid', 'osact', 'lhsab', 'parsoffensive'];
 const CIVIL = 'civil-comments-toxicspans/toxicspans_civil_comments_train80.csv';
@@ -40,7 +38,23 @@ function reachesReview(m: NaiveBayesModel, text: string): boolean {
   return d.status !== 'approved' || d.needsReview;
 }
 
-export function toxicityTargets(opts: Partial<TrainOptions>, civil: boolean, title: string): Record<string, number> {
+/** How `toxicityTargets` runs: data folder, training options, whether civil comments train the threat head. */
+export interface TargetRun {
+  data: string;
+  opts?: Partial<TrainOptions>;
+  civil?: boolean;
+  spans?: boolean;
+  /** A model file written earlier with `save`, scored instead of training again. */
+  model?: string;
+  save?: string;
+}
+
+/** Trains (or reads) a model on the training parts and prints every toxicity target; returns the figures. */
+export function toxicityTargets(run: TargetRun, title: string): Record<string, number> {
+  const D = run.data;
+  const opts = run.opts ?? {};
+  const civil = run.civil ?? true;
+  const values = { model: run.model, save: run.save, 'no-spans': run.spans === false };
   const split: Record<string, { train: LabeledDoc[]; test: LabeledDoc[] }> = {};
   for (const k of SHIPPED) split[k] = splitHoldout(loadDataset(path.join(D, TOXICITY_FILES[k])), 0.2, 42);
   split.civil = splitHoldout(loadDataset(path.join(D, CIVIL)), 0.2, 42);
@@ -124,6 +138,11 @@ export function toxicityTargets(opts: Partial<TrainOptions>, civil: boolean, tit
 }
 
 if (require.main === module) {
-  const opts: Partial<TrainOptions> = values['tox-opts'] ? JSON.parse(values['tox-opts']) : {};
-  toxicityTargets(opts, !values['no-civil'], 'shipped recipe');
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, 'tox-opts': { type: 'string' }, 'no-civil': { type: 'boolean' }, 'no-spans': { type: 'boolean' }, save: { type: 'string' }, model: { type: 'string' } },
+  });
+  toxicityTargets({
+    data: values.data ?? path.resolve(__dirname, '../../shared/datasets'), opts: values['tox-opts'] ? JSON.parse(values['tox-opts']) : {},
+    civil: !values['no-civil'], spans: !values['no-spans'], model: values.model, save: values.save,
+  }, values['no-civil'] ? 'without civil-comments-toxicspans' : 'shipped recipe');
 }

@@ -149,7 +149,7 @@ export class WordCache {
   readonly hashOf = new Int32Array(this.slots);
   readonly sizeOf = new Int32Array(this.slots);
   /** Per slot the word's threat-lexicon class bits (threat-lexicon.ts), 0 for most words. */
-  readonly cue = new Uint8Array(this.slots);
+  readonly cue = new Uint16Array(this.slots);
   private size = 0;
 
   /** Slot of `s` (FNV hash `hu`), or -1. */

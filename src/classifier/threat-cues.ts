@@ -12,7 +12,7 @@ export const THREAT_CUES = [
   'thr:violent',
   /** Any weapon or means. */
   'thr:weapon',
-  /** A modal / future form up to 4 tokens before a violent word or weapon ("will kill", "needs to put a bullet"). */
+  /** A modal / future form up to 5 tokens before a violent word or weapon ("will kill", "needs to put a bullet"). */
   'thr:modal_violent',
   /** "you" within 3 tokens of a violent word or weapon ("kill you", "you will die"). */
   'thr:violent_you',
@@ -24,13 +24,17 @@ export const THREAT_CUES = [
   'thr:agent_call',
   /** The speaker, a modal, then violence ("I'll kill", "I'm going to shoot"). */
   'thr:speaker_intent',
-  /** Stalking words next to "you" ("I know where you live", "I will find you", "coming for you"). */
+  /** Stalking: a stalking verb before "you" ("I will find you", "coming for you") or "where you live", "where you sleep". */
   'thr:stalk_you',
   /**
    * Any of intent, agent call, stalking, or the speaker's intent with a target: one pooled feature, because each
    * alone is seen a few dozen times in the training data and its weight would be noisy.
    */
   'thr:strong',
+  /** A violent word used about a thing ("kill the bill", "taxes are killing jobs"): a figure of speech. */
+  'thr:figurative',
+  /** A violent word in a report ("the man was shot", "police said"). */
+  'thr:report',
 ] as const;
 
 const VIOLENT = 0;
@@ -43,6 +47,8 @@ const AGENT_CALL = 6;
 const SPEAKER_INTENT = 7;
 const STALK_YOU = 8;
 const STRONG = 9;
+const FIGURATIVE = 10;
+const REPORTED = 11;
 const STRONG_MASK = (1 << INTENT) | (1 << AGENT_CALL) | (1 << STALK_YOU);
 
 const FAR = -1000;
@@ -65,12 +71,15 @@ export class ThreatCueScanner {
   private agentViolent = FAR;
   private speakerViolent = FAR;
   private stalk = FAR;
+  private thing = FAR;
+  private report = FAR;
+  private where = FAR;
 
   reset(): void {
     this.mask = 0;
     this.modal = this.violent = this.modalViolent = this.you = this.target = FAR;
     this.agent = this.agentModal = this.speaker = this.speakerModal = this.stalk = FAR;
-    this.agentViolent = this.speakerViolent = FAR;
+    this.agentViolent = this.speakerViolent = this.thing = this.report = this.where = FAR;
   }
 
   /** Token `i` (its index in the comment) has class bits `c`. */
@@ -86,12 +95,14 @@ export class ThreatCueScanner {
     if (c & (CUE.VIOLENT | CUE.WEAPON)) {
       m |= 1 << (c & CUE.VIOLENT ? VIOLENT : WEAPON);
       if (c & CUE.VIOLENT && c & CUE.WEAPON) m |= 1 << WEAPON;
-      if (i - this.modal <= 4 && this.modal !== i) {
+      if (i - this.modal <= 5 && this.modal !== i) {
         m |= 1 << MODAL_VIOLENT;
         this.modalViolent = i;
         if (i - this.you <= 6 || i - this.target <= 6) m |= 1 << INTENT;
       }
       if (i - this.you <= 3) m |= 1 << VIOLENT_YOU;
+      if (i - this.thing <= 3) m |= 1 << FIGURATIVE;
+      if (i - this.report <= 3) m |= 1 << REPORTED;
       // The call needs a target after the violence: "we need to kill this proposal" is a figure of speech.
       if (i - this.agentModal <= 5) this.agentViolent = i;
       if (i - this.speakerModal <= 4) {
@@ -107,18 +118,26 @@ export class ThreatCueScanner {
     if (c & CUE.YOU) {
       if (i - this.violent <= 3) m |= 1 << VIOLENT_YOU;
       if (i - this.modalViolent <= 4) m |= 1 << INTENT;
-      if (i - this.stalk <= 2) m |= 1 << STALK_YOU;
+      if (i - this.stalk <= 2 && this.stalk !== i) m |= 1 << STALK_YOU;
       this.you = i;
     }
+    if (c & CUE.WHERE) this.where = i;
+    // "where you live", "where you sleep", "your address".
+    if (c & CUE.HOME && i - this.you === 1 && i - this.where <= 2) m |= 1 << STALK_YOU;
     if (c & CUE.TARGET) {
       if (i - this.violent <= 3 && this.violent !== i) m |= 1 << VIOLENT_OTHER;
       if (i - this.modalViolent <= 4 && this.modalViolent !== i) m |= 1 << INTENT;
       this.target = i;
     }
-    if (c & CUE.STALK) {
-      if (i - this.you <= 2) m |= 1 << STALK_YOU;
-      this.stalk = i;
+    if (c & CUE.THING) {
+      if (i - this.violent <= 3 && this.violent !== i) m |= 1 << FIGURATIVE;
+      this.thing = i;
     }
+    if (c & CUE.REPORT) {
+      if (i - this.violent <= 3 && this.violent !== i) m |= 1 << REPORTED;
+      this.report = i;
+    }
+    if (c & CUE.STALK) this.stalk = i;
     if (m & STRONG_MASK) m |= 1 << STRONG;
     this.mask = m;
   }

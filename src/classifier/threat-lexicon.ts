@@ -26,8 +26,16 @@ export const CUE = {
   AGENT: 32,
   /** The first person speaking: i, i'll, we, we'll... */
   SPEAKER: 64,
-  /** Stalking words: find, hunt, coming, watch, live(s), wait... (threat in "I know where you live") */
+  /** Stalking verbs that take "you" as object: find, hunt, coming (for), waiting (outside), watch (your back). */
   STALK: 128,
+  /** Things, not people, that violent words are used about figuratively: the bill, the economy, jobs, taxes. */
+  THING: 256,
+  /** Words of a report: was, were, police, said, according, suspect, victim... ("the man was shot", police said). */
+  REPORT: 512,
+  /** "where", as in "I know where you live". */
+  WHERE: 1024,
+  /** Where a person lives or sleeps: live, lives, sleep. */
+  HOME: 2048,
 } as const;
 
 const VIOLENT = `kill kills killed killing killer murder murders murdered murdering shoot shoots shooting shot
@@ -59,8 +67,20 @@ const AGENT = `someone somebody anyone anybody everyone people we us patriots ci
 
 const SPEAKER = `i i'll i'm im i'd ive i've we we'll we're me my`;
 
-const STALK = `find hunt hunting track coming come watch live lives wait waiting visit know where address
-  doorstep sleep`;
+const STALK = `find hunt hunting track tracking coming waiting outside watch`;
+
+const WHERE = `where`;
+
+const HOME = `live lives sleep`;
+
+const THING = `bill bills proposal proposals plan plans reform reforms deal deals law laws budget economy business
+  businesses jobs job program programme idea ideas project measure tax taxes pension pensions market markets argument
+  career chances momentum policy policies industry sector rates prices rent rents profits growth morale mood deal
+  amendment motion vote votes agenda regulation regulations competition sales paycheck`;
+
+const REPORT = `was were been police said says according reportedly suspect suspects victim victims officers
+  authorities witnesses investigators charged arrested sentenced convicted accused alleged allegedly report reports
+  reported century history historians war`;
 
 function add(map: Map<string, number>, words: string, bit: number): void {
   for (const w of words.split(/\s+/)) if (w) map.set(w, (map.get(w) ?? 0) | bit);
@@ -77,6 +97,10 @@ export const THREAT_LEXICON: ReadonlyMap<string, number> = (() => {
   add(m, AGENT, CUE.AGENT);
   add(m, SPEAKER, CUE.SPEAKER);
   add(m, STALK, CUE.STALK);
+  add(m, THING, CUE.THING);
+  add(m, REPORT, CUE.REPORT);
+  add(m, WHERE, CUE.WHERE);
+  add(m, HOME, CUE.HOME);
   return m;
 })();
 

@@ -135,7 +135,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), alpha: o.alpha, calibration, ...(stack !== undefined ? { stack } : {}) };
   const natProbs = nat.map((i) => sigmoid(z(i)));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
-  const all = { probs: idx.map((i) => sigmoid(z(i))), labels: ys };
+  const all = { probs: idx.map((i) => sigmoid(z(i))), labels: ys, index: idx };
   // Main score head: its out-of-fold log-odds for every document, for the stacked heads.
   const mainZ = spec.name === 'score' ? docs.map((_, i) => applyCalibration(cal, oof[i])) : undefined;
   return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) }, all, mainZ };
@@ -145,27 +145,32 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
 export const TOXICITY_FEATURES: FeatureOptions = { ...DEFAULT_FEATURES, threat: true };
 
 /**
- * The threat head's own thresholds, on its out-of-fold probabilities over every threat-labelled comment:
- * `review` is the highest threshold that still sends THREAT_RECALL of the threats to review (a missed threat
- * costs a news desk far more than a moderator's look at a harsh comment), `reject` the lowest reaching 90%
- * precision (or 1 if none does).
+ * The threat head's own thresholds, from out-of-fold probabilities of every threat-labelled comment. `review` is
+ * the highest threshold at which THREAT_RECALL of the threats reach review, counting those the main score
+ * already sends there (`byScore`): a missed threat costs a news desk far more than a moderator's look at a harsh
+ * comment, and every point lower flags more harsh but harmless comments. `reject` is the lowest threshold
+ * reaching 90% precision with at least 3 threats (1 if none does).
  */
-export function threatThresholds(probs: number[], labels: number[]): { review: number; reject: number } {
-  const pos = probs.filter((_, i) => labels[i]).sort((a, b) => b - a);
+export function threatThresholds(probs: number[], labels: number[], byScore?: boolean[]): { review: number; reject: number } {
+  const pos = probs.map((p, i) => i).filter((i) => labels[i]);
   if (!pos.length) return { review: 0.5, reject: 0.9 };
-  const review = Math.floor(pos[Math.min(pos.length - 1, Math.ceil(THREAT_RECALL * pos.length) - 1)] * 1000) / 1000;
+  const caught = pos.filter((i) => byScore?.[i]).length;
+  const need = Math.ceil(THREAT_RECALL * pos.length) - caught;
+  const rest = pos.filter((i) => !byScore?.[i]).map((i) => probs[i]).sort((a, b) => b - a);
+  const at = need <= 0 ? 1 : rest[Math.min(rest.length - 1, need - 1)];
+  const review = Math.max(0.005, Math.floor(at * 1000) / 1000);
   let reject = 1;
   for (let t = 0.99; t > review; t = Math.round((t - 0.01) * 100) / 100) {
     const m = metricsAt(probs, labels, t);
     if (m.confusion.tp >= 3 && m.precision >= 0.9) reject = t;
   }
-  return { review: Math.max(review, 0.01), reject: Math.max(reject, review) };
+  return { review, reject: Math.max(reject, review) };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** Share of out-of-fold threats the default threat review threshold must catch. */
-export const THREAT_RECALL = 0.85;
+export const THREAT_RECALL = 0.8;
 
 /** Trains a model file from labelled documents; deterministic for a given seed and input order. */
 export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
@@ -200,7 +205,8 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     if (mainZ) main = mainZ;
     heads[spec.name] = head;
     if (spec.name === 'threat') {
-      attributeThresholds.threat = threatThresholds(all.probs, all.labels);
+      const byScore = all.index.map((i) => main !== undefined && sigmoid(main[i]) >= thresholds.review);
+      attributeThresholds.threat = threatThresholds(all.probs, all.labels, byScore);
       // The out-of-fold curve the threshold came from, for the model card.
       threatCurve = [0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5].map((t) => {
         const x = metricsAt(all.probs, all.labels, t);
