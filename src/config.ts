@@ -76,6 +76,14 @@ export const configSpec = {
     schema: z.string().regex(/^[A-Za-z0-9_-]+$/).default('webhooks'),
     doc: 'BullMQ queue of webhook deliveries. Processes that share a Redis but differ in webhook settings (e.g. test suites) use different names.',
   },
+  AKISMET_KEY_FAILURES: {
+    schema: z.coerce.number().int().min(1).max(100000).default(20),
+    doc: 'Wrong Akismet keys one client network (IPv4 /24, IPv6 /48) may send per AKISMET_KEY_FAILURE_WINDOW_SECONDS before every key from it is refused, so the 12-character keys cannot be guessed.',
+  },
+  AKISMET_KEY_FAILURE_WINDOW_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(86400 * 7).default(3600),
+    doc: 'The window of AKISMET_KEY_FAILURES; a refused network waits until it ends.',
+  },
   OPERATOR_TOKEN: {
     schema: z.string().min(16).optional(),
     secret: true,

@@ -8,18 +8,12 @@ export const AKISMET_FIELDS = [
   'blog_lang', 'blog_charset', 'user_role', 'is_test', 'honeypot_field_name', 'recheck_reason', 'guid',
 ] as const;
 
+/** The request's fields (body.ts fieldsOf): a map without a prototype, one string per field, each capped. */
 export type AkismetForm = Record<string, string>;
 
-/** A form body as one string per field; a repeated field keeps its first value, as PHP's last-wins is no better. */
-export function formOf(body: unknown): AkismetForm {
-  const out: AkismetForm = {};
-  if (!body || typeof body !== 'object') return out;
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (typeof first === 'string') out[k] = first;
-    else if (typeof first === 'number' || typeof first === 'boolean') out[k] = String(first);
-  }
-  return out;
+/** A field's value only when the form itself has it: never one of Object.prototype's members. */
+export function own(form: AkismetForm, name: string): string | undefined {
+  return Object.hasOwn(form, name) && typeof form[name] === 'string' ? form[name] : undefined;
 }
 
 /** Akismet's booleans arrive as "1", "true" or "yes"; anything else (including "0" and "false") is false. */
@@ -27,25 +21,41 @@ export function flag(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
+/** A refusal of a request that lacks what Akismet requires, in Akismet's words: the body and X-akismet-debug-help. */
+export interface FieldProblem {
+  body: string;
+  help: string;
+}
+
 /**
- * The first missing or malformed required field, worded like Akismet's X-akismet-debug-help, or undefined when the
- * form has what comment-check and submit-* need: `blog` and a `user_ip` that is an IP address.
+ * The commenter's IP: `user_ip`, or WordPress's own column name `comment_author_IP`, which the plugin's submit-spam
+ * and submit-ham send for comments it kept no "as submitted" copy of.
  */
-export function missingField(form: AkismetForm): string | undefined {
-  if (!form.blog?.trim()) return 'Empty "blog" value';
-  if (!form.user_ip?.trim()) return 'Empty "user_ip" value';
-  if (!net.isIP(form.user_ip.trim())) return `"user_ip" is not an IP address`;
+export function userIp(form: AkismetForm): string {
+  return (own(form, 'user_ip') || own(form, 'comment_author_IP') || '').trim();
+}
+
+/**
+ * The first missing or malformed required field, answered as Akismet answers it (`Missing required field: user_ip.`),
+ * or undefined when the form has what comment-check and submit-* need: `blog` and a `user_ip` that is an IP address.
+ */
+export function missingField(form: AkismetForm): FieldProblem | undefined {
+  if (!own(form, 'blog')?.trim()) return { body: 'Missing required field: blog.', help: 'Empty "blog" value: send the home URL of the site the comment was posted on.' };
+  const ip = userIp(form);
+  if (!ip) return { body: 'Missing required field: user_ip.', help: 'Empty "user_ip" value: send the IP address of the commenter (not of the server).' };
+  if (!net.isIP(ip)) return { body: 'Invalid value for field: user_ip.', help: '"user_ip" is not an IP address.' };
   return undefined;
 }
 
 /**
  * The honeypot: `honeypot_field_name` names a hidden form field whose value the client sends alongside. A name
- * that is one of Akismet's own fields is ignored, so a misconfigured plugin cannot flag every comment.
+ * that is one of Akismet's own fields is ignored, so a misconfigured plugin cannot flag every comment; so is a name
+ * the form does not carry (`constructor`, `hasOwnProperty`: only the form's own fields count).
  */
 function honeypotValue(form: AkismetForm): string | undefined {
-  const name = form.honeypot_field_name?.trim();
+  const name = own(form, 'honeypot_field_name')?.trim();
   if (!name || (AKISMET_FIELDS as readonly string[]).includes(name)) return undefined;
-  return form[name];
+  return own(form, name);
 }
 
 const limit = (s: string | undefined, max: number) => (s ?? '').trim().slice(0, max);
@@ -71,16 +81,16 @@ function webUrl(raw: string | undefined): string | undefined {
 /**
  * Maps an Akismet request to Vigil's comment input. The thread is the permalink (the article), else the blog; the
  * commenter's IP, user agent and referrer come from the form, as from any server caller. Names and e-mails are cut
- * to the lengths /v1/comments allows; the comment text is kept whole (the 64 KB body limit bounds it).
+ * to the lengths /v1/comments allows; the comment text arrives capped at 10,000 characters like theirs (body.ts).
  */
 export function commentInputOf(form: AkismetForm): CommentInput {
-  const url = webUrl(form.comment_author_url);
+  const url = webUrl(own(form, 'comment_author_url'));
   const honeypot = honeypotValue(form);
   return {
-    threadId: limit(form.permalink, 500) || limit(form.blog, 500),
-    author: { name: limit(form.comment_author, 100), email: limit(form.comment_author_email, 320), ...(url ? { url } : {}) },
-    body: (form.comment_content ?? '').trim(),
+    threadId: limit(own(form, 'permalink'), 500) || limit(own(form, 'blog'), 500),
+    author: { name: limit(own(form, 'comment_author'), 100), email: limit(own(form, 'comment_author_email'), 320), ...(url ? { url } : {}) },
+    body: (own(form, 'comment_content') ?? '').trim(),
     ...(honeypot ? { honeypot } : {}),
-    client: { ip: form.user_ip.trim(), userAgent: limit(form.user_agent, 1000), referrer: limit(form.referrer, 2000) },
+    client: { ip: userIp(form), userAgent: limit(own(form, 'user_agent'), 1000), referrer: limit(own(form, 'referrer'), 2000) },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Akismet keys. Vigil answers Akismet's protocol with the site's secret key, which clients send either in a form
- * field (`api_key`, `key`) or as the first label of the Host name (`<key>.rest.example`).
+ * Akismet keys. Vigil answers Akismet's protocol with the site's Akismet-format key (akismet-key.ts), or with its
+ * secret key in either spelling below; clients send it in a form field (`api_key`, `key`) or as the first label of
+ * the Host name (`<key>.rest.example`).
  *
  * A host name is case-insensitive: DNS ignores case, and HTTP clients lowercase it before the request leaves (the
  * npm `akismet-api` client does, through Node's url.parse). A secret key `sk_<site>_<base64url>` is case-sensitive,
@@ -69,17 +70,23 @@ export function secretKeyFrom(presented: string): string {
   return akismetKeyFor(key) === presented.toLowerCase() ? key : presented;
 }
 
-/** True when a host label looks like a key of either spelling (or a site/moderator key, to be refused as such). */
+/** True when a host label looks like a key of any spelling (or a site/moderator key, to be refused as such). */
 function looksLikeKey(label: string): boolean {
-  return /^(pk|sk|mt)[_-][0-9a-f]{16}[_-][A-Za-z0-9_-]{32,39}$/.test(label);
+  return /^[0-9a-f]{12}$/i.test(label) || /^(pk|sk|mt)[_-][0-9a-f]{16}[_-][A-Za-z0-9_-]{32,39}$/.test(label);
 }
 
 /**
- * The key of an Akismet request: the `api_key` field, else `key`, else the first label of the host name when it has
- * the shape of a key (so `vigil.example.com` is not mistaken for one).
+ * The key of an Akismet request: a form field, else the first label of the host name when it has the shape of a key
+ * (so `vigil.example.com` is not mistaken for one). Which field wins depends on the call: WordPress's plugin adds its
+ * saved key as `api_key` to every request, so verify-key, get-subscription, get-stats and deactivate, which carry the
+ * key being asked about in `key`, read `key` first; comment-check and the rest read `api_key` first.
  */
-export function presentedAkismetKey(fields: Record<string, string>, hostname: string | undefined): string | undefined {
-  const fromForm = fields.api_key?.trim() || fields.key?.trim();
+export function presentedAkismetKey(
+  fields: Record<string, string>, hostname: string | undefined, first: 'api_key' | 'key' = 'api_key',
+): string | undefined {
+  const second = first === 'api_key' ? 'key' : 'api_key';
+  const field = (name: string) => (Object.hasOwn(fields, name) ? fields[name]?.trim() : undefined);
+  const fromForm = field(first) || field(second);
   if (fromForm) return fromForm;
   const label = hostname?.split('.')[0];
   return label && hostname!.includes('.') && looksLikeKey(label) ? label : undefined;

@@ -5,11 +5,15 @@ import { getComment, setCommentStatus, type StoredComment } from '../comments/co
 import { RateLimitedError } from '../errors';
 import { recordFeedback } from '../learning/feedback';
 import { maskEmail } from '../moderation/identity';
-import { commentInputOf, flag, type AkismetForm } from './fields';
+import { commentInputOf, flag, own, type AkismetForm } from './fields';
+import { findCheckedComment } from './match';
+import { verdictOf } from './comment-check';
 
 export interface SubmitDeps {
   redis: Redis;
   events: EventBus;
+  /** The server secret, for the keyed hash that finds a comment without a guid. */
+  secret: Buffer;
   retentionSeconds: number;
   /** Feedback examples the site may send per hour (LEARN_FEEDBACK_PER_HOUR); past it submissions are not learnt. */
   feedbackPerHour?: number;
@@ -25,21 +29,33 @@ export interface SubmitOutcome {
   commentId?: string;
   /** The comment's new status when the submission changed it. */
   marked?: 'approved' | 'rejected';
+  /** The submission says Vigil's own answer on this comment was wrong (for get-stats: missed spam, false positive). */
+  contradicts?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Akismet's submit-spam / submit-ham: a person on the site says what a comment really was. The example feeds the
- * site's learning stream (the e-mail only masked: the spam model reads its domain, nothing more). When `guid` names
- * a comment comment-check stored and Vigil decided on its own, that comment is also moved to the status the person
- * chose. A test submission (`is_test`) learns and changes nothing.
+ * site's learning stream (the e-mail only masked: the spam model reads its domain, nothing more), tied to the stored
+ * comment when Vigil can find it: by `guid`, else (WordPress sends none) by the same author, IP and text that
+ * comment-check stored within the retention period. A comment Vigil decided on its own is also moved to the status
+ * the person chose. A test submission (`is_test`) learns and changes nothing.
  */
 export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetForm, kind: 'spam' | 'ham'): Promise<SubmitOutcome> {
-  if (flag(form.is_test)) return { learnt: false };
-  const guid = form.guid?.trim();
-  const found = guid && UUID.test(guid) ? await getComment(deps.redis, site.id, guid.toLowerCase()) : undefined;
+  if (flag(own(form, 'is_test'))) return { learnt: false };
   const input = commentInputOf(form);
+  const guid = own(form, 'guid')?.trim();
+  let found: StoredComment | undefined;
+  let answeredSpam: boolean | undefined;
+  if (guid && UUID.test(guid)) found = await getComment(deps.redis, site.id, guid.toLowerCase());
+  if (!found && input.body) {
+    const match = await findCheckedComment(deps, site.id, input);
+    if (match) {
+      found = await getComment(deps.redis, site.id, match.commentId);
+      answeredSpam = match.answeredSpam;
+    }
+  }
   const text = input.body || found?.body || '';
   let learnt = false;
   let limited = false;
@@ -64,8 +80,12 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
     );
   }
   if (!found) return { learnt, ...(limited ? { limited } : {}) };
+  // What Vigil answered: remembered at comment-check, else read from the comment before any earlier report moved it.
+  const alreadyReported = found.reasons.some((r) => r === 'reported_spam' || r === 'reported_ham');
+  answeredSpam ??= alreadyReported ? undefined : verdictOf(found.id, found.status, found.reasons, found.scores, true, 1).spam;
+  const contradicts = !alreadyReported && answeredSpam !== undefined && answeredSpam !== (kind === 'spam');
   const marked = await mark(deps, found, kind === 'spam' ? 'rejected' : 'approved', kind);
-  return { learnt, ...(limited ? { limited } : {}), commentId: found.id, ...(marked ? { marked } : {}) };
+  return { learnt, ...(limited ? { limited } : {}), commentId: found.id, ...(marked ? { marked } : {}), contradicts };
 }
 
 /**

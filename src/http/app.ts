@@ -21,8 +21,9 @@ export interface AppExtras {
   /** Run at each /metrics scrape, to refresh gauges kept in Redis. */
   metricsCollectors?: Array<() => Promise<void>>;
   /**
-   * Routers that read their own request bodies (the Perspective-compatible API answers malformed JSON in Google's
-   * shape; Coral's signature covers the raw bytes), mounted at their path ahead of the JSON parser.
+   * Routers that read their own request bodies (Akismet's forms in any charset; the Perspective-compatible API answers
+   * malformed JSON in Google's shape; Coral's signature covers the raw bytes), mounted at their path ahead of the
+   * JSON parser.
    */
   bodyRouters?: Array<{ path: string; router: Router }>;
 }

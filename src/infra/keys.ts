@@ -54,6 +54,15 @@ export const keys = {
   /** String: the lock of the one instance folding feedback streams; TTL a few fold intervals. */
   learnLock: () => global('learn', 'lock'),
 
+  /** String: the site id an Akismet-format key belongs to, keyed by the key's keyed hash (no TTL: lives with the key). */
+  akismetKey: (keyHash: string) => global('akismet-key', keyHash),
+  /** String: failed Akismet key attempts from one client network (keyed hash); TTL = the failure window. */
+  akismetKeyFailures: (networkHash: string) => global('akismet-key-fail', networkHash),
+  /** Hash: a month's Akismet counters (calls, spam, ham, missed spam, false positives; per blog too); TTL ~ 3 years. */
+  akismetStats: (siteId: string, month: string) => site(siteId, 'akismet', 'stats', month),
+  /** String: the comment id comment-check stored for an author, IP and body (keyed hash); TTL = retention. */
+  akismetMatch: (siteId: string, matchHash: string) => site(siteId, 'akismet', 'match', matchHash),
+
   /** Hash: a webhook endpoint (url, events, secrets, enabled). */
   webhook: (siteId: string, id: string) => site(siteId, 'webhook', id),
   /** Sorted set of a site's webhook endpoint ids by creation time. */

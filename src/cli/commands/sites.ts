@@ -3,12 +3,18 @@ import { z } from 'zod';
 import { createSite, listSites, requireSite, rotateSiteKeys, updatePolicy } from '../../sites/site-store';
 import { policyPatchSchema } from '../../sites/policy';
 import { CliIo, printJson, UsageError, withRedis } from '../io';
+import { loadConfig } from '../../config';
+import { loadServerSecret } from '../../infra/server-secret';
+import { AkismetKeyExistsError, issueAkismetKey } from '../../akismet/akismet-key';
 
 export const sitesHelp = `vigil sites create --name NAME --origin URL [--origin URL...] [--captcha svg|pow|off] [--moderation auto|pre|post] [--json]
 vigil sites list [--json]
 vigil sites show SITE_ID
 vigil sites policy SITE_ID [--set JSON]     show, or merge a JSON patch into, the site's policy
-vigil sites rotate-keys SITE_ID [--json]     new site and secret keys; the old ones stop working`;
+vigil sites rotate-keys SITE_ID [--json]     new site and secret keys; the old ones stop working
+vigil sites akismet-key --site SITE_ID [--rotate] [--json]
+                                             the site's Akismet key (12 hex characters, for WordPress's settings page);
+                                             shown once; --rotate replaces it (the old one stops working)`;
 
 function patchFrom(json: string): z.output<typeof policyPatchSchema> {
   let raw: unknown;
@@ -30,6 +36,7 @@ export async function sitesCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       name: { type: 'string' }, origin: { type: 'string', multiple: true }, captcha: { type: 'string' },
       moderation: { type: 'string' }, json: { type: 'boolean' }, set: { type: 'string' },
+      site: { type: 'string' }, rotate: { type: 'boolean' },
     },
   });
   switch (sub) {
@@ -70,6 +77,22 @@ export async function sitesCommand(argv: string[], io: CliIo): Promise<number> {
       const id = positionals[0] ?? '';
       if (!id) throw new UsageError('SITE_ID is required');
       printJson(io, await withRedis((r) => rotateSiteKeys(r, id)));
+      return 0;
+    }
+    case 'akismet-key': {
+      const id = values.site ?? positionals[0] ?? '';
+      if (!id) throw new UsageError('--site SITE_ID is required');
+      const issued = await withRedis(async (r) => {
+        const secret = await loadServerSecret(r, loadConfig().VIGIL_SECRET);
+        try {
+          return await issueAkismetKey(r, secret, id, { rotate: values.rotate });
+        } catch (e) {
+          if (e instanceof AkismetKeyExistsError) throw new UsageError(e.message);
+          throw e;
+        }
+      });
+      if (values.json) printJson(io, issued);
+      else io.stdout.write(`site ${issued.siteId}\n  Akismet key ${issued.akismetKey}${issued.replaced ? ' (the previous one no longer works)' : ''}\n(shown once: paste it into WordPress's Akismet settings page)\n`);
       return 0;
     }
     default:
