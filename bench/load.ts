@@ -304,7 +304,7 @@ async function main(): Promise<void> {
       cwd: ROOT,
       env: {
         ...process.env, REDIS_URL: redis.url, PORT: String(vigilPort), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false',
-        WORKERS: values.workers, LOG_LEVEL: values['log-level'], NODE_ENV: 'production',
+        WORKERS: values.workers, LOG_LEVEL: values['log-level'], NODE_ENV: 'production', VIGIL_SECRET: 'bench-secret-0123456789abcdef',
       },
       // Logs go to /dev/null rather than a pipe nobody reads, which would stall the process once the pipe is full.
       stdio: ['ignore', 'ignore', 'inherit'],

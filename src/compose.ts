@@ -2,35 +2,26 @@ import type Redis from 'ioredis';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { Model } from './classifier';
+import { modelsAnswer } from './classifier/ready';
 import type { AppContext } from './http/context';
 import type { ModerationDeps } from './moderation/types';
 import { loadServerSecret } from './infra/server-secret';
-import { createApp, AppExtras } from './http/app';
+import { createApp } from './http/app';
+import type { AppExtras, Plug } from './plug';
 import { EventBus } from './events/events';
 import { emitIntakeEvents } from './events/intake-events';
 import { webhooksPlug } from './webhooks/plug';
 import { akismetPlug } from './akismet/plug';
 import { perspectivePlug } from './perspective/plug';
+import { coralPlug } from './integrations/coral/plug';
 import { reviewPlug } from './review/plug';
-import { queueDepthPlug } from './infra/metrics';
 import { learningPlug } from './learning/plug';
 import { watchSiteChanges } from './sites/site-cache';
 import { RenderPool } from './captcha/render-pool';
 import { metricsApp } from './http/routes/metrics';
 
-/** What a capability gets to plug itself in: add routers, after-persist hooks, metrics collectors and workers. */
-export interface PlugContext {
-  ctx: AppContext;
-  extras: Required<AppExtras>;
-  /** Push a close function for every worker or connection started; they run in reverse on shutdown. */
-  closers: Array<() => Promise<void>>;
-  redisUrl: string;
-  workers: boolean;
-}
-export type Plug = (p: PlugContext) => Promise<void>;
-
 /** The capabilities beyond comment intake, in the order they are wired. */
-const plugs: Plug[] = [akismetPlug, perspectivePlug, webhooksPlug, reviewPlug, queueDepthPlug, learningPlug];
+const plugs: Plug[] = [akismetPlug, perspectivePlug, coralPlug, webhooksPlug, reviewPlug, learningPlug];
 
 export interface Service {
   app: ReturnType<typeof createApp>;
@@ -55,7 +46,10 @@ export async function composeService(opts: {
   workers?: boolean;
 }): Promise<Service> {
   const { config, redis, logger, models } = opts;
-  const secret = await loadServerSecret(redis, config.VIGIL_SECRET);
+  const secret = await loadServerSecret({
+    redis, configured: config.VIGIL_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production',
+    log: (msg, fields) => logger.warn(fields ?? {}, msg),
+  });
   const moderation: ModerationDeps = {
     redis,
     models,
@@ -72,7 +66,7 @@ export async function composeService(opts: {
   const events = new EventBus((err, e) => logger.error({ err, type: e.type, siteId: e.siteId }, 'event subscriber failed'));
   moderation.afterPersist.push((c) => emitIntakeEvents(events, c));
   const pool = new RenderPool(logger);
-  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => true, prepareCaptcha: () => pool.take() };
+  const ctx: AppContext = { config, redis, logger, moderation, events, modelsLoaded: () => modelsAnswer(moderation.models), prepareCaptcha: () => pool.take() };
   const extras: Required<AppExtras> = { routers: [], metricsCollectors: [], bodyRouters: [] };
   const closers: Array<() => Promise<void>> = [];
   closers.push(() => pool.close());

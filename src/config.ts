@@ -11,7 +11,8 @@ export const configSpec = {
     schema: z.string().url().optional(),
     doc: 'Redis to use. When unset, `npm start` runs its own redis-server (AOF on, appendfsync always, data in DATA_DIR). For a Redis Cluster, name one master and add `?cluster=true`.',
   },
-  DATA_DIR: { schema: z.string().default('./data'), doc: "Directory of the bundled Redis's data when REDIS_URL is unset." },
+  DATA_DIR: { schema: z.string().default('./data'), doc: "Directory of the bundled Redis's data when REDIS_URL is unset, and of the server secret's key file (`vigil-secret`, mode 0600) when VIGIL_SECRET is unset." },
+  NODE_ENV: { schema: z.string().default('development'), doc: 'With `production`, VIGIL_SECRET (or an existing DATA_DIR/vigil-secret) is required: no key file is generated. The Docker image sets it.' },
   OWN_REDIS_PORT: {
     schema: z.coerce.number().int().min(1).max(65535).default(6380),
     doc: 'Port of the bundled Redis (on 127.0.0.1). Not 6379, so it never collides with a system Redis.',
@@ -20,7 +21,7 @@ export const configSpec = {
   VIGIL_SECRET: {
     schema: z.string().min(16).optional(),
     secret: true,
-    doc: 'Server secret for captcha HMACs and proof-of-work signatures. When unset, one is generated once and kept in Redis.',
+    doc: 'Server secret for captcha HMACs, proof-of-work signatures and the keyed hashes of e-mails and IPs; never stored in Redis. Required when NODE_ENV=production; otherwise, when unset, one is generated into DATA_DIR/vigil-secret (mode 0600) on the first start. All instances sharing a Redis need the same one.',
   },
   TRUST_PROXY: {
     schema: z.string().default('loopback'),
@@ -87,7 +88,7 @@ export const configSpec = {
   OPERATOR_TOKEN: {
     schema: z.string().min(16).optional(),
     secret: true,
-    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared queues (webhooks, learning) and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
+    doc: "The install operator's token: opens /admin/queues (as HTTP Basic password or Bearer) with the shared webhook queue and Redis details. Site admins' boards never show Redis details. Unset: no operator board.",
   },
   METRICS_TOKEN: {
     schema: z.string().min(16).optional(),

@@ -18,7 +18,7 @@ export class VigilError extends Error {
 export interface FieldError { path: string; message: string }
 
 export class InvalidJsonError extends VigilError {
-  constructor() { super('invalid_json', 400, 'The request body is not valid JSON.'); }
+  constructor(message = 'The request body is not valid JSON.') { super('invalid_json', 400, message); }
 }
 export class ValidationError extends VigilError {
   constructor(readonly errors: FieldError[]) { super('validation_failed', 422, 'The request is invalid.', { errors }); }
@@ -72,4 +72,7 @@ export class AlreadyDecidedError extends VigilError {
 }
 export class UndoExpiredError extends VigilError {
   constructor() { super('undo_expired', 409, 'There is no decision on this comment that can still be undone.'); }
+}
+export class SignatureInvalidError extends VigilError {
+  constructor(message = 'The request signature is missing or does not match the body.') { super('signature_invalid', 401, message); }
 }

@@ -1,4 +1,4 @@
-import type { Plug } from '../compose';
+import type { Plug } from '../plug';
 import { registerOperations, type Operation } from '../http/openapi';
 import { akismetRoutes } from './routes';
 

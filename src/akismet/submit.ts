@@ -56,7 +56,9 @@ export async function akismetSubmit(deps: SubmitDeps, site: Site, form: AkismetF
       answeredSpam = match.answeredSpam;
     }
   }
-  const text = input.body || found?.body || '';
+  // The stored comment's own text when Vigil found it: the example is then exactly what Vigil scored for this site,
+  // which is what lets it count towards learning shared with other sites (learning/feedback.ts).
+  const text = found?.body || input.body || '';
   let learnt = false;
   let limited = false;
   if (text) {

@@ -53,7 +53,8 @@ export function shuffle<T>(items: T[]): T[] {
 
 /**
  * 16 random bytes from the same pool, base64url: the ids of captchas and proof-of-work challenges. A
- * crypto.randomBytes call costs about 8 µs here whatever its size, a few per cent of issuing a captcha.
+ * crypto.randomBytes call has a fixed cost whatever its size, a few per cent of issuing a captcha, so small draws come
+ * from the pool.
  */
 export function randomId(): string {
   const b = Buffer.allocUnsafe(16);

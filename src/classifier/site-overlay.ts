@@ -32,9 +32,9 @@ export const SITE_WEIGHT = 3;
  * per model (22 MB for spam and toxicity), however much feedback there is and however many sites send it (each
  * overlay's fixed cost counts as `perOverlay` buckets, so many sites with little feedback stay bounded too). A comment
  * adds some 100-300 buckets, but comments share most of them, so 20,000 buckets hold the vocabulary of a few thousand
- * labelled comments. When a site's overlay is full, its feedback still updates the buckets it already has and the
- * global model; new buckets are then learnt globally only. The per-site bound depends only on that site's own stream,
- * so every instance, replaying the same stream, keeps the same buckets; the total bound is a safety net (it takes ten
+ * labelled comments. When a site's overlay is full, its feedback still updates the buckets it already has; new
+ * buckets are then not learnt for the site. The per-site bound depends only on that site's own stream, so every
+ * instance, and every snapshot (src/learning/site-state.ts), keeps the same buckets; the total bound is a safety net (it takes ten
  * sites with full overlays) and emits a process warning when reached, because past it instances that learnt in a
  * different order may keep different buckets.
  */
@@ -167,7 +167,7 @@ export class OverlayBudget {
 
   private room(n: number): boolean {
     if (this.used + n <= this.limits.total) return true;
-    if (!this.full) process.emitWarning(`site overlays reached their bound (${this.limits.total} buckets): new buckets of sites' feedback are learnt globally only`, 'VigilLearningBound');
+    if (!this.full) process.emitWarning(`site overlays reached their bound (${this.limits.total} buckets): new buckets of sites' feedback are not learnt for those sites`, 'VigilLearningBound');
     this.full = true;
     return false;
   }

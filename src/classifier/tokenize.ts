@@ -1,5 +1,6 @@
 import { FNV_OFFSET, FNV_PRIME } from './hash';
 import { normalize } from './normalize';
+import { matchChunk, type Groups } from './token-match';
 
 /** A token: the value features are built from, and its span in the original text. */
 export interface Token {
@@ -9,20 +10,6 @@ export interface Token {
   start: number;
   end: number;
 }
-
-// Common TLDs, so bare domains like "bit.ly/x" or "mysite.com" count as links without a scheme.
-const TLD = 'com|net|org|info|biz|ru|io|co|me|ly|us|uk|de|tk|cn|xyz|online|site|top|club|gl|gd|to|tv|be|in|eu|fr|ir';
-const PATTERN = new RegExp(
-  [
-    `(?<url>(?:https?:\\/\\/|www\\.)[^\\s<>"']+|\\b[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.(?:${TLD})\\b(?:\\/[^\\s<>"']*)?)`,
-    `(?<email>[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)+)`,
-    `(?<mention>@[\\p{L}\\p{N}_]+)`,
-    `(?<phone>\\+?\\d[\\d ().-]{5,}\\d)`,
-    `(?<word>[$€£]?[\\p{L}\\p{N}]+(?:(?:['’]|[@$€£!|*]+)[\\p{L}\\p{N}]+)*)`,
-    `(?<emoji>\\p{Extended_Pictographic})`,
-  ].join('|'),
-  'gu',
-);
 
 const LEET: Record<string, string> = {
   '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '€': 'e', '£': 'l', '!': 'i', '|': 'l',
@@ -76,10 +63,9 @@ export interface TokenSink {
   token(value: string, word: boolean, start: number, end: number): void;
 }
 
-function pushMatch(m: RegExpExecArray, out: TokenSink, from: Int32Array, to: Int32Array): void {
-  const g = m.groups!;
-  const start = from[m.index];
-  const end = to[m.index + m[0].length - 1];
+function pushMatch(g: Groups, index: number, length: number, out: TokenSink, from: Int32Array, to: Int32Array): void {
+  const start = from[index];
+  const end = to[index + length - 1];
   if (g.url) {
     out.token('__url__', false, start, end);
     out.token('dom:' + domainOf(g.url), false, start, end);
@@ -171,13 +157,7 @@ export function scan(input: string, out: TokenSink): void {
     }
     if (special) {
       // Rare path: the full pattern, which may run past the chunk (phone numbers hold spaces).
-      PATTERN.lastIndex = i;
-      let end = j;
-      for (let m = PATTERN.exec(text); m && m.index < j; m = PATTERN.exec(text)) {
-        pushMatch(m, out, from, to);
-        end = Math.max(end, PATTERN.lastIndex);
-      }
-      i = end;
+      i = matchChunk(text, i, j, (g, index, length) => pushMatch(g, index, length, out, from, to));
       continue;
     }
     // Plain chunk: runs of letters are words, everything else is punctuation. The scan notes whether a

@@ -1,7 +1,7 @@
 /**
  * Unsigned LEB128 varints in base64: sparse counts are mostly small integers, so this is both smaller
  * than JSON number arrays and far faster to load (Buffer.from(base64) is native; JSON.parse of
- * hundreds of thousands of numbers took ~250 ms for the toxicity model).
+ * hundreds of thousands of numbers was most of the toxicity model's load time).
  */
 export function encodeVarints(values: ArrayLike<number>): string {
   const bytes: number[] = [];

@@ -3,6 +3,7 @@ import { sitesCommand, sitesHelp } from './commands/sites';
 import { moderatorsCommand, moderatorsHelp } from './commands/moderators';
 import { captchaCommand, captchaHelp } from './commands/captcha';
 import { modelsCommand, modelsHelp } from './commands/models';
+import { integrationsCommand, integrationsHelp } from './commands/integrations';
 
 type Entry = { help: string; run: () => Promise<(argv: string[], io: CliIo) => Promise<number>> };
 
@@ -15,6 +16,7 @@ const commands: Record<string, Entry> = {
   moderators: { help: moderatorsHelp, run: async () => moderatorsCommand },
   captcha: { help: captchaHelp, run: async () => captchaCommand },
   models: { help: modelsHelp, run: async () => modelsCommand },
+  integrations: { help: integrationsHelp, run: async () => integrationsCommand },
   train: { help: 'vigil train --task spam|toxicity --data PATH... --out models/NAME.json [--seed N] [--holdout F]', run: async () => (await import('./commands/train')).run },
   eval: { help: 'vigil eval --model PATH --data PATH... [--holdout F --seed N]', run: async () => (await import('./commands/eval')).run },
   score: { help: 'vigil score --model spam|toxicity|PATH [--explain] < comments.jsonl', run: async () => (await import('./commands/score')).run },

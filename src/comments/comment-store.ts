@@ -1,7 +1,9 @@
 import type Redis from 'ioredis';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
-import type { CommentStatus } from '../moderation/types';
+
+/** Where a comment stands: published, waiting for a moderator, or refused. */
+export type CommentStatus = 'approved' | 'pending' | 'rejected';
 
 /** A comment as Vigil keeps it. E-mail and IP are kept only as keyed hashes plus a masked e-mail for display. */
 export interface StoredComment {
@@ -24,6 +26,8 @@ export interface StoredComment {
   createdAt: string;
   decidedAt?: string;
   decidedBy?: string;
+  /** The platform whose moderators decide this comment (Coral); Vigil keeps it for learning and audit only. */
+  decidedElsewhere?: 'coral';
 }
 
 export interface PersistOptions {
@@ -42,12 +46,14 @@ export async function persistComment(redis: Redis, c: StoredComment, opts: Persi
   const score = Date.parse(c.createdAt);
   const key = keys.comment(c.siteId, c.id);
   const w = new AtomicWrites().add('SET', key, JSON.stringify(c));
-  if (c.status !== 'pending') w.add('EXPIRE', key, opts.retentionSeconds);
+  // A comment another platform decides is never waiting on Vigil, so it expires like a decided one.
+  const waits = c.status === 'pending' && !c.decidedElsewhere;
+  if (!waits) w.add('EXPIRE', key, opts.retentionSeconds);
   const thread = keys.thread(c.siteId, c.threadId, c.status);
   w.add('ZADD', thread, score, c.id);
   // Each write pushes the index's expiry to a full retention period after the newest comment in it.
-  if (c.status !== 'pending') w.add('EXPIRE', thread, opts.retentionSeconds);
-  else w.add('ZADD', keys.pending(c.siteId), score, c.id);
+  if (!waits) w.add('EXPIRE', thread, opts.retentionSeconds);
+  if (waits) w.add('ZADD', keys.pending(c.siteId), score, c.id);
   if (opts.idempotency) w.add('SET', opts.idempotency.key, opts.idempotency.answer, 'EX', opts.idempotency.ttlSeconds);
   opts.extra?.(w);
   await w.exec(redis);

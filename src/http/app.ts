@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import express, { Request, RequestHandler, Response, Router } from 'express';
+import express, { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
@@ -14,19 +14,10 @@ import { metricsRoutes } from './routes/metrics';
 import { demoRoutes } from './routes/demo';
 import { openApiDocument } from './openapi';
 import { VERSION } from '../version';
+import type { AppExtras } from '../plug';
+import { UnsupportedMediaTypeError } from '../errors';
 
-export interface AppExtras {
-  /** Routers of other capabilities (review, webhooks, akismet), mounted before the 404 handler. */
-  routers?: Router[];
-  /** Run at each /metrics scrape, to refresh gauges kept in Redis. */
-  metricsCollectors?: Array<() => Promise<void>>;
-  /**
-   * Routers that read their own request bodies (Akismet's forms in any charset; the Perspective-compatible API answers
-   * malformed JSON in Google's shape; Coral's signature covers the raw bytes), mounted at their path ahead of the
-   * JSON parser.
-   */
-  bodyRouters?: Array<{ path: string; router: Router }>;
-}
+export type { AppExtras };
 
 /** Builds the express app. It holds no state of its own: everything lives in Redis, so instances are interchangeable. */
 export function createApp(ctx: AppContext, extras: AppExtras = {}) {
@@ -58,6 +49,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   );
   app.use(preflight);
   for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
+  app.use(utf8JsonOnly);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   // The hot routes first: express walks the routers in order for every request. No paths overlap.
   app.use(commentRoutes(ctx));
@@ -102,6 +94,20 @@ export function staticHeaders(mw: RequestHandler): RequestHandler {
 function rejectInvalidUtf8(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
   if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) throw Object.assign(new Error('invalid UTF-8'), { status: 400, type: 'entity.parse.failed' });
 }
+
+/**
+ * JSON is UTF-8 (RFC 8259 section 8.1). body-parser would also decode charset=utf-7 or utf-16 bodies, so that
+ * `+ADw-script+AD4-` arrived as `<script>` past every check on the raw bytes: any other declared charset is refused.
+ */
+const utf8JsonOnly: RequestHandler = (req, _res, next) => {
+  const type = req.headers['content-type'];
+  if (!type || !/^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) return next();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type)?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    return next(new UnsupportedMediaTypeError('application/json in UTF-8 (charset=utf-8 or no charset)'));
+  }
+  next();
+};
 
 function trustProxy(v: string): boolean | number | string {
   if (v === 'true') return true;

@@ -15,7 +15,10 @@ export function toVigilError(err: unknown, redis: Redis): VigilError | undefined
   if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
   if (e?.type === 'entity.parse.failed') return new InvalidJsonError();
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new UnsupportedMediaTypeError('UTF-8 JSON');
-  if (e?.type === 'request.aborted') return undefined;
+  // A body whose Content-Encoding does not match its bytes is the client's fault (zlib says Z_DATA_ERROR etc.).
+  if (e?.status === 400 && typeof (e as { code?: unknown }).code === 'string' && /^Z_|^ERR_BROTLI/.test((e as { code: string }).code)) {
+    return new InvalidJsonError('The request body could not be decoded: its Content-Encoding does not match its bytes.');
+  }
   // A path segment that is not valid percent-encoding (GET /v1/comments/%) names no resource.
   if (err instanceof URIError && e.status === 400) return new NotFoundError('The resource');
   if (redis.status !== 'ready' || REDIS_DOWN.test(`${e?.name} ${e?.message}`)) return new ServiceUnavailableError();
@@ -30,6 +33,13 @@ export function errorMiddleware(logger: Logger, redis: Redis): ErrorRequestHandl
   return (err, req, res, _next) => {
     const known = toVigilError(err, redis);
     const requestId = res.locals.requestId as string | undefined;
+    // The client went away mid-upload (or sent fewer bytes than it announced): nothing to answer, nothing of ours broke.
+    const type = (err as { type?: string })?.type;
+    if (type === 'request.aborted' || type === 'request.size.invalid') {
+      logger.info({ requestId, type }, 'client ended the request early');
+      if (!res.headersSent && !req.destroyed) sendProblem(res, new InvalidJsonError('The request body ended early.'), requestId);
+      return;
+    }
     if (res.headersSent) {
       logger.error({ err, requestId }, 'error after the answer was sent');
       return;

@@ -15,7 +15,10 @@ export const commentSchema = z.object({
   author: z.object({
     name: z.string().trim().min(1).max(100),
     email: z.string().trim().max(320).pipe(z.email()),
-    url: z.string().max(2000).pipe(z.url()).optional(),
+    url: z.string().max(2000).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).optional(),
+    verified: z.boolean().optional().describe(
+      'Server key only: true when the site vouches for this e-mail (a signed-in user of its CMS). Only verified identities carry a reputation (trusted, often rejected) across comments; see docs/security.md.',
+    ),
   }),
   body: z.string().trim().min(1, 'must not be empty').max(10000, 'must be at most 10,000 characters'),
   honeypot: text(1000).optional().describe('A hidden form field; must be empty.'),

@@ -15,8 +15,10 @@ export const keys = {
   siteIndex: () => global('sites'),
   /** Pub/sub channel: a site's record changed (payload: the site id); instances drop their cached copy. */
   siteChanged: () => global('site-changed'),
-  /** String: the generated server secret, when VIGIL_SECRET is not set. */
+  /** String: where versions before the key file kept a generated server secret; read once to migrate, then deleted. */
   serverSecret: () => global('server-secret'),
+  /** String: a keyed fingerprint of the server secret, so an instance started with another secret stops. */
+  serverSecretFingerprint: () => global('server-secret-fingerprint'),
   /** String: marks that the dev site and moderator were created. */
   devBootstrap: () => global('dev-bootstrap'),
 
@@ -44,6 +46,9 @@ export const keys = {
 
   /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
   rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
+
+  /** String: an integration's settings for a site (JSON; secrets inside encrypted with the server secret). */
+  integration: (siteId: string, name: string) => site(siteId, 'integration', name),
 
   /** Stream of labelled examples from moderators and Akismet submissions (capped; trimmed to RETENTION_DAYS, TTL the same). */
   feedback: (siteId: string) => site(siteId, 'feedback'),
@@ -83,6 +88,13 @@ export const keys = {
   /** Sorted set of all moderator ids. */
   moderatorIndex: () => global('moderators'),
 
+  /**
+   * Sorted set of site ids whose review queue has claimed items (score: last claim), swept for lapsed leases. In the
+   * queues' `{vigil}` slot, so one script can check a queue's active list and update it together.
+   */
+  reviewClaimedSites: () => '{vigil}:review-claimed-sites',
+  /** String: held by the one process reconciling the review queues this interval; TTL = about the interval. */
+  reviewReconcileLock: () => global('review-reconcile-lock'),
   /** String: a moderator's claim on a review item (moderator id, BullMQ lock token); TTL = the lease. */
   reviewClaim: (siteId: string, commentId: string) => site(siteId, 'review', 'claim', commentId),
   /** String: a short lock so one comment is decided once even when two requests race; TTL a few seconds. */

@@ -1,6 +1,4 @@
 import client from 'prom-client';
-import type { Plug } from '../compose';
-import { QUEUE_PREFIX, queueNames } from './queues';
 
 /**
  * The process's Prometheus metrics. One registry, created once, so that every capability adds its series to the
@@ -114,28 +112,5 @@ export const metrics = {
     labelNames: ['site', 'quantile'] as const,
     registers: [siteRegistry],
   }),
-};
-
-const queueJobs = new client.Gauge({
-  name: 'vigil_queue_jobs',
-  help: 'Jobs in each shared BullMQ queue (webhooks, learning) by state, read from Redis at scrape time (all instances).',
-  labelNames: ['queue', 'state'] as const,
-  registers: [registry],
-});
-
-/**
- * Queue depths for /metrics, read straight from BullMQ's keys in one round trip so a scrape costs no Queue object
- * per queue. Per-site review queues have their own gauge (vigil_review_queue_depth).
- */
-export const queueDepthPlug: Plug = async ({ ctx, extras }) => {
-  const names = [ctx.config.VIGIL_WEBHOOK_QUEUE, queueNames.learning];
-  const states = [['waiting', 'wait', 'llen'], ['active', 'active', 'llen'], ['delayed', 'delayed', 'zcard'], ['prioritized', 'prioritized', 'zcard'], ['failed', 'failed', 'zcard']] as const;
-  extras.metricsCollectors.push(async () => {
-    const m = ctx.redis.multi();
-    for (const q of names) for (const [, key, cmd] of states) m[cmd](`${QUEUE_PREFIX}:${q}:${key}`);
-    const res = (await m.exec()) ?? [];
-    let i = 0;
-    for (const q of names) for (const [state] of states) queueJobs.set({ queue: q, state }, Number(res[i++]?.[1] ?? 0));
-  });
 };
 

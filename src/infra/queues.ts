@@ -9,7 +9,6 @@ export const QUEUE_PREFIX = '{vigil}';
 export const queueNames = {
   review: 'review',
   webhooks: 'webhooks',
-  learning: 'learning',
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
@@ -24,5 +23,4 @@ export function reviewQueueName(siteId: string): string {
 export const defaultJobOptions: Record<QueueName, JobsOptions> = {
   review: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   webhooks: { removeOnComplete: 1000, removeOnFail: 5000 },
-  learning: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 1000 },
 };

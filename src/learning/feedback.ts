@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import type { AtomicWrites } from '../infra/atomic-writes';
 import { getComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
-import { consume } from '../infra/rate-limit';
+import { RateLimitedError } from '../errors';
 
 /** A labelled example from a person (a moderator's decision, an Akismet submit-spam/ham). */
 export interface Feedback {
@@ -41,9 +41,7 @@ const DEFAULT_RETENTION_SECONDS = 30 * 86400;
 
 /** Records a labelled example in the site's feedback stream, from which the models learn. */
 export async function recordFeedback(redis: Redis, siteId: string, f: Feedback, opts: RecordOptions = {}): Promise<string> {
-  if (opts.perHour !== undefined) {
-    await consume(redis, { prefix: keys.rateLimit(siteId, 'feedback'), points: opts.perHour, durationSeconds: 3600 }, 'site');
-  }
+  if (opts.perHour !== undefined) await spend(redis, siteId, opts.perHour);
   const { stored: claimed, ...rest } = f;
   // A withdrawal is a copy of the original (withdrawFeedback), so it keeps the original's standing.
   const stored = f.withdraw ? claimed === true : await isStored(redis, siteId, f);
@@ -56,6 +54,24 @@ export async function recordFeedback(redis: Redis, siteId: string, f: Feedback, 
   const [err, id] = res?.[0] ?? [new Error('feedback was not recorded')];
   if (err) throw err;
   return (id as string | null) ?? '';
+}
+
+const HOUR_MS = 3600_000;
+
+/**
+ * One example off the site's hourly allowance: a counter per clock hour (a fixed window, so a burst across the hour
+ * boundary can reach twice the limit; the limit bounds the stream and the learning work, not a precise rate). Not
+ * rate-limiter-flexible: its Lua command is defined on the connection at first use, which an auto-pipelined
+ * connection with commands already queued sends to a pipeline that lacks it.
+ */
+async function spend(redis: Redis, siteId: string, perHour: number): Promise<void> {
+  const now = Date.now();
+  const window = Math.floor(now / HOUR_MS);
+  const key = `${keys.rateLimit(siteId, 'feedback')}:${window}`;
+  const res = await redis.multi().incr(key).expire(key, 2 * 3600).exec();
+  const [err, used] = res?.[0] ?? [new Error('feedback limit unavailable')];
+  if (err) throw err;
+  if ((used as number) > perHour) throw new RateLimitedError(((window + 1) * HOUR_MS - now) / 1000);
 }
 
 /** Whether the example is a comment Vigil stored for this site, with the text Vigil scored. */

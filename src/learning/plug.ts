@@ -1,4 +1,4 @@
-import type { Plug } from '../compose';
+import type { Plug } from '../plug';
 import type { AppContext } from '../http/context';
 import { Compactor, startCompactor } from './compactor';
 import { Learner, startLearner } from './learner';

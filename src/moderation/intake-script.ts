@@ -1,21 +1,10 @@
 import { RateLimitedError } from '../errors';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
-import { identityHash, normalizeEmail } from './identity';
-import type { ModerationContext } from './types';
+import { emailIdentity, identityHash } from './identity';
+import type { IntakeSignals, ModerationContext } from './types';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/** What the author-standing and history phases read, fetched ahead by the rate-limit phase when it may. */
-export interface IntakeSignals {
-  author: Record<string, string>;
-  blockedEmail: boolean;
-  blockedIp: boolean;
-  /** Same body on the site in the last 24 h, before this one. */
-  duplicates: number;
-  /** Comments from the same IP on the site in the last 24 h, before this one. */
-  postsPerIp: number;
-}
 
 /**
  * The comment path's Redis work before scoring, in one round trip: the per-IP and per-e-mail rate limits (the same
@@ -25,8 +14,9 @@ export interface IntakeSignals {
  * every key carries the site's hash tag, so this runs on Redis Cluster too.
  */
 const INTAKE = luaScript(`
+local anonymous = ARGV[6] == ''
 if ARGV[5] ~= 'signals' then
-  for i = 0, 1 do
+  for i = 0, anonymous and 0 or 1 do
     local k = KEYS[1 + i]
     redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
     if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
@@ -42,14 +32,19 @@ local function seen(k)
   redis.call('PEXPIRE', k, day)
   return n
 end
-return {0, 0, redis.call('HGETALL', KEYS[3]), redis.call('SISMEMBER', KEYS[4], ARGV[6]),
+return {0, 0, anonymous and {} or redis.call('HGETALL', KEYS[3]), anonymous and 0 or redis.call('SISMEMBER', KEYS[4], ARGV[6]),
   redis.call('SISMEMBER', KEYS[5], ARGV[7]), seen(KEYS[6]), seen(KEYS[7])}`);
 
-/** The keyed hashes a comment is counted under, computed once per request. */
+/**
+ * The keyed hashes a comment is counted under, computed once per request. The e-mail identity is empty when there is
+ * no e-mail (no history, no limit, no block), and a verified e-mail (vouched for by the site's server) is a different
+ * identity from the same address typed into a form, so nobody can spend or earn a signed-in user's reputation by
+ * typing their address (emailIdentity).
+ */
 export function identitiesOf(ctx: ModerationContext): { ip: string; email: string; body: string } {
   ctx.identities ??= {
     ip: identityHash(ctx.deps.secret, 'ip', ctx.client.ip),
-    email: identityHash(ctx.deps.secret, 'email', normalizeEmail(ctx.input.author.email)),
+    email: emailIdentity(ctx.deps.secret, ctx.input.author.email, ctx.via === 'server' && ctx.input.author.verified === true),
     body: identityHash(ctx.deps.secret, 'body', ctx.input.body.trim().toLowerCase()),
   };
   return ctx.identities;

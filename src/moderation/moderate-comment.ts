@@ -35,6 +35,13 @@ export interface ModerateRequest {
   client: { ip: string; userAgent: string; referrer: string };
   explain: boolean;
   idempotencyKey?: string;
+  /** The phases to run. @defaultValue `phases` */
+  phases?: Phase[];
+  /**
+   * Another system decides (Coral's own moderators): the comment is stored for learning and audit, expires like a
+   * decided one and never enters Vigil's pending index or review queue.
+   */
+  decidedElsewhere?: 'coral';
 }
 
 export interface ModerateResponse {
@@ -53,8 +60,8 @@ export async function moderateComment(deps: ModerationDeps, req: ModerateRequest
   if (idem?.replay) return { result: idem.replay, replayed: true };
   try {
     const ctx: ModerationContext = { deps, site: req.site, via: req.via, input: req.input, client: req.client, now, explain: req.explain, reasons: [], meta: {} };
-    for (const phase of phases) await phase(ctx);
-    const result = await decideAndPersist(ctx, idem?.key);
+    for (const phase of req.phases ?? phases) await phase(ctx);
+    const result = await decideAndPersist(ctx, idem?.key, req.decidedElsewhere);
     return { result, replayed: false };
   } catch (err) {
     if (idem) await deps.redis.del(idem.key).catch(() => undefined);
@@ -62,7 +69,7 @@ export async function moderateComment(deps: ModerationDeps, req: ModerateRequest
   }
 }
 
-async function decideAndPersist(ctx: ModerationContext, idemKey?: string): Promise<ModerationResult> {
+async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decidedElsewhere?: 'coral'): Promise<ModerationResult> {
   const { deps, site, input } = ctx;
   const spam = ctx.scores!.spam;
   const toxicity = ctx.scores!.toxicity;
@@ -89,7 +96,8 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string): Promi
     },
     body: input.body, status: decision.status,
     ...(decision.enforcedStatus !== decision.status ? { shadowStatus: decision.enforcedStatus } : {}),
-    ...(decision.needsReview ? { needsReview: true } : {}),
+    ...(decision.needsReview && !decidedElsewhere ? { needsReview: true } : {}),
+    ...(decidedElsewhere ? { decidedElsewhere } : {}),
     scores, reasons: decision.reasons, ...(explanation ? { explanation } : {}),
     client: { ipHash: identitiesOf(ctx).ip, userAgent: ctx.client.userAgent, referrer: ctx.client.referrer },
     via: ctx.via, createdAt: ctx.now.toISOString(),
@@ -127,7 +135,9 @@ const IN_FLIGHT = 'in-flight';
  * still running, or that arrives with a different body, is a conflict rather than a second comment.
  */
 async function claimIdempotencyKey(deps: ModerationDeps, req: ModerateRequest): Promise<{ key: string; replay?: ModerationResult }> {
-  const keyHash = crypto.createHash('sha256').update(req.idempotencyKey!).digest('hex');
+  // Browsers and the site's server have separate key spaces: a page's script must not take (or learn) a key the
+  // server will use.
+  const keyHash = crypto.createHash('sha256').update(`${req.via}\0${req.idempotencyKey!}`).digest('hex');
   const key = keys.idempotency(req.site.id, keyHash);
   const claimed = await deps.redis.set(key, IN_FLIGHT, 'EX', 60, 'NX');
   if (claimed) return { key };

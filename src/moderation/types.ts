@@ -2,14 +2,14 @@ import type Redis from 'ioredis';
 import type { AtomicWrites } from '../infra/atomic-writes';
 import type { Model, ModelResult, SpamMeta } from '../classifier';
 import type { Site } from '../sites/site-store';
-import type { StoredComment } from '../comments/comment-store';
-import type { IntakeSignals } from './intake-script';
+import type { CommentStatus, StoredComment } from '../comments/comment-store';
 
 /** What a caller sends to POST /v1/comments, after validation. */
 export interface CommentInput {
   threadId: string;
   parentId?: string;
-  author: { name: string; email: string; url?: string };
+  /** verified: the site (with its secret key) vouches for the e-mail; see identitiesOf. */
+  author: { name: string; email: string; url?: string; verified?: boolean };
   body: string;
   honeypot?: string;
   renderedAt?: string;
@@ -17,7 +17,7 @@ export interface CommentInput {
   captcha?: { id: string; answer: string };
 }
 
-export type CommentStatus = 'approved' | 'pending' | 'rejected';
+export type { CommentStatus };
 
 /** The dependencies of the moderation use case, passed in so phases can be tested without a server. */
 export interface ModerationDeps {
@@ -67,4 +67,15 @@ export interface ModerationResult {
   scores: { spam: number; toxicity: number; attributes?: Record<string, number> };
   reasons: string[];
   explanation?: { spam?: unknown; toxicity?: unknown };
+}
+
+/** What the author-standing and history phases read, fetched ahead by the rate-limit phase (intake-script.ts) when it may. */
+export interface IntakeSignals {
+  author: Record<string, string>;
+  blockedEmail: boolean;
+  blockedIp: boolean;
+  /** Same body on the site in the last 24 h, before this one. */
+  duplicates: number;
+  /** Comments from the same IP on the site in the last 24 h, before this one. */
+  postsPerIp: number;
 }

@@ -26,8 +26,12 @@ export function languagesOf(text: string, declared: string[] | undefined): Langu
   return { effective: codes.length ? codes : [detected[0] ?? 'en'], detected, requested };
 }
 
-/** Null when one of the effective languages is one the attribute's model was trained on, else Google's message. */
+/**
+ * Null when the attribute's model was trained on every effective language, else Google's message: as in Perspective,
+ * a text declared to mix languages is refused unless all of them are supported.
+ */
 export function languageRefusal(attribute: string, supported: readonly string[], langs: Languages): string | null {
-  if (langs.effective.some((l) => supported.includes(l))) return null;
-  return `Attribute ${attribute} does not support request languages: ${langs.effective.join(', ')}.`;
+  const missing = langs.effective.filter((l) => !supported.includes(l));
+  if (!missing.length) return null;
+  return `Attribute ${attribute} does not support request languages: ${missing.join(', ')}.`;
 }

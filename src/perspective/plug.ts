@@ -1,4 +1,4 @@
-import type { Plug } from '../compose';
+import type { Plug } from '../plug';
 import { registerOperations } from '../http/openapi';
 import { perspectiveOperations } from './openapi';
 import { perspectiveRoutes } from './routes';

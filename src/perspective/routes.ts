@@ -57,6 +57,7 @@ function googleErrors(ctx: AppContext): ErrorRequestHandler {
     const known = toVigilError(err, ctx.redis);
     if (known?.code === 'invalid_json') return sendGoogleError(res, invalid('Invalid JSON payload received.'));
     if (known?.code === 'payload_too_large') return sendGoogleError(res, invalid(`Request payload size exceeds the limit: ${BODY_LIMIT}.`));
+    if (known?.status === 429) return sendGoogleError(res, new GoogleApiError('RESOURCE_EXHAUSTED', known.message, known.headers));
     if (known?.status === 503) return sendGoogleError(res, new GoogleApiError('UNAVAILABLE', known.message, known.headers));
     if (known && known.status < 500) return sendGoogleError(res, invalid(known.message));
     if ((err as { type?: string })?.type === 'request.aborted') return;
@@ -82,7 +83,8 @@ export function perspectiveRoutes(ctx: AppContext): Router {
     if (method === 'comments:analyze') {
       res.json(analyzeComment(models, site.id, parseBody(analyzeRequestSchema, req.body)));
     } else {
-      res.json(await suggestScore(ctx.redis, models, site.id, parseBody(suggestRequestSchema, req.body)));
+      const limits = { perHour: ctx.config.LEARN_FEEDBACK_PER_HOUR, retentionSeconds: ctx.config.RETENTION_DAYS * 86400 };
+      res.json(await suggestScore(ctx.redis, models, site.id, parseBody(suggestRequestSchema, req.body), limits));
     }
   });
   r.use(googleErrors(ctx));

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Model } from '../classifier';
-import { recordFeedback, type Feedback } from '../learning/feedback';
+import { recordFeedback, type Feedback, type RecordOptions } from '../learning/feedback';
 import { lookupAttribute } from './attributes';
 import { invalid } from './google-error';
 import { languageRefusal, languagesOf } from './languages';
@@ -18,10 +18,13 @@ export const APPLIES = 0.5;
 /**
  * comments:suggestscore. The caller's verdict on a comment becomes the site's own feedback: the toxicity attributes
  * teach the toxicity model (the comment is toxic when any of them applies), SPAM teaches the spam model. The example is
- * not tied to a comment Vigil stored, so it moves only this site's scores. Attributes Perspective had but Vigil has no
- * model for are accepted and learn nothing.
+ * not tied to a comment Vigil stored, so it moves only this site's scores, and it counts against the site's hourly
+ * feedback limit like POST /v1/comments/{id}/feedback. Attributes Perspective had but Vigil has no model for are
+ * accepted and learn nothing.
  */
-export async function suggestScore(redis: Redis, models: { spam: Model; toxicity: Model }, siteId: string, req: SuggestRequest): Promise<SuggestResponse> {
+export async function suggestScore(
+  redis: Redis, models: { spam: Model; toxicity: Model }, siteId: string, req: SuggestRequest, limits: RecordOptions,
+): Promise<SuggestResponse> {
   const text = req.comment.text;
   const langs = languagesOf(text, req.languages);
   const labels: Partial<Record<Feedback['task'], boolean>> = {};
@@ -38,7 +41,7 @@ export async function suggestScore(redis: Redis, models: { spam: Model; toxicity
     labels[task] = (labels[task] ?? false) || scores.summaryScore.value >= APPLIES;
   }
   for (const [task, positive] of Object.entries(labels) as Array<[Feedback['task'], boolean]>) {
-    await recordFeedback(redis, siteId, { task, positive, text, source: 'site' });
+    await recordFeedback(redis, siteId, { task, positive, text, source: 'site' }, limits);
   }
   return {
     ...(req.clientToken !== undefined ? { clientToken: req.clientToken } : {}),

@@ -2,7 +2,7 @@ import type { AtomicWrites } from '../infra/atomic-writes';
 import type Redis from 'ioredis';
 import { getComment, StoredComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
-import { getSite, listSites } from '../sites/site-store';
+import { getSite } from '../sites/site-store';
 import { outcomeWrites } from './author-history';
 import type { ReviewDeps } from './deps';
 import { publishLive } from './live';
@@ -63,23 +63,31 @@ export async function shadowReport(redis: Redis, siteId: string, limit = 50) {
   };
 }
 
+/** Sites whose pending index is read at once by the reconcile (auto-pipelined into a few round trips). */
+const RECONCILE_BATCH = 200;
+
 /**
  * Puts every stored pending comment that is missing from its queue back on it. The pending index is written in the
  * same transaction as the comment, while the queue is written after, so a crash or a Redis blip between the two
- * would otherwise lose an item for good. Returns how many were re-added.
+ * would otherwise lose an item for good. It compares id lists read from Redis (a few reads per site with pending
+ * comments, sites read in batches) and loads only the comments that are missing. Returns how many were re-added.
  */
 export async function reconcileQueues(d: ReviewDeps, siteIds?: string[]): Promise<number> {
   let added = 0;
-  const ids = siteIds ?? (await listSites(d.redis)).map((s) => s.id);
-  for (const siteId of ids) {
-    const pending = await d.redis.zrange(keys.pending(siteId), 0, -1);
-    if (!pending.length) continue;
-    d.queues.watch(siteId);
-    const thresholds = await thresholdsOf(d, siteId);
-    for (const commentId of pending) {
-      const c = await getComment(d.redis, siteId, commentId);
-      if (!c?.needsReview) continue;
-      if (await d.queues.ensure({ siteId, commentId, createdAt: c.createdAt }, await priorityOf(d, c, thresholds))) added++;
+  const ids = siteIds ?? (await d.redis.zrange(keys.siteIndex(), 0, -1));
+  for (let i = 0; i < ids.length; i += RECONCILE_BATCH) {
+    const batch = ids.slice(i, i + RECONCILE_BATCH);
+    const pending = await Promise.all(batch.map((s) => d.redis.zrange(keys.pending(s), 0, -1)));
+    for (const [j, siteId] of batch.entries()) {
+      if (!pending[j].length) continue;
+      const missing = await d.queues.missing(siteId, pending[j]);
+      if (!missing.length) continue;
+      const thresholds = await thresholdsOf(d, siteId);
+      for (const commentId of missing) {
+        const c = await getComment(d.redis, siteId, commentId);
+        if (!c?.needsReview) continue;
+        if (await d.queues.ensure({ siteId, commentId, createdAt: c.createdAt }, await priorityOf(d, c, thresholds))) added++;
+      }
     }
   }
   return added;

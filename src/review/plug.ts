@@ -1,4 +1,4 @@
-import type { Plug } from '../compose';
+import type { Plug } from '../plug';
 import { createWorkerRedis } from '../infra/redis';
 import { metrics } from '../infra/metrics';
 import { keys } from '../infra/keys';
@@ -79,11 +79,18 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
     // the two writes) is repaired without waiting for a restart. In the background, so start-up stays fast. A
     // decided comment that slips back in while being decided is harmless: a claim skips comments that no longer
     // need review.
-    const reconcile = () =>
-      reconcileQueues(d)
-        .then((n) => n && logger.info({ added: n }, 'review queue reconciled from the pending index'))
-        .catch((err) => logger.error({ err }, 'review queue reconcile failed'));
-    void reconcile();
+    // Every process at its start (it reads id lists, not comments, so it is cheap); after that one process per
+    // interval (a lock in Redis), so the periodic work does not grow with the number of processes.
+    const reconcile = async (always = false) => {
+      try {
+        if (!always && !(await ctx.redis.set(keys.reviewReconcileLock(), String(process.pid), 'PX', RECONCILE_EVERY_MS - 5000, 'NX'))) return;
+        const n = await reconcileQueues(d);
+        if (n) logger.info({ added: n }, 'review queue reconciled from the pending index');
+      } catch (err) {
+        logger.error({ err }, 'review queue reconcile failed');
+      }
+    };
+    void reconcile(true);
     const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
     timer.unref();
     closers.push(async () => clearInterval(timer));

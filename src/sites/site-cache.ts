@@ -5,8 +5,8 @@ import type { Logger } from '../logger';
 
 /**
  * Every authenticated request reads its site's record (key hashes and policy), and every comment its site's webhook
- * endpoints; caching them saves a Redis round trip each on every comment, check and captcha (on loopback TCP here a
- * socket write costs 50-100 µs, more than scoring a comment). It is safe only while this process hears about changes: each instance keeps a
+ * endpoints; caching them saves a Redis round trip each on every comment, check and captcha (a socket write costs more than
+ * scoring a comment, see docs/decisions/0007-hot-path.md). It is safe only while this process hears about changes: each instance keeps a
  * subscription to the site-changed channel, the cache is used only while that subscription is up, it is emptied
  * whenever the subscription drops, and an entry is never older than TTL_MS in any case. A rotated key or a new
  * policy therefore reaches every instance within the time it takes Redis to deliver a message.

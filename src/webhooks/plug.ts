@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type { Plug } from '../compose';
+import type { Plug } from '../plug';
 import { createRedis, createWorkerRedis } from '../infra/redis';
 import { defaultJobOptions, QUEUE_PREFIX } from '../infra/queues';
 import { metrics } from '../infra/metrics';

@@ -22,8 +22,17 @@ export interface CheckedTarget {
   family: 4 | 6;
 }
 
+/**
+ * One message for every refusal that depends on where a name points: a site must not learn from Vigil's answers
+ * what internal names exist or what they resolve to. `reason` keeps the detail for the operator's logs and tests.
+ */
+export const REFUSED = 'The webhook URL is refused: its host must resolve only to public addresses (an operator can allow others with VIGIL_WEBHOOK_ALLOWLIST).';
+
 export class AddressRefusedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason: string = message,
+  ) {
     super(message);
     this.name = 'AddressRefusedError';
   }
@@ -47,6 +56,7 @@ const RANGES: Array<[string, number, 'ipv4' | 'ipv6', string]> = [
   ['240.0.0.0', 4, 'ipv4', 'reserved'],
   ['::', 96, 'ipv6', 'loopback or unspecified'],
   ['100::', 64, 'ipv6', 'reserved (discard)'],
+  ['64:ff9b:1::', 48, 'ipv6', 'reserved (local-use NAT64)'],
   ['2001::', 32, 'ipv6', 'reserved (Teredo)'],
   ['2001:db8::', 32, 'ipv6', 'reserved (documentation)'],
   ['2002::', 16, 'ipv6', 'reserved (6to4)'],
@@ -61,18 +71,42 @@ const blockLists = RANGES.map(([net_, prefix, type, label]) => {
   return { b, type, label };
 });
 
-/** IPv6 forms that carry an IPv4 address (mapped ::ffff:a.b.c.d and NAT64 64:ff9b::/96) are judged as that IPv4. */
-function embeddedV4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const hi = parseInt(hex[1], 16);
-    const lo = parseInt(hex[2], 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+/** The 16 bytes of an IPv6 address (any spelling, a dotted IPv4 tail included), or undefined. */
+export function ipv6Bytes(address: string): Uint8Array | undefined {
+  if (!net.isIPv6(address)) return undefined;
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (tail) {
+    const [a, b, c, d] = tail.slice(1).map(Number);
+    text = text.slice(0, tail.index) + ((a << 8) | b).toString(16) + ':' + ((c << 8) | d).toString(16);
   }
-  return undefined;
+  const [head, rest] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = rest ? rest.split(':') : [];
+  const groups = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  if (groups.length !== 8) return undefined;
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    const v = parseInt(g, 16);
+    out[2 * i] = v >> 8;
+    out[2 * i + 1] = v & 255;
+  });
+  return out;
+}
+
+/**
+ * The IPv4 address an IPv6 address stands for, judged as that IPv4: mapped (::ffff:0:0/96), translated
+ * (::ffff:0:0:0/96, RFC 2765) and NAT64 (64:ff9b::/96). Other forms that embed an IPv4 (6to4, Teredo, local-use
+ * NAT64 64:ff9b:1::/48 whose embedding depends on the operator's prefix) are refused as whole ranges.
+ */
+function embeddedV4(address: string): string | undefined {
+  const b = ipv6Bytes(address);
+  if (!b) return undefined;
+  const zero = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+  const mapped = zero(0, 10) && b[10] === 0xff && b[11] === 0xff;
+  const translated = zero(0, 8) && b[8] === 0xff && b[9] === 0xff && b[10] === 0 && b[11] === 0;
+  const nat64 = b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zero(4, 12);
+  return mapped || translated || nat64 ? `${b[12]}.${b[13]}.${b[14]}.${b[15]}` : undefined;
 }
 
 /** Why an address is not public, or undefined when it is an ordinary public address. */
@@ -147,17 +181,15 @@ export async function checkTarget(raw: string, allow: Allowlist, resolve: Resolv
     try {
       addresses = await resolve(hostname);
     } catch (err) {
-      throw new AddressRefusedError(`The host ${hostname} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+      throw new AddressRefusedError(REFUSED, `${hostname} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    if (!addresses.length) throw new AddressRefusedError(`The host ${hostname} does not resolve.`);
+    if (!addresses.length) throw new AddressRefusedError(REFUSED, `${hostname} does not resolve`);
   }
   if (!allow.hosts.has(hostname)) {
     for (const a of addresses) {
       const why = classifyAddress(a.address);
       if (why && !allowedAddress(allow, a.address)) {
-        throw new AddressRefusedError(
-          `The host ${hostname} resolves to ${a.address}, which is ${why}; add it to VIGIL_WEBHOOK_ALLOWLIST to allow it.`,
-        );
+        throw new AddressRefusedError(REFUSED, `${hostname} resolves to ${a.address}, which is ${why}`);
       }
     }
   }

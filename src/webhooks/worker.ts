@@ -73,7 +73,9 @@ export function createProcessor(redis: Redis, s: WorkerSettings) {
       target = await checkTarget(endpoint.url, s.allowlist, s.resolve);
     } catch (err) {
       if (!(err instanceof AddressRefusedError)) throw err;
-      // A refused address is a decision, not a glitch: retrying would only knock on the same door.
+      // A refused address is a decision, not a glitch: retrying would only knock on the same door. The site's
+      // delivery log gets the generic message; what the name pointed at is for the operator's log only.
+      s.logger.warn({ siteId, endpointId: endpoint.id, reason: err.reason }, 'webhook delivery refused by the SSRF guard');
       await record('refused', { error: err.message });
       throw new UnrecoverableError(err.message);
     }

@@ -2,6 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { freePort } from '../../src/infra/redis-server';
+import { TEST_SECRET } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -22,7 +23,7 @@ export async function spawnVigil(env: Record<string, string>, timeoutMs = 45000)
   const port = await freePort();
   const proc = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', LOG_LEVEL: 'warn', VIGIL_SECRET: TEST_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -8,7 +8,7 @@ import { createSite } from '../../src/sites/site-store';
 import { commentPayload, keepAliveAgent, loadUntil, Outcome, post, spawnVigil, until, VigilProcess } from './helpers';
 
 /**
- * Issue 8: Redis is killed with SIGKILL in the middle of a load of comment submissions and started again on the same
+ * Redis is killed with SIGKILL in the middle of a load of comment submissions and started again on the same
  * AOF (appendfsync always). Every comment that was answered 201 must be there afterwards; while Redis was down the
  * clients must get 503 quickly (no hangs, no 500); the same Vigil process must recover on its own.
  */

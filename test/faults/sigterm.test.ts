@@ -4,7 +4,7 @@ import { createSite } from '../../src/sites/site-store';
 import { commentPayload, keepAliveAgent, loadUntil, Outcome, post, spawnVigil, until } from './helpers';
 
 /**
- * Issue 8: SIGTERM while comments are being submitted. Requests already in flight finish with their answer, the
+ * SIGTERM while comments are being submitted. Requests already in flight finish with their answer, the
  * process exits 0, and every comment answered 201 is stored. Requests that arrive after the listener closed are
  * refused at the connection (never half-processed), and nothing is answered 5xx.
  */

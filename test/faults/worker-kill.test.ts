@@ -6,7 +6,7 @@ import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { until } from './helpers';
 
 /**
- * Issue 8: the process running the webhook worker is SIGKILLed while a delivery is in flight. The job's lock runs
+ * The process running the webhook worker is SIGKILLed while a delivery is in flight. The job's lock runs
  * out, BullMQ's stalled-job check moves it back to waiting, another worker process picks it up and the delivery
  * finishes, with the same webhook-id so the receiver can drop the duplicate. (Review items are not BullMQ jobs being
  * processed: a moderator's claim is a lease that returns the item to the queue when it ends, which

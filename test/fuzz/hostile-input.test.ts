@@ -6,7 +6,7 @@ import type { CreatedSite } from '../../src/sites/site-store';
 import { serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /**
- * Issue 8: property-based hostile input on every public endpoint, over 10,000 generated requests in all: malformed
+ * Property-based hostile input on every public endpoint, over 10,000 generated requests in all: malformed
  * JSON, wrong types, huge strings, invalid UTF-8, control and bidi characters, deep nesting, `__proto__` keys, odd
  * keys and paths. Vigil may only answer with the documented 4xx codes (or 2xx where the input happens to be valid and
  * the endpoint stores nothing), never 5xx, never crash, and no hostile comment is stored. Requests go over

@@ -11,6 +11,9 @@ import type { PolicyPatch } from '../../src/sites/policy';
 
 let models: ReturnType<typeof loadBundledModels> | undefined;
 
+/** The server secret of every Vigil the suite starts on its Redis: instances sharing a Redis must share it. */
+export const TEST_SECRET = 'vigil-test-suite-secret-0123456789';
+
 export interface TestApp {
   url: string;
   redis: Redis;
@@ -30,7 +33,7 @@ export async function startTestApp(
   const redisUrl = process.env.TEST_REDIS_URL!;
   // Learning is off unless a test asks for it: the models are shared by all sites, and other test files' feedback
   // in the same Redis would otherwise change this file's scores.
-  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', LEARN_FROM_FEEDBACK: 'false', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', LEARN_FROM_FEEDBACK: 'false', VIGIL_SECRET: TEST_SECRET, ...env });
   const redis = createRequestRedis(redisUrl);
   await connectRedis(redis);
   models ??= loadBundledModels();

@@ -337,6 +337,9 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
 
   it('when /openapi.json is read, then the Akismet endpoints are listed', async () => {
     const doc = await api(t.url, 'GET', '/openapi.json');
-    for (const p of ['/1.1/verify-key', '/1.1/comment-check', '/1.1/submit-spam', '/1.1/submit-ham']) expect(doc.json.paths[p].post).toBeDefined();
+    for (const p of ['/1.1/verify-key', '/1.1/comment-check', '/1.1/submit-spam', '/1.1/submit-ham', '/1.1/get-subscription', '/1.1/get-stats', '/1.1/deactivate', '/1.1/token']) {
+      expect(doc.json.paths[p].post).toBeDefined();
+    }
+    for (const p of ['/1.1/test', '/1.2/usage-limit', '/1.2/key-sites']) expect(doc.json.paths[p].get).toBeDefined();
   });
 });

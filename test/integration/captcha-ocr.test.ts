@@ -8,7 +8,7 @@ import { CAPTCHA_CHARSET, renderCaptcha } from '../../src/captcha/render';
 import { PLAIN_OPTIONS } from '../unit/captcha/path-signature-solver';
 
 /**
- * Issue 4, attack 2: rasterise with rsvg-convert (librsvg2-bin) and read with tesseract (tesseract-ocr), both as a
+ * An off-the-shelf OCR attack: rasterise with rsvg-convert (librsvg2-bin) and read with tesseract (tesseract-ocr), both as a
  * bot would use them off the shelf, and after a generic clean-up that a bot can do on any SVG captcha: drop unfilled
  * (stroked) paths, paint every filled path black with a 1.5 px outline so that outline fonts read as solid letters.
  * Rates are printed; Vigil's must stay under 5%. CAPTCHA_ATTACK_N sets the sample size per variant.
@@ -72,7 +72,7 @@ const plain = () => Array.from({ length: N }, () => {
 });
 const vigil = () => Array.from({ length: N }, () => renderCaptcha());
 
-describe('OCR attack with rsvg-convert + tesseract (issue 4)', () => {
+describe('OCR attack with rsvg-convert + tesseract', () => {
   it('when tesseract reads Vigil captchas as served, then it solves under 5%', async () => {
     expect(await ocrRate('vigil', vigil(), CAPTCHA_CHARSET)).toBeLessThan(0.05);
   }, TIMEOUT);

@@ -102,6 +102,9 @@ describe('comments:analyze', () => {
     const declared = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, languages: ['en-US'] });
     expect(declared.status).toBe(200);
     expect(declared.json.languages).toEqual(['en']);
+    // As on Perspective, every declared language must be supported.
+    const mixed = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, languages: ['en', 'es'] });
+    expect(mixed.json.error.message).toMatch(/does not support request languages: es\./);
   });
 
   it('when the npm perspective-api-client calls it, then it gets the scores it asked for', async () => {
@@ -149,6 +152,20 @@ describe('comments:suggestscore', () => {
     ]);
   });
 
+  it("when a site sends more suggestions than LEARN_FEEDBACK_PER_HOUR, then 429 RESOURCE_EXHAUSTED and nothing more is recorded", async () => {
+    const limited = await startTestApp({ LEARN_FEEDBACK_PER_HOUR: '1' }, { workers: false });
+    try {
+      const s = await limited.site();
+      const body = { comment: { text: 'you are all clowns' }, attributeScores: { TOXICITY: { summaryScore: { value: 1 } } }, languages: ['en'] };
+      expect((await api(limited.url, 'POST', `/v1alpha1/comments:suggestscore?key=${s.secretKey}`, { body })).status).toBe(200);
+      const r = await api(limited.url, 'POST', `/v1alpha1/comments:suggestscore?key=${s.secretKey}`, { body });
+      expectGoogleError(r, 429, 'RESOURCE_EXHAUSTED');
+      expect(await readFeedback(limited.redis, s.siteId)).toHaveLength(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('when SPAM is suggested, then the spam model gets the example', async () => {
     const s = await t.site();
     const r = await api(t.url, 'POST', `/v1alpha1/comments:suggestscore?key=${s.secretKey}`, {
@@ -156,6 +173,21 @@ describe('comments:suggestscore', () => {
     });
     expect(r.status).toBe(200);
     expect((await readFeedback(t.redis, s.siteId)).map((x) => [x.feedback.task, x.feedback.positive])).toEqual([['spam', true]]);
+  });
+});
+
+describe('/openapi.json', () => {
+  it('when the description is fetched, then it documents both v1alpha1 methods and the Coral phase', async () => {
+    const r = await api(t.url, 'GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    const analyze = r.json.paths['/v1alpha1/comments:analyze'].post;
+    expect(analyze.parameters.map((p: { name: string }) => p.name)).toEqual(['key']);
+    expect(Object.keys(analyze.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['comment', 'requestedAttributes', 'languages', 'spanAnnotations', 'dropUnsupportedAttributes']),
+    );
+    expect(Object.keys(analyze.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '429']));
+    expect(r.json.paths['/v1alpha1/comments:suggestscore'].post.responses['200']).toBeDefined();
+    expect(r.json.paths['/v1/integrations/coral/{siteId}'].post.responses['401']).toBeDefined();
   });
 });
 

@@ -10,7 +10,7 @@ import { connectRedis, createRedis } from '../../src/infra/redis';
 import { loadBundledModels } from '../../src/classifier';
 import { composeService } from '../../src/compose';
 import { createSite } from '../../src/sites/site-store';
-import { api, serverComment } from '../helpers/test-app';
+import { api, serverComment, TEST_SECRET } from '../helpers/test-app';
 
 // This suite kills its own Redis, so it does not share the suite-wide one.
 let own: OwnRedis;
@@ -22,7 +22,7 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-down-'));
   own = await startOwnRedis({ port: await freePort(), dir, appendfsync: 'everysec' });
-  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: own.url, DEV_BOOTSTRAP: 'false' });
+  const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: own.url, DEV_BOOTSTRAP: 'false', VIGIL_SECRET: TEST_SECRET });
   const redis = createRedis(own.url);
   await connectRedis(redis);
   const service = await composeService({ config, redis, logger: createLogger('silent'), models: loadBundledModels(), redisUrl: own.url, workers: false });

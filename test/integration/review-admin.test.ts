@@ -54,7 +54,7 @@ describe('bull-board at /admin/queues', () => {
     expect(op.json.version).toMatch(/^\d+\./);
     const opQueues = await api(t.url, 'GET', '/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10', { key: OPERATOR });
     expect(opQueues.status).toBe(200);
-    expect(opQueues.json.queues.map((q: { name: string }) => q.name)).toContain('learning');
+    expect(opQueues.json.queues.map((q: { name: string }) => q.name)).toContain(process.env.VIGIL_WEBHOOK_QUEUE ?? 'webhooks');
     expect((await api(t.url, 'GET', '/admin/queues/api/redis/stats', { headers: basic('operator-token-0123456789abcdeX') })).status).toBe(401);
   });
 

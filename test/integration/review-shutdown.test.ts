@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createModerator } from '../../src/sites/moderator-store';
 import { freePort } from '../../src/infra/redis-server';
 import { connectRedis, createRedis } from '../../src/infra/redis';
+import { TEST_SECRET } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,7 +20,7 @@ it('when Vigil gets SIGTERM while a moderator page holds an event stream, then i
   const port = await freePort();
   const proc = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '8000' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redisUrl, DEV_BOOTSTRAP: 'false', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '8000', VIGIL_SECRET: TEST_SECRET },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));

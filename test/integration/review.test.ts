@@ -144,12 +144,14 @@ describe('review queue', () => {
 describe('authors', () => {
   it('when an author has N approvals and no rejections, then their borderline comments skip review; others still wait', async () => {
     const { site, a } = await setup({ ...allBorderline, trustedAuthorApprovals: 2 });
+    // Trust belongs to identities the site vouches for (signed-in users).
+    const author = { author: { name: 'Jane Reader', email: 'jane@example.com', verified: true } };
     for (let i = 0; i < 2; i++) {
-      const { id, status } = await post(site.secretKey);
+      const { id, status } = await post(site.secretKey, author);
       expect(status).toBe('pending');
       expect((await api(t.url, 'POST', `/v1/review/${id}/decision`, { key: a, body: { decision: 'approve' } })).status).toBe(200);
     }
-    const trusted = await post(site.secretKey);
+    const trusted = await post(site.secretKey, author);
     expect(trusted.status).toBe('approved');
     expect(trusted.reasons).toContain('trusted_author');
     const stranger = await post(site.secretKey, { author: { name: 'New', email: 'new@example.org' } });
@@ -163,11 +165,11 @@ describe('authors', () => {
     const { site, a } = await setup({ moderation: 'pre' });
     const email = 'often@example.org';
     for (let i = 0; i < 3; i++) {
-      const { id } = await post(site.secretKey, { author: { name: 'O', email } });
+      const { id } = await post(site.secretKey, { author: { name: 'O', email, verified: true } });
       await api(t.url, 'POST', `/v1/review/${id}/decision`, { key: a, body: { decision: 'reject' } });
     }
     await api(t.url, 'PATCH', '/v1/site/policy', { key: site.secretKey, body: { moderation: 'auto' } });
-    const held = await post(site.secretKey, { author: { name: 'O', email } });
+    const held = await post(site.secretKey, { author: { name: 'O', email, verified: true } });
     expect(held.status).toBe('pending');
     expect(held.reasons).toContain('author_often_rejected');
     const item = (await claim(a)).json.item;

@@ -3,7 +3,7 @@ import type { CreatedSite } from '../../src/sites/site-store';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /**
- * Issue 8, security: helmet headers, CORS only for a site's own origins, keys stored hashed, one site's keys never
+ * Security: helmet headers, CORS only for a site's own origins, keys stored hashed, one site's keys never
  * reaching another site's data, and rate limits that hold under a concurrent burst from one IP.
  */
 let t: TestApp;

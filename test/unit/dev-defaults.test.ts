@@ -30,3 +30,11 @@ it('when the Docker image or the compose file start Vigil, then neither turns th
     expect(active.filter((l) => /DEV_BOOTSTRAP|DEMO_PAGE/.test(l))).toEqual([]);
   }
 });
+
+it('when CI runs, then it runs the README test command and then the Redis Cluster suite', () => {
+  const steps = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const test = steps.indexOf('bash scripts/test.sh --ci');
+  expect(test).toBeGreaterThanOrEqual(0);
+  expect(steps.indexOf('npm run test:cluster')).toBeGreaterThan(test);
+  expect(steps).toContain('set -euo pipefail');
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * Language detection for the Perspective-compatible API, with eld's extra-small n-gram tables: of eld, franc-min and
- * tinyld it was the most accurate on short comments and the fastest (docs/decisions/language-detection.md has the
+ * tinyld it was the most accurate on short comments and the fastest (docs/decisions/0012-language-detection.md has the
  * figures and the command). Loaded on first use, since its tables take tens of MB and most callers (Coral) declare
  * the language.
  */
@@ -38,6 +38,9 @@ export function warmLanguageDetector(): void {
   load();
 }
 
+/** Runners-up scoring within this share of the best language are reported too (Arabic and Persian often are). */
+const CLOSE = 0.97;
+
 /**
  * The likely languages of a text (ISO 639-1), most likely first, at most three; empty when the text carries no
  * language signal (too short, only digits or emoji).
@@ -45,7 +48,11 @@ export function warmLanguageDetector(): void {
 export function detectLanguages(text: string): string[] {
   const r = load().detect(text.slice(0, MAX_CHARS));
   if (!r.language) return [];
-  const scores = Object.entries(r.getScores()).sort((a, b) => b[1] - a[1]);
-  const out = [r.language, ...scores.map(([l]) => l).filter((l) => l !== r.language)];
-  return out.slice(0, 3);
+  const scores = r.getScores();
+  const best = scores[r.language] ?? 0;
+  const close = Object.entries(scores)
+    .filter(([l, s]) => l !== r.language && s >= best * CLOSE)
+    .sort((a, b) => b[1] - a[1])
+    .map(([l]) => l);
+  return [r.language, ...close].slice(0, 3);
 }

@@ -83,7 +83,9 @@ export async function sitesCommand(argv: string[], io: CliIo): Promise<number> {
       const id = values.site ?? positionals[0] ?? '';
       if (!id) throw new UsageError('--site SITE_ID is required');
       const issued = await withRedis(async (r) => {
-        const secret = await loadServerSecret(r, loadConfig().VIGIL_SECRET);
+        const config = loadConfig();
+        // The service's own secret (VIGIL_SECRET or DATA_DIR's key file): the key's hash must match what it checks.
+        const secret = await loadServerSecret({ redis: r, configured: config.VIGIL_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' });
         try {
           return await issueAkismetKey(r, secret, id, { rotate: values.rotate });
         } catch (e) {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { NotFoundError, ValidationError } from '../../errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { metrics } from '../../infra/metrics';
 import { moderateComment } from '../../moderation/moderate-comment';
 import { getComment, listThread } from '../../comments/comment-store';
@@ -25,6 +25,8 @@ export function commentRoutes(ctx: AppContext): Router {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
     }
+    // Only the site's server can vouch for an identity: a browser saying so about itself is an impersonation attempt.
+    if (via === 'browser' && input.author.verified) throw new ForbiddenError('Only a server call (secret key) may mark an author as verified.');
     // A browser's IP is the connection's (through trusted proxies only); a server vouches for its commenter's.
     let ip = req.ip ?? 'unknown';
     if (via === 'server') {
@@ -37,7 +39,9 @@ export function commentRoutes(ctx: AppContext): Router {
       referrer: (via === 'server' ? input.client?.referrer : req.get('referer')) ?? '',
     };
     const { result, replayed } = await moderateComment(ctx.moderation, {
-      site, via, input, client, explain: explain === 'true' || explain === '1', idempotencyKey,
+      // Explanations are for the site's server only: in a browser they would tell a spammer, token by token, what
+      // to change until a comment passes.
+      site, via, input, client, explain: via === 'server' && (explain === 'true' || explain === '1'), idempotencyKey,
     });
     if (!replayed) metrics.decisions.inc({ site: site.id, status: result.status });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');

@@ -13,7 +13,6 @@ import { readAudit } from '../../review/audit';
 import { sitesFor } from '../../review/claims';
 import { shadowReport } from '../../review/intake';
 import { actorOf, moderatorAuth } from './review-auth';
-import { queueNames } from '../../infra/queues';
 
 const auditQuery = z.object({
   siteId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id'),
@@ -72,7 +71,7 @@ export function reviewAdminRoutes(ctx: AppContext, d: ReviewDeps): Router {
     res.setHeader('Content-Security-Policy', BOARD_CSP);
     if (!operatorHash || !sameSecret(presentedSecret(req), operatorHash)) return next();
     const b = boardFor('operator', true);
-    b.board.replaceQueues(d.queues.shared([ctx.config.VIGIL_WEBHOOK_QUEUE, queueNames.learning]).map((q) => new BullMQAdapter(q)));
+    b.board.replaceQueues(d.queues.shared([ctx.config.VIGIL_WEBHOOK_QUEUE]).map((q) => new BullMQAdapter(q)));
     (b.adapter.getRouter() as express.Router)(req, res, next);
   }, boardAuth, (req, res, next) => {
     const actor = actorOf(res);

@@ -1,5 +1,5 @@
 import { keys } from '../../infra/keys';
-import { parseCounts, standingOf } from '../../review/author-history';
+import { isVerifiedIdentity, parseCounts, standingOf } from '../../review/author-history';
 import { identitiesOf } from '../intake-script';
 import type { Phase } from '../types';
 
@@ -22,8 +22,8 @@ export const authorStandingPhase: Phase = async (ctx) => {
       .sismember(keys.reviewBlockedEmails(siteId), id.email)
       .sismember(keys.reviewBlockedIps(siteId), id.ip)
       .exec();
-    author = (res?.[0]?.[1] as Record<string, string>) ?? {};
-    blockedEmail = Number(res?.[1]?.[1]) === 1;
+    author = id.email ? ((res?.[0]?.[1] as Record<string, string>) ?? {}) : {};
+    blockedEmail = !!id.email && Number(res?.[1]?.[1]) === 1;
     blockedIp = Number(res?.[2]?.[1]) === 1;
   }
   const hit = (code: string) => {
@@ -32,6 +32,6 @@ export const authorStandingPhase: Phase = async (ctx) => {
   };
   if (blockedEmail) hit('blocked_email');
   if (blockedIp) hit('blocked_ip');
-  const standing = standingOf(parseCounts(author), ctx.site.policy.trustedAuthorApprovals);
+  const standing = standingOf(parseCounts(author), ctx.site.policy.trustedAuthorApprovals, isVerifiedIdentity(identitiesOf(ctx).email));
   if (standing) ctx.authorStanding = standing;
 };

@@ -1,7 +1,7 @@
 import svgCaptcha from 'svg-captcha';
 
 /**
- * The attack from issue 4: a bot that knows svg-captcha learns the sequence of path commands each character is drawn
+ * A bot that knows svg-captcha learns the sequence of path commands each character is drawn
  * with (svg-captcha jitters the coordinates but never the commands) and reads captchas by looking the sequences up.
  * It is made as strong as is cheap: it also matches single contours, normalises relative commands, and knows the
  * charset.

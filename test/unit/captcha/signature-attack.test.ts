@@ -2,7 +2,7 @@ import svgCaptcha from 'svg-captcha';
 import { renderCaptcha } from '../../../src/captcha/render';
 import { learnSolver, PLAIN_OPTIONS } from './path-signature-solver';
 
-/** Issue 4, attack 1: the path-signature solver must read plain svg-captcha and fail on Vigil's captchas. */
+/** An attack that reads the SVG's structure: the path-signature solver must read plain svg-captcha and fail on Vigil's captchas. */
 const N = Number(process.env.CAPTCHA_ATTACK_N ?? 300);
 const solver = learnSolver('ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789');
 
@@ -15,7 +15,7 @@ function rate(make: () => { svg: string; answer: string }): number {
   return ok / N;
 }
 
-describe('path-signature solver (issue 4)', () => {
+describe('path-signature solver', () => {
   it('when it reads plain svg-captcha, then it solves most of them (the attack works)', () => {
     const plain = rate(() => {
       const c = svgCaptcha.create(PLAIN_OPTIONS);

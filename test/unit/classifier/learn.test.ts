@@ -22,6 +22,30 @@ describe('learning from moderators', () => {
     expect(m.score(input).score).toBeCloseTo(before, 6);
   });
 
+  it('when withdrawals arrive for examples never learnt, then no count goes below the trained model', () => {
+    const m = fresh();
+    const before = m.score(input).score;
+    for (let i = 0; i < 5; i++) m.learn(input, 1, -1);
+    for (let i = 0; i < 5; i++) m.learn(input, 0, -1);
+    expect(m.score(input).score).toBe(before);
+    expect(m.toFile().heads.score).toEqual(fresh().toFile().heads.score);
+  });
+
+  it("when a site learns on its own, then only that site's score moves; an agreed delta moves every site and is taken back by the next", () => {
+    const m = fresh();
+    const before = m.score(input).score;
+    for (let i = 0; i < 2; i++) m.learnSite(input, 1, 1, 'A');
+    expect(m.score(input).score).toBe(before);
+    expect(m.score(input, { siteId: 'B' }).score).toBe(before);
+    expect(m.score(input, { siteId: 'A' }).score).toBeGreaterThan(before);
+    const delta = new Map(m.learnable(input).map((f) => [f, [0, 3] as [number, number]]));
+    m.setAgreed(delta);
+    const agreed = m.score(input, { siteId: 'B' }).score;
+    expect(agreed).toBeGreaterThan(before);
+    m.setAgreed(new Map());
+    expect(m.score(input).score).toBeCloseTo(before, 9);
+  });
+
   it('when the learned model is exported and loaded again, then it keeps what it learned', () => {
     const m = fresh();
     const before = m.score(input).score;
