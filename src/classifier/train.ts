@@ -3,8 +3,8 @@ import { ATTRIBUTES, type LabeledDoc } from './datasets';
 import { featurize, layoutFor, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
-import { FORMAT, FORMAT_VERSION, encodeCounts, type HeadFile, type ModelFile } from './model-file';
-import { addDocument, buildTable, emptyCounts, groupSums, type NbTable } from './naive-bayes';
+import { FORMAT, FORMAT_VERSION, decodeCounts, encodeCounts, type HeadFile, type ModelFile } from './model-file';
+import { addDocument, buildTable, emptyCounts, groupSums, vocabulary, type NbTable } from './naive-bayes';
 import { chooseThresholds, metricsAt } from './metrics';
 import { mulberry32, shuffle } from './random';
 import { learnBucketWeights, weighTable, type BucketWeightOptions } from './nb-weights';
@@ -55,6 +55,8 @@ export interface TrainOptions {
    * an attribute head only has to tell its attribute apart among toxic comments. @defaultValue true
    */
   stackHeads?: boolean;
+  /** Attribute heads store only the first attribute head's buckets (one shared bucket list). @defaultValue true */
+  sharedAttributeBuckets?: boolean;
 }
 
 interface HeadSpec {
@@ -76,7 +78,7 @@ function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[]): HeadSpec[] {
  * Trains one head: out-of-fold group sums fit the calibration (so it is measured on documents the
  * counts never saw), then the counts are rebuilt from all documents for the shipped file.
  */
-function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Required<TrainOptions>, main?: number[]) {
+function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Required<TrainOptions>, main?: number[], keep?: Set<number>) {
   const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
   const w = docs.map((d) => o.sourceWeights[d.source] ?? 1);
   const layout = layoutFor(o.features);
@@ -132,7 +134,10 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   const weights = weighted ? weightsWithout(-1, outer) : undefined;
   const stack = main ? cal.weights[cal.weights.length - 1] : undefined;
   const calibration = main ? { bias: cal.bias, weights: cal.weights.slice(0, -1) } : cal;
-  const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), alpha: o.alpha, calibration, ...(stack !== undefined ? { stack } : {}) };
+  // Smoothing keeps the vocabulary the head was trained with, so the stored ratios are the trained ones.
+  const vocab = vocabulary(counts);
+  if (keep) for (let f = 0; f < counts.size; f++) if (!keep.has(f)) counts.neg[f] = counts.pos[f] = 0;
+  const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), vocab, alpha: o.alpha, calibration, ...(stack !== undefined ? { stack } : {}) };
   const natProbs = nat.map((i) => sigmoid(z(i)));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
   const all = { probs: idx.map((i) => sigmoid(z(i))), labels: ys, index: idx };
@@ -180,7 +185,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, ...opts,
+    weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -199,9 +204,14 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   let oofMetrics: Record<string, unknown> = {};
   const attributeThresholds: Record<string, { review: number; reject: number }> = {};
   let main: number[] | undefined;
+  let shared: Set<number> | undefined;
   let threatCurve: unknown;
   for (const spec of headsFor(o.task, docs)) {
-    const { head, oof, all, mainZ } = trainHead(spec, docs, feats, fold, o, spec.name !== 'score' && o.stackHeads ? main : undefined);
+    // Attribute heads after the first store only the first one's buckets: one bucket list for all of them keeps the
+    // attribute table (and the load time) as small as with Jigsaw alone, though the threat head saw more comments.
+    const keep = spec.name !== 'score' && o.sharedAttributeBuckets ? shared : undefined;
+    const { head, oof, all, mainZ } = trainHead(spec, docs, feats, fold, o, spec.name !== 'score' && o.stackHeads ? main : undefined, keep);
+    if (spec.name !== 'score' && !shared && o.sharedAttributeBuckets) shared = new Set(decodeCounts(head).index);
     if (mainZ) main = mainZ;
     heads[spec.name] = head;
     if (spec.name === 'threat') {

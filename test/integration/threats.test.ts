@@ -63,7 +63,7 @@ describe('strongly worded news comments', () => {
     return fixture.newsNonThreats.filter((t) => (tox.score({ text: t }).attributes?.threat ?? 0) >= review).length / fixture.newsNonThreats.length;
   };
 
-  // The target is 5%; the shipped model flags 12.5% (7 of 56, MODEL_CARD.md). This guard keeps it from getting worse.
+  // The target is 5%; the shipped model flags 14.3% (8 of 56, MODEL_CARD.md). This guard keeps it from getting worse.
   it('when they report violence or use violent figures of speech, then the threat attribute flags at most 15% of them', () => {
     expect(fixture.newsNonThreats.length).toBeGreaterThanOrEqual(50);
     expect(flaggedShare()).toBeLessThanOrEqual(0.15);
