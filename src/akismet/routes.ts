@@ -17,9 +17,17 @@ import { keySites, statsAnswer, subscriptionOf, usageLimit } from './account';
 /** Akismet's answer to submit-spam and submit-ham, word for word. */
 export const THANKS = 'Thanks for making the web a better place.';
 
+/**
+ * A header value made safe to send: help texts may quote what the client sent (a field's name), and node refuses
+ * control or non-Latin-1 characters in a header, which must not turn a client's mistake into a 500.
+ */
+function headerValue(v: string): string {
+  return v.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+}
+
 /** Akismet answers in text/plain, with status 200 even for "invalid": clients read the body and the headers. */
 function answer(res: Response, body: string, headers: Record<string, string> = {}, status = 200): void {
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, headerValue(v));
   res.status(status).type('text/plain; charset=utf-8').send(body);
 }
 

@@ -56,7 +56,10 @@ export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPL
     }
   }
   const out = [...byValue.values()];
-  d.meta.forEach((bucket, i) => out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [] }));
+  d.meta.forEach((bucket, i) => {
+    const detail = d.metaLabels?.[i];
+    out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [], ...(detail ? { detail } : {}) });
+  });
   // Every marked word is listed, even past `top`, so highlights never lose one.
   const sorted = out.filter((e) => Math.abs(e.contribution) > 1e-6).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   if (rule) markExplanation(sorted, rule);

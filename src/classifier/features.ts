@@ -340,6 +340,7 @@ class SlotSink implements TokenSink {
   links = 0;
   /** Threat cues of the text, from the word-cache classes of its tokens (read in order, so windows work). */
   readonly cues = new ThreatCueScanner();
+  found: LinkInfo | undefined = undefined;
   constructor(
     readonly cache: WordCache,
     readonly opt: FeatureOptions,
@@ -357,6 +358,16 @@ class SlotSink implements TokenSink {
     this.push(wordSlot(value, word, this.opt, this.l, this.cache));
   }
 
+  link(host: string, domain: string, length: number): void {
+    const f = (this.found ??= { hosts: [], domains: [], chars: 0 });
+    // A comment may hold thousands of links; the link features need only the first few distinct ones.
+    if (f.hosts.length < MAX_LINKS && !f.hosts.includes(host)) {
+      f.hosts.push(host);
+      f.domains.push(domain);
+    }
+    f.chars += length;
+  }
+
   private push(k: number): void {
     const n = this.n++;
     const c = this.cache.cue[k];
@@ -367,13 +378,24 @@ class SlotSink implements TokenSink {
   }
 }
 
+/** The links of a text (for the spam model's link features, links-meta.ts): distinct hosts in order, their
+ * registrable domains, and the characters all links take. */
+export interface LinkInfo {
+  hosts: string[];
+  domains: string[];
+  chars: number;
+}
+
+/** Distinct hosts kept per comment. @defaultValue 8 */
+export const MAX_LINKS = 8;
+
 const sinks = new Map<WordCache, SlotSink>();
 
 /**
  * The text features of `input` (what `textFeatures(tokenize(input))` gives) and its number of links,
  * straight from the text. This is the hot path of scoring.
  */
-export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number; cues: number } {
+export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number; found?: LinkInfo; cues: number } {
   const cache = wordCacheFor(opt);
   let sink = sinks.get(cache);
   if (!sink || sink.opt !== opt || sink.l !== l) sinks.set(cache, (sink = new SlotSink(cache, opt, l)));
@@ -382,11 +404,14 @@ export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { t
     sink.n = 0;
     sink.links = 0;
     sink.cues.reset();
+    sink.found = undefined;
     scan(input, sink);
     if (cache.epoch === epoch) break;
     epoch = pass === 0 ? cache.epoch : -1;
   }
-  return { text: fromSlots(sink.n, epoch, cache, opt, l), links: sink.links, cues: sink.cues.mask };
+  const text = fromSlots(sink.n, epoch, cache, opt, l);
+  const cues = sink.cues.mask;
+  return sink.found ? { text, links: sink.links, found: sink.found, cues } : { text, links: sink.links, cues };
 }
 
 /** De-duplicates the `n` slots in `slotBuf` / entries in `entBuf` into text features. */

@@ -1,6 +1,6 @@
-import { G_META, metaBucket, type Layout } from './features';
+import { metaBucket, type Layout } from './features';
 import { WEIGHT_SCALE, type HeadFile, type ModelFile } from './model-file';
-import { inputCount, inputOf } from './naive-bayes';
+import { inputCount } from './naive-bayes';
 import { VarintReader } from './varint';
 
 const LOG_TABLE = 4096;
@@ -207,12 +207,10 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
   const score = file.heads.score;
   headWeights('score', score, file, l, q);
   if (file.meta && file.metaPriors) {
-    // Priors count as well-supported evidence: the highest confidence class.
-    const edges = file.confidenceEdges;
-    const top = edges.length * 2;
-    for (const [k, llr] of Object.entries(file.metaPriors)) {
-      q[metaBucket(k, l)] = score.calibration.weights[inputOf(G_META, top + (llr < 0 ? 1 : 0), edges)] * llr;
-    }
+    // Priors are fixed log-odds, added as they are: scaled by a calibration weight they could change sign, since the
+    // calibration of a metadata class fitted on training data may come out negative (it did for the news-trained
+    // spam model, which would have turned a site's allow list into spam evidence).
+    for (const [k, llr] of Object.entries(file.metaPriors)) q[metaBucket(k, l)] = llr;
   }
   return { heads: ['score'], q, bias, lengthWeight, stack, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
 }

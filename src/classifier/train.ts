@@ -57,6 +57,12 @@ export interface TrainOptions {
   stackHeads?: boolean;
   /** Attribute heads store only the first attribute head's buckets (one shared bucket list). @defaultValue true */
   sharedAttributeBuckets?: boolean;
+  /**
+   * Calibration weights kept >= 0, so more evidence for spam never lowers the score (moderator feedback that
+   * labels a comment spam must not make similar comments look cleaner). Needed once spam trained on news comments:
+   * unconstrained, some classes came out negative. @defaultValue spam true, toxicity false
+   */
+  nonNegativeCalibration?: boolean;
 }
 
 interface HeadSpec {
@@ -124,7 +130,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   };
   const xs = idx.map(withMain);
   const ys = idx.map((i) => spec.label(docs[i])!);
-  let cal: Calibration = fitCalibration(xs, ys, idx.map((i) => w[i]));
+  let cal: Calibration = fitCalibration(xs, ys, idx.map((i) => w[i]), undefined, o.nonNegativeCalibration);
   // Enriched sources help the slopes but would inflate the prior: the bias is re-fit on natural sources only.
   const nat = idx.filter((i) => docs[i].natural);
   if (nat.length && nat.length < idx.length) cal = refitBias(cal, nat.map(withMain), nat.map((i) => spec.label(docs[i])!));
@@ -185,7 +191,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, ...opts,
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);

@@ -6,6 +6,8 @@ export interface SpamMeta {
   fillTimeMs?: number;
   duplicateCount24h?: number;
   postsPerIp24h?: number;
+  /** The linked domain posted by the most distinct authors on the site within the last `minutes` (this one included). */
+  campaign?: { domain: string; authors: number; minutes: number };
 }
 
 export interface ScoreInput {
@@ -14,6 +16,8 @@ export interface ScoreInput {
   email?: string;
   url?: string;
   meta?: SpamMeta;
+  /** The site's own domain lists (policy `links`): allowed links count as citations, denied ones as spam evidence. */
+  domains?: { allow?: readonly string[]; deny?: readonly string[] };
 }
 
 /** One token's share of the log-odds, with where it occurs; spans are [start, end) offsets into the original text. */
@@ -23,6 +27,8 @@ export interface Explanation {
   spans: Array<[number, number]>;
   /** The word is one to highlight: its contribution passes the model's span rule (`Model.spanRule`). */
   marked?: boolean;
+  /** What a metadata feature means for this comment, naming the deciding domain ("link to bit.ly (URL shortener)"). */
+  detail?: string;
 }
 
 export interface ModelResult {

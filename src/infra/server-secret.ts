@@ -85,3 +85,11 @@ async function checkFingerprint(redis: Redis, secret: Buffer): Promise<void> {
     );
   }
 }
+
+/**
+ * The service's secret as the admin commands need it (an Akismet key's hash, Coral's encrypted signing secret): the
+ * same VIGIL_SECRET or DATA_DIR key file the running service uses, checked against the fingerprint in Redis.
+ */
+export function loadConfiguredSecret(redis: Redis, config: { VIGIL_SECRET?: string; DATA_DIR: string; NODE_ENV: string }): Promise<Buffer> {
+  return loadServerSecret({ redis, configured: config.VIGIL_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' });
+}

@@ -38,6 +38,16 @@ export const policySchema = z.object({
     .default({ words: [], domains: [], emails: [], ips: [] }),
   /** Authors with this many approved comments and none rejected skip review for borderline scores. */
   trustedAuthorApprovals: z.number().int().min(1).max(1000).default(3),
+  /**
+   * The site's own view of link domains, for the spam model (unlike `blocked.domains`, which rejects outright): links
+   * to an allowed domain or its sub-domains count as citations, links to a denied one as spam evidence.
+   */
+  links: z
+    .object({
+      allow: z.array(z.string().min(1).max(253)).max(5000).default([]),
+      deny: z.array(z.string().min(1).max(253)).max(5000).default([]),
+    })
+    .default({ allow: [], deny: [] }),
 });
 export type Policy = z.output<typeof policySchema>;
 
@@ -70,6 +80,13 @@ export const policyPatchSchema = z
       .strict()
       .optional(),
     trustedAuthorApprovals: z.number().int().min(1).max(1000).optional(),
+    links: z
+      .object({
+        allow: z.array(z.string().min(1).max(253)).max(5000).optional(),
+        deny: z.array(z.string().min(1).max(253)).max(5000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
@@ -92,6 +109,7 @@ export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
     thresholds,
     rateLimits: { ...policy.rateLimits, ...stripUndefined(patch.rateLimits ?? {}) },
     blocked: { ...policy.blocked, ...stripUndefined(patch.blocked ?? {}) },
+    links: { ...policy.links, ...stripUndefined(patch.links ?? {}) },
     allowedOrigins: (patch.allowedOrigins ?? policy.allowedOrigins).map((o) => new URL(o).origin),
   });
 }

@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import { PassThrough } from 'node:stream';
 import { AkismetClient } from 'akismet-api';
-import { api, keysMatching, startTestApp, TestApp } from '../helpers/test-app';
+import { api, keysMatching, startTestApp, TEST_SECRET, TestApp } from '../helpers/test-app';
 import { issueAkismetKey } from '../../src/akismet/akismet-key';
 import { THANKS } from '../../src/akismet/routes';
 import { readFeedback } from '../../src/learning/feedback';
@@ -107,14 +107,18 @@ async function vigil(...argv: string[]): Promise<{ code: number; out: string; er
   stderr.on('data', (d) => (err += d));
   const stdin = new PassThrough();
   stdin.end('');
-  const saved = process.env.REDIS_URL;
+  const saved = { REDIS_URL: process.env.REDIS_URL, VIGIL_SECRET: process.env.VIGIL_SECRET };
+  // The CLI hashes the key with the service's secret, as an operator's shell has the service's VIGIL_SECRET.
   process.env.REDIS_URL = process.env.TEST_REDIS_URL;
+  process.env.VIGIL_SECRET = TEST_SECRET;
   try {
     const code = await runCli(argv, { stdin, stdout, stderr });
     return { code, out, err };
   } finally {
-    if (saved === undefined) delete process.env.REDIS_URL;
-    else process.env.REDIS_URL = saved;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { runCli } from '../../src/cli/main';
 import { getComment } from '../../src/comments/comment-store';
 import { coralSignature } from '../../src/integrations/coral/signature';
 import { keys } from '../../src/infra/keys';
-import { keysMatching, startTestApp, TestApp } from '../helpers/test-app';
+import { keysMatching, startTestApp, TEST_SECRET, TestApp } from '../helpers/test-app';
 
 /**
  * Coral's external moderation phase against a running Vigil, with requests built the way Coral builds them
@@ -14,6 +14,8 @@ import { keysMatching, startTestApp, TestApp } from '../helpers/test-app';
 let t: TestApp;
 beforeAll(async () => {
   process.env.REDIS_URL = process.env.TEST_REDIS_URL;
+  // The CLI encrypts with the service's secret, as an operator's shell has the service's VIGIL_SECRET.
+  process.env.VIGIL_SECRET = TEST_SECRET;
   t = await startTestApp({}, { workers: false });
 });
 afterAll(() => t.close());

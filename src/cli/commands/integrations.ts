@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
-import { loadServerSecret } from '../../infra/server-secret';
+import { loadConfiguredSecret } from '../../infra/server-secret';
 import { setCoralSigningSecret, SIGNING_SECRET } from '../../integrations/coral/signing-secret';
 import { requireSite } from '../../sites/site-store';
 import { CliIo, printJson, UsageError, withRedis } from '../io';
@@ -28,7 +28,7 @@ export async function integrationsCommand(argv: string[], io: CliIo): Promise<nu
   const siteId = values.site;
   await withRedis(async (redis) => {
     await requireSite(redis, siteId);
-    await setCoralSigningSecret(redis, await loadServerSecret(redis, config.VIGIL_SECRET), siteId, secret);
+    await setCoralSigningSecret(redis, await loadConfiguredSecret(redis, config), siteId, secret);
   });
   const url = `${base}/v1/integrations/coral/${siteId}`;
   if (values.json) printJson(io, { siteId, url });

@@ -4,7 +4,7 @@ import { createSite, listSites, requireSite, rotateSiteKeys, updatePolicy } from
 import { policyPatchSchema } from '../../sites/policy';
 import { CliIo, printJson, UsageError, withRedis } from '../io';
 import { loadConfig } from '../../config';
-import { loadServerSecret } from '../../infra/server-secret';
+import { loadConfiguredSecret } from '../../infra/server-secret';
 import { AkismetKeyExistsError, issueAkismetKey } from '../../akismet/akismet-key';
 
 export const sitesHelp = `vigil sites create --name NAME --origin URL [--origin URL...] [--captcha svg|pow|off] [--moderation auto|pre|post] [--json]
@@ -83,9 +83,7 @@ export async function sitesCommand(argv: string[], io: CliIo): Promise<number> {
       const id = values.site ?? positionals[0] ?? '';
       if (!id) throw new UsageError('--site SITE_ID is required');
       const issued = await withRedis(async (r) => {
-        const config = loadConfig();
-        // The service's own secret (VIGIL_SECRET or DATA_DIR's key file): the key's hash must match what it checks.
-        const secret = await loadServerSecret({ redis: r, configured: config.VIGIL_SECRET, dataDir: config.DATA_DIR, production: config.NODE_ENV === 'production' });
+        const secret = await loadConfiguredSecret(r, loadConfig());
         try {
           return await issueAkismetKey(r, secret, id, { rotate: values.rotate });
         } catch (e) {

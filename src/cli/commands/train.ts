@@ -4,6 +4,7 @@ import { loadDataset } from '../../classifier/datasets';
 import { NaiveBayesModel } from '../../classifier/model';
 import { chooseSpanRule } from '../../classifier/span-floor';
 import { loadToxicSpans } from '../../classifier/spans';
+import { evalOnlySource, loadSpamDataset } from '../../classifier/spam-datasets';
 import { isHeldOut, splitHoldout } from '../../classifier/split';
 import { trainModel } from '../../classifier/train';
 import { parseCommandArgs, type CliIo } from '../io';
@@ -64,7 +65,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const started = Date.now();
     // With --holdout, the part `vigil eval --holdout` scores (same fraction and seed) is left out here.
-    const docs = splitHoldout(data.flatMap((p) => loadDataset(p)), holdout, seed).train;
+    // Sets without a licence to train on (blog-spam-datacamp, the Globe and Mail corpora) are for evaluation only.
+    const refused = task === 'spam' ? evalOnlySource(data) : undefined;
+    if (refused) throw new Error(`${refused} is for evaluation only (see its SOURCE.md); it must not train a model`);
+    const load = task === 'spam' ? loadSpamDataset : loadDataset;
+    const docs = splitHoldout(data.flatMap((p) => load(p)), holdout, seed).train;
     const name = values.name ?? path.basename(values.out, '.json');
     const model = trainModel(docs, { task, name, seed, version, sourceWeights });
     if (values.spans) {
