@@ -58,6 +58,7 @@ export async function composeService(opts: {
       captchaTtlSeconds: config.CAPTCHA_TTL_SECONDS,
       retentionDays: config.RETENTION_DAYS,
       idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+      ipv6Prefix: config.IPV6_PREFIX,
     },
     afterPersist: [],
     inPersist: [],

@@ -24,8 +24,24 @@ export const configSpec = {
     doc: 'Server secret for captcha HMACs, proof-of-work signatures and the keyed hashes of e-mails and IPs; never stored in Redis. Required when NODE_ENV=production; otherwise, when unset, one is generated into DATA_DIR/vigil-secret (mode 0600) on the first start. All instances sharing a Redis need the same one.',
   },
   TRUST_PROXY: {
-    schema: z.string().default('loopback'),
-    doc: "Express trust-proxy setting deciding whose X-Forwarded-For is believed for a browser's IP (e.g. `loopback`, `10.0.0.0/8`, `1`, `false`).",
+    schema: z.string().default('false'),
+    doc: "Express trust-proxy setting deciding whose X-Forwarded-For is believed for a browser's IP (e.g. `false`, `loopback`, `10.0.0.0/8`, `1`). Default: no proxy is trusted; set it behind a reverse proxy (docs/operations.md).",
+  },
+  HTTP_HEADERS_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).default(10000),
+    doc: 'Time a client has to send a request\'s headers before it gets 408 and the connection is closed (slowloris).',
+  },
+  HTTP_REQUEST_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(100).default(30000),
+    doc: 'Time a client has to send a whole request, body included, before it gets 408 and the connection is closed.',
+  },
+  HTTP_MAX_CONNECTIONS: {
+    schema: z.coerce.number().int().min(1).default(4096),
+    doc: 'Open HTTP connections per process; connections beyond it are closed on arrival.',
+  },
+  IPV6_PREFIX: {
+    schema: z.coerce.number().int().min(32).max(128).default(64),
+    doc: 'Prefix length an IPv6 client is counted under for per-IP limits, history and blocks (one subscriber usually holds a /64).',
   },
   LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), doc: 'pino log level.' },
   CAPTCHA_TTL_SECONDS: { schema: z.coerce.number().int().min(10).default(300), doc: 'How long a captcha can be answered.' },

@@ -7,6 +7,7 @@ import { createLogger, Logger } from './logger';
 import { connectRedis, createRedis, createRequestRedis } from './infra/redis';
 import { OwnRedis, startOwnRedis } from './infra/redis-server';
 import { loadBundledModels } from './classifier';
+import { createHttpServer } from './http/server';
 import { composeService } from './compose';
 import { bootstrapDev, DevKeys } from './bootstrap';
 
@@ -28,8 +29,9 @@ async function main(): Promise<void> {
   logger.info({ spam: models.spam.version, toxicity: models.toxicity.version }, 'models loaded');
   const service = await composeService({ config, redis, logger, models, redisUrl });
 
-  const server = http.createServer(service.app);
-  server.keepAliveTimeout = 5000;
+  const server = createHttpServer(service.app, {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, maxConnections: config.HTTP_MAX_CONNECTIONS,
+  });
   let stopping = false;
   // Once stopping, every answer closes its connection: a busy keep-alive connection is never idle, so without this a
   // client streaming requests on it would hold the shutdown until its timeout.

@@ -20,7 +20,9 @@ const BRANDS = new Set(wellKnown.domains.map((d) => getDomainWithoutSuffix(d) ??
 
 /** The host of a URL or bare domain as the tokenizer found it ("https://www.x.com:80/a" -> "x.com"), lower-cased. */
 export function hostOf(url: string): string {
-  return url.replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').split(/[/?#:\\]/)[0].toLowerCase();
+  // A host name is at most 253 characters; a longer "host" is a run of junk after `www.`, and every later step
+  // (the suffix list, look-alike skeletons) would pay for its whole length.
+  return url.slice(0, 300).replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').split(/[/?#:\\]/)[0].slice(0, 253).toLowerCase();
 }
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;

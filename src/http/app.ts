@@ -47,7 +47,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     })),
   );
-  app.use(preflight);
+  app.use(preflight(ctx.redis));
   for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
   app.use(utf8JsonOnly);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));

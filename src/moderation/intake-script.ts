@@ -3,6 +3,7 @@ import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
 import { onList, registrableDomain } from '../classifier/links';
 import { emailIdentity, identityHash } from './identity';
+import { ipSubject } from './ip-subject';
 import type { IntakeSignals, ModerationContext } from './types';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -16,14 +17,15 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 const INTAKE = luaScript(`
 local anonymous = ARGV[6] == ''
-if ARGV[5] ~= 'signals' then
-  for i = 0, anonymous and 0 or 1 do
-    local k = KEYS[1 + i]
-    redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
-    if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
-  end
+local first, last = 0, 1
+if ARGV[5] == 'before-captcha' then last = 0 elseif ARGV[5] == 'after-captcha' then first = 1 end
+if anonymous then last = 0 end
+for i = first, last do
+  local k = KEYS[1 + i]
+  redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
+  if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
 end
-if ARGV[5] == 'limits' then return {0} end
+if ARGV[5] == 'before-captcha' then return {0} end
 local now = tonumber(ARGV[8])
 local day = tonumber(ARGV[10])
 local function seen(k)
@@ -80,7 +82,7 @@ export function linkDomainsOf(ctx: ModerationContext): string[] {
  */
 export function identitiesOf(ctx: ModerationContext): { ip: string; email: string; body: string } {
   ctx.identities ??= {
-    ip: identityHash(ctx.deps.secret, 'ip', ctx.client.ip),
+    ip: identityHash(ctx.deps.secret, 'ip', ipSubject(ctx.client.ip, ctx.deps.settings.ipv6Prefix)),
     email: emailIdentity(ctx.deps.secret, ctx.input.author.email, ctx.via === 'server' && ctx.input.author.verified === true),
     body: identityHash(ctx.deps.secret, 'body', ctx.input.body.trim().toLowerCase()),
   };
@@ -93,13 +95,15 @@ function historyMember(now: number): string {
 }
 
 /**
- * `limits` spends one point of each comment rate limit (throwing rate_limited with Retry-After when over one);
- * `signals` counts the comment in the 24-hour history and reads the author's standing; `all` does both in one call.
+ * `before-captcha` spends a point of the per-IP limit only (throwing rate_limited with Retry-After when over it);
+ * `after-captcha` spends a point of the per-e-mail limit, counts the comment in the 24-hour history and reads the
+ * author's standing; `all` does both in one call. The per-e-mail limit waits for the captcha because anyone can type
+ * a victim's e-mail: counted before, 30 bogus captchas locked that e-mail for an hour.
  */
-export type IntakeStep = 'limits' | 'signals' | 'all';
+export type IntakeStep = 'before-captcha' | 'after-captcha' | 'all';
 
 export async function admitComment(ctx: ModerationContext, step: IntakeStep): Promise<IntakeSignals | undefined> {
-  const withSignals = step !== 'limits';
+  const withSignals = step !== 'before-captcha';
   const site = ctx.site.id;
   const limits = ctx.site.policy.rateLimits;
   const id = identitiesOf(ctx);
@@ -108,7 +112,10 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
   const reply = await runLua<[number, number, string[]?, number?, number?, number?, number?, number[]?]>(
     ctx.deps.redis, INTAKE,
     [
-      `${keys.rateLimit(site, 'comment-ip')}:${id.ip}`, `${keys.rateLimit(site, 'comment-email')}:${id.email}`,
+      // Browsers and the site's server count an e-mail separately: whatever reaches the browser path (a solved
+      // captcha is cheap for some) must not lock the site's own server calls for that commenter.
+      `${keys.rateLimit(site, 'comment-ip')}:${id.ip}`,
+      `${keys.rateLimit(site, ctx.via === 'browser' ? 'comment-email-browser' : 'comment-email')}:${id.email}`,
       keys.reviewAuthor(site, id.email), keys.reviewBlockedEmails(site), keys.reviewBlockedIps(site),
       keys.bodySeen(site, id.body), keys.ipPosts(site, id.ip),
       ...domains.map((d) => keys.linkAuthors(site, identityHash(ctx.deps.secret, 'domain', d))),

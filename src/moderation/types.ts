@@ -24,7 +24,7 @@ export interface ModerationDeps {
   redis: Redis;
   models: { spam: Model; toxicity: Model };
   secret: Buffer;
-  settings: { captchaTtlSeconds: number; retentionDays: number; idempotencyTtlSeconds: number };
+  settings: { captchaTtlSeconds: number; retentionDays: number; idempotencyTtlSeconds: number; ipv6Prefix?: number };
   /** Called after a comment is stored, e.g. to enqueue review or webhooks. A failure is logged, not returned. */
   afterPersist: Array<(comment: StoredComment) => Promise<void>>;
   /**

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Redis from 'ioredis';
 import { loadConfig } from '../../src/config';
@@ -8,6 +7,7 @@ import { loadBundledModels } from '../../src/classifier';
 import { composeService, Service } from '../../src/compose';
 import { createSite, CreatedSite } from '../../src/sites/site-store';
 import type { PolicyPatch } from '../../src/sites/policy';
+import { createHttpServer } from '../../src/http/server';
 
 let models: ReturnType<typeof loadBundledModels> | undefined;
 
@@ -39,7 +39,9 @@ export async function startTestApp(
   models ??= loadBundledModels();
   const logger = createLogger(config.LOG_LEVEL);
   const service = await composeService({ config, redis, logger, models: opts.models ?? models, redisUrl, workers: opts.workers ?? true });
-  const server = http.createServer(service.app);
+  const server = createHttpServer(service.app, {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, maxConnections: config.HTTP_MAX_CONNECTIONS,
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

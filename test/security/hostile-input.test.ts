@@ -1,4 +1,6 @@
-import type { CreatedSite } from '../../src/sites/site-store';
+import { CaptchaChallenge, issueCaptcha } from '../../src/captcha/issue';
+import { prepareCaptcha } from '../../src/captcha/prepared';
+import { getSite, type CreatedSite } from '../../src/sites/site-store';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 
 /**
@@ -97,5 +99,79 @@ describe('explanations', () => {
     expect(fromBrowser.json.explanation).toBeUndefined();
     const fromServer = await api(t.url, 'POST', '/v1/comments?explain=true', { key: site.secretKey, body: serverComment({ threadId: 'explain' }) });
     expect(fromServer.json.explanation).toBeDefined();
+  });
+});
+
+describe('per-e-mail limit', () => {
+  /** An svg captcha issued in-process with the real renderer, keeping its answer. */
+  async function solvedCaptcha(siteId: string) {
+    let answer = '';
+    const deps = { redis: t.redis, secret: t.service.ctx.moderation.secret, ttlSeconds: 300, prepare: () => { const p = prepareCaptcha(); answer = p.answer; return p; } };
+    const c = JSON.parse((await issueCaptcha(deps, (await getSite(t.redis, siteId))!, '', Date.now())).toString()) as CaptchaChallenge;
+    if (c.type !== 'svg') throw new Error('expected an svg captcha');
+    return { id: c.id, answer };
+  }
+
+  it("when a browser sends many comments with a victim's e-mail and bogus captchas, then neither the server path nor a solved captcha is locked out", async () => {
+    const s = await t.site({ captcha: 'svg', rateLimits: { commentsPerIpPerMinute: 1000, commentsPerEmailPerHour: 3 } }, [ORIGIN]);
+    const victim = { name: 'Victim', email: 'victim@example.com' };
+    for (let i = 0; i < 10; i++) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.siteKey, headers: { origin: ORIGIN }, body: browserComment({ author: victim, captcha: { id: `bogus-${i}`, answer: 'xxxxx' } }) });
+      expect(r.json.code).toBe('captcha_invalid');
+    }
+    const server = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ author: victim }) });
+    expect(server.status).toBe(201);
+    const browser = await api(t.url, 'POST', '/v1/comments', { key: s.siteKey, headers: { origin: ORIGIN }, body: browserComment({ author: victim, captcha: await solvedCaptcha(s.siteId), renderedAt: new Date(Date.now() - 60000).toISOString() }) });
+    expect(browser.status).toBe(201);
+  });
+
+  it('when comments with solved captchas exceed the per-e-mail limit, then the browser path is limited and the server path is not', async () => {
+    const s = await t.site({ captcha: 'svg', rateLimits: { commentsPerIpPerMinute: 1000, commentsPerEmailPerHour: 2 } }, [ORIGIN]);
+    const author = { name: 'Busy', email: 'busy@example.com' };
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.siteKey, headers: { origin: ORIGIN }, body: browserComment({ author, body: `Solved comment number ${i} about the budget.`, captcha: await solvedCaptcha(s.siteId), renderedAt: new Date(Date.now() - 60000).toISOString() }) });
+      codes.push(r.status);
+    }
+    expect(codes).toEqual([201, 201, 429]);
+    const server = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ author }) });
+    expect(server.status).toBe(201);
+  });
+});
+
+describe('per-IP limits', () => {
+  it('when comments come from 12 addresses of one IPv6 /64, then they share one per-IP limit', async () => {
+    const s = await t.site({ captcha: 'off', rateLimits: { commentsPerIpPerMinute: 3, commentsPerEmailPerHour: 1000 } });
+    const codes: number[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ body: `Comment ${i} from one household.`, client: { ip: `2001:db8:77:1::${i.toString(16)}` } }) });
+      codes.push(r.status);
+    }
+    expect(codes.filter((c) => c === 201)).toHaveLength(3);
+    expect(codes.filter((c) => c === 429)).toHaveLength(9);
+    // Another /64 has its own limit.
+    const other = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ client: { ip: '2001:db8:77:2::1' } }) });
+    expect(other.status).toBe(201);
+  });
+
+  it('when a limited IPv4 address comes back in its ::ffff: form, then it is still limited', async () => {
+    const s = await t.site({ captcha: 'off', rateLimits: { commentsPerIpPerMinute: 2, commentsPerEmailPerHour: 1000 } });
+    for (let i = 0; i < 2; i++) {
+      expect((await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ client: { ip: '192.0.2.44' } }) })).status).toBe(201);
+    }
+    for (const ip of ['::ffff:192.0.2.44', '::ffff:c000:22c']) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.secretKey, body: serverComment({ client: { ip } }) });
+      expect({ ip, status: r.status }).toEqual({ ip, status: 429 });
+    }
+  });
+
+  it('when no proxy is configured, then X-Forwarded-For from a loopback peer is not believed', async () => {
+    const s = await t.site({ captcha: 'off', rateLimits: { commentsPerIpPerMinute: 2, commentsPerEmailPerHour: 1000 } }, [ORIGIN]);
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await api(t.url, 'POST', '/v1/comments', { key: s.siteKey, headers: { origin: ORIGIN, 'x-forwarded-for': `198.51.100.${i + 1}` }, body: browserComment({ body: `Spoofed comment ${i}.` }) });
+      codes.push(r.status);
+    }
+    expect(codes).toEqual([201, 201, 429, 429]);
   });
 });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { issueCaptcha } from '../../captcha/issue';
 import { keys } from '../../infra/keys';
 import { identityHash } from '../../moderation/identity';
+import { ipSubject } from '../../moderation/ip-subject';
 import { siteAuth, siteOf } from '../auth';
 import type { AppContext } from '../context';
 
@@ -11,7 +12,7 @@ export function captchaRoutes(ctx: AppContext): Router {
   r.post('/v1/captchas', siteAuth(ctx.redis, ['pk']), async (req, res) => {
     const site = siteOf(res);
     const { redis, secret, settings } = ctx.moderation;
-    const client = identityHash(secret, 'ip', req.ip ?? 'unknown');
+    const client = identityHash(secret, 'ip', ipSubject(req.ip ?? 'unknown', settings.ipv6Prefix));
     // The limit is spent in the same Redis round trip as the captcha is stored.
     const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
     const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.prepareCaptcha ? { prepare: ctx.prepareCaptcha } : {}) };

@@ -11,5 +11,5 @@ export const captchaPhase: Phase = async (ctx) => {
   if (ctx.via === 'server') return;
   const { redis, secret, settings } = ctx.deps;
   await verifyCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, ctx.site, ctx.input.captcha);
-  if (ctx.site.policy.captcha !== 'off' && !ctx.signals) ctx.signals = await admitComment(ctx, 'signals');
+  if (ctx.site.policy.captcha !== 'off' && !ctx.signals) ctx.signals = await admitComment(ctx, 'after-captcha');
 };

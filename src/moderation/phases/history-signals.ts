@@ -8,7 +8,7 @@ import type { Phase } from '../types';
  * captcha, the captcha phase) has counted them already in its round trip; otherwise the same script counts them here.
  */
 export const historySignalsPhase: Phase = async (ctx) => {
-  ctx.signals ??= await admitComment(ctx, 'signals');
+  ctx.signals ??= await admitComment(ctx, 'after-captcha');
   const { duplicates, postsPerIp } = ctx.signals!;
   ctx.meta.duplicateCount24h = duplicates;
   ctx.meta.postsPerIp24h = postsPerIp;
