@@ -1,5 +1,6 @@
 import { flatten, layoutOf, metaBucket, scanFeatures, type FeatureOptions, type FeatureVector, type Layout, type LinkInfo, type TextFeatures } from './features';
 import { metaFeatures } from './meta';
+import { cueNames } from './threat-cues';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
 
@@ -52,7 +53,7 @@ export function layoutFor(opt: FeatureOptions): Layout {
 // text's features lets the second model skip tokenising and hashing again.
 let lastInput: string | undefined;
 let lastOpt: FeatureOptions | undefined;
-let lastText: { text: TextFeatures; links: number; found?: LinkInfo } | undefined;
+let lastText: { text: TextFeatures; links: number; found?: LinkInfo; cues: number } | undefined;
 
 /** Forgets the remembered features of the last text (benches that switch feature settings between runs). */
 export function forgetLastText(): void {
@@ -86,7 +87,12 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
     lastOpt = opt;
     lastText = t;
   }
-  if (!useMeta) return new FeaturizedDoc(input.text, t.text, [], []);
+  if (!useMeta) {
+    // Threat cues ride in the metadata group: a few whole-comment features, like the spam model's signals.
+    if (!opt.threat || t.cues === 0) return new FeaturizedDoc(input.text, t.text, [], []);
+    const cues = cueNames(t.cues);
+    return new FeaturizedDoc(input.text, t.text, cues, cues.map((m) => metaBucketOf(m, l)));
+  }
   // Only link features carry labels, so most comments allocate no label list.
   const labels: Array<string | undefined> | undefined = t.found || input.url || input.meta?.campaign ? [] : undefined;
   const metaNames = metaFeatures(input, t.links, t.found, labels);

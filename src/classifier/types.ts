@@ -1,3 +1,5 @@
+import type { SpanRule } from './span-floor';
+
 /** Signals about a comment that are not its text; any of them may be unknown. */
 export interface SpamMeta {
   linkCount?: number;
@@ -23,6 +25,8 @@ export interface Explanation {
   token: string;
   contribution: number;
   spans: Array<[number, number]>;
+  /** The word is one to highlight: its contribution passes the model's span rule (`Model.spanRule`). */
+  marked?: boolean;
   /** What a metadata feature means for this comment, naming the deciding domain ("link to bit.ly (URL shortener)"). */
   detail?: string;
 }
@@ -30,7 +34,7 @@ export interface Explanation {
 export interface ModelResult {
   /** Calibrated probability (0..1) that the comment is spam (spam model) or toxic (toxicity model). */
   score: number;
-  /** Per-attribute probabilities (toxic, obscene, insult, threat, identity_hate) where the model was trained for them. */
+  /** Per-attribute probabilities (toxic, severe_toxic, obscene, insult, threat, identity_hate) where the model was trained for them. */
   attributes?: Record<string, number>;
   explanation?: Explanation[];
 }
@@ -38,6 +42,8 @@ export interface ModelResult {
 export interface ScoreOptions {
   /** Return the tokens that moved the score most. */
   explain?: boolean;
+  /** How many tokens the explanation lists besides the marked ones. @defaultValue EXPLAIN_TOP (10) */
+  explainTop?: number;
   /** Score as this site's comment: the site's own learned feedback counts extra (site-overlay.ts). */
   siteId?: string;
 }
@@ -48,6 +54,13 @@ export interface Model {
   version: number;
   /** Scores at or above `review` go to a human; at or above `reject` are rejected. */
   thresholds: { review: number; reject: number };
+  /** Default thresholds of attribute heads that have their own (toxicity: `threat`). */
+  attributeThresholds?: Record<string, { review: number; reject: number }>;
+  /**
+   * Which explanation tokens are the words to mark (highlights, Perspective spanScores): the `marked` flag of an
+   * explanation follows it. Chosen on SemEval-2021 Toxic Spans training data (MODEL_CARD.md).
+   */
+  spanRule?: SpanRule;
   score(input: ScoreInput, opts?: ScoreOptions): ModelResult;
   /**
    * Adds one labelled example (1 = spam/toxic) to the in-memory counts; weight -1 withdraws one. With `siteId`

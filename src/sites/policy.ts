@@ -15,7 +15,7 @@ export const policySchema = z.object({
   /** Leading zero bits a proof-of-work solution needs; each bit doubles the browser's work. */
   powDifficulty: z.number().int().min(8).max(26).default(16),
   /** Per-model thresholds; when absent the model card's defaults apply. */
-  thresholds: z.object({ spam: pair.optional(), toxicity: pair.optional() }).default({}),
+  thresholds: z.object({ spam: pair.optional(), toxicity: pair.optional(), threat: pair.optional() }).default({}),
   /** A form submitted faster than this after it was shown counts against the comment. */
   minFillTimeMs: z.number().int().min(0).max(600000).default(3000),
   rateLimits: z
@@ -58,7 +58,7 @@ export const policyPatchSchema = z
     shadowMode: z.boolean().optional(),
     captcha: z.enum(['svg', 'pow', 'off']).optional(),
     powDifficulty: z.number().int().min(8).max(26).optional(),
-    thresholds: z.object({ spam: pair.nullable().optional(), toxicity: pair.nullable().optional() }).strict().optional(),
+    thresholds: z.object({ spam: pair.nullable().optional(), toxicity: pair.nullable().optional(), threat: pair.nullable().optional() }).strict().optional(),
     minFillTimeMs: z.number().int().min(0).max(600000).optional(),
     rateLimits: z
       .object({
@@ -98,7 +98,7 @@ export function defaultPolicy(): Policy {
 /** Applies a patch; `null` thresholds return to the model defaults. Origins are stored as URL origins. */
 export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
   const thresholds = { ...policy.thresholds };
-  for (const k of ['spam', 'toxicity'] as const) {
+  for (const k of ['spam', 'toxicity', 'threat'] as const) {
     const v = patch.thresholds?.[k];
     if (v === null) delete thresholds[k];
     else if (v) thresholds[k] = v;
