@@ -1,6 +1,7 @@
 /**
  * Reproduces every quality figure in models/MODEL_CARD.md from ../shared/datasets:
- *   node scripts/run-ts.js bench/classifier-eval.ts [--data DIR] [--ablations] [--spam-opts JSON] [--tox-opts JSON]
+ *   node scripts/run-ts.js bench/classifier-eval.ts [--data DIR] [--ablations] [--targets] [--spam-opts JSON] [--tox-opts JSON]
+ * --targets adds the attribute, threat and highlight targets (bench/toxicity-targets.ts), with --ablations their ablations.
  * The JSON options (TrainOptions, e.g. '{"alpha":1}') train variants for comparison.
  * Spam: leave one YouTube video out (train on SMS + the other three videos). Toxicity: a 20% held-out
  * split of every file (seed 42, the split `vigil train/eval --holdout 0.2 --seed 42` use).
@@ -13,8 +14,10 @@ import { NaiveBayesModel } from '../src/classifier/model';
 import { splitHoldout } from '../src/classifier/split';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
 import { TOXICITY_FILES } from './toxicity-files';
+import { toxicityTargets } from './toxicity-targets';
+import { DEFAULT_FEATURES } from '../src/classifier/features';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'tox-opts': { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, targets: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'tox-opts': { type: 'string' } } });
 const spamOpts: Partial<TrainOptions> = values['spam-opts'] ? JSON.parse(values['spam-opts']) : {};
 const toxOpts: Partial<TrainOptions> = values['tox-opts'] ? JSON.parse(values['tox-opts']) : {};
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
@@ -70,4 +73,13 @@ function toxicity(): void {
 const t0 = Date.now();
 spam();
 toxicity();
+// Attributes, threats and highlights (bench/toxicity-targets.ts): every toxicity target of the model card.
+if (values.targets) {
+  toxicityTargets({ data: D, opts: toxOpts }, 'Attributes, threats and highlights: shipped recipe (+ civil-comments-toxicspans for the threat head)');
+  if (values.ablations) {
+    toxicityTargets({ data: D, opts: { ...toxOpts, features: DEFAULT_FEATURES }, spans: false }, 'ablation: no threat cues');
+    toxicityTargets({ data: D, opts: toxOpts, civil: false, spans: false }, 'ablation: no civil-comments-toxicspans');
+    toxicityTargets({ data: D, opts: { ...toxOpts, stackHeads: false, weightedHeads: [] }, spans: false }, 'ablation: heads not stacked, threat head plain NB');
+  }
+}
 console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);

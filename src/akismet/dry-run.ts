@@ -31,8 +31,8 @@ export async function scoreWithoutSideEffects(
   for (const phase of readOnlyPhases()) await phase(ctx);
   const decision = decide({
     policy: site.policy,
-    scores: { spam: ctx.scores!.spam.score, toxicity: ctx.scores!.toxicity.score },
-    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds },
+    scores: { spam: ctx.scores!.spam.score, toxicity: ctx.scores!.toxicity.score, threat: ctx.scores!.toxicity.attributes?.threat },
+    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds, threat: deps.models.toxicity.attributeThresholds?.threat },
     reasons: ctx.reasons,
     verdict: ctx.verdict,
     authorStanding: ctx.authorStanding,

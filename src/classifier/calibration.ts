@@ -40,14 +40,33 @@ function solve(a: number[][], b: number[]): number[] {
  * Fits bias and weights by Newton's method with a small L2 penalty on the weights (not the bias).
  * `sampleWeight` lets a caller re-weight sources whose class mix is not natural.
  */
-export function fitCalibration(xs: ArrayLike<number>[], ys: number[], sampleWeight?: number[], l2 = 1e-2): Calibration {
+export function fitCalibration(xs: ArrayLike<number>[], ys: number[], sampleWeight?: number[], l2 = 1e-2, nonNegative = false): Calibration {
+  const d = xs[0]?.length ?? 0;
+  if (!nonNegative) return fitMasked(xs, ys, sampleWeight, l2, new Array<boolean>(d).fill(true));
+  // Active set: an input whose weight comes out negative is fixed at 0 and the rest refitted, until none is.
+  const active = new Array<boolean>(d).fill(true);
+  for (;;) {
+    const c = fitMasked(xs, ys, sampleWeight, l2, active);
+    let changed = false;
+    c.weights.forEach((v, k) => {
+      if (active[k] && v < 0) {
+        active[k] = false;
+        changed = true;
+      }
+    });
+    if (!changed) return { bias: c.bias, weights: c.weights.map((v, k) => (active[k] ? v : 0)) };
+  }
+}
+
+function fitMasked(xs: ArrayLike<number>[], ys: number[], sampleWeight: number[] | undefined, l2: number, active: boolean[]): Calibration {
   const d = xs[0]?.length ?? 0;
   const w = new Array(d + 1).fill(0);
   for (let iter = 0; iter < 50; iter++) {
     const g = new Array(d + 1).fill(0);
     const h = Array.from({ length: d + 1 }, () => new Array(d + 1).fill(0));
     for (let i = 0; i < xs.length; i++) {
-      const x = xs[i];
+      const raw = xs[i];
+      const x = active.every(Boolean) ? raw : Array.from({ length: d }, (_, k) => (active[k] ? raw[k] : 0));
       const sw = sampleWeight ? sampleWeight[i] : 1;
       let z = w[d];
       for (let k = 0; k < d; k++) z += w[k] * x[k];

@@ -1,5 +1,6 @@
-import { flatten, layoutOf, metaBucket, scanFeatures, type FeatureOptions, type FeatureVector, type Layout, type TextFeatures } from './features';
+import { flatten, layoutOf, metaBucket, scanFeatures, type FeatureOptions, type FeatureVector, type Layout, type LinkInfo, type TextFeatures } from './features';
 import { metaFeatures } from './meta';
+import { cueNames } from './threat-cues';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
 
@@ -12,6 +13,8 @@ export interface Doc {
   readonly v: FeatureVector;
   metaNames: string[];
   meta: number[];
+  /** Per metadata feature, a sentence for explanations where it names something (a link's domain), else undefined. */
+  metaLabels?: Array<string | undefined>;
 }
 
 class FeaturizedDoc implements Doc {
@@ -23,6 +26,7 @@ class FeaturizedDoc implements Doc {
     readonly text: TextFeatures,
     readonly metaNames: string[],
     readonly meta: number[],
+    readonly metaLabels?: Array<string | undefined>,
   ) {}
 
   /** Tokens with their spans, made on first use (explanations): scoring works from `text` alone. */
@@ -49,7 +53,13 @@ export function layoutFor(opt: FeatureOptions): Layout {
 // text's features lets the second model skip tokenising and hashing again.
 let lastInput: string | undefined;
 let lastOpt: FeatureOptions | undefined;
-let lastText: { text: TextFeatures; links: number } | undefined;
+let lastText: { text: TextFeatures; links: number; found?: LinkInfo; cues: number } | undefined;
+
+/** Forgets the remembered features of the last text (benches that switch feature settings between runs). */
+export function forgetLastText(): void {
+  lastInput = undefined;
+  lastText = undefined;
+}
 
 // Metadata names are mostly constant strings ("links=0", "caps=lo"), so their buckets are remembered.
 const metaBuckets = new Map<Layout, Map<string, number>>();
@@ -77,6 +87,14 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
     lastOpt = opt;
     lastText = t;
   }
-  const metaNames = useMeta ? metaFeatures(input, t.links) : [];
-  return new FeaturizedDoc(input.text, t.text, metaNames, useMeta ? metaNames.map((m) => metaBucketOf(m, l)) : []);
+  if (!useMeta) {
+    // Threat cues ride in the metadata group: a few whole-comment features, like the spam model's signals.
+    if (!opt.threat || t.cues === 0) return new FeaturizedDoc(input.text, t.text, [], []);
+    const cues = cueNames(t.cues);
+    return new FeaturizedDoc(input.text, t.text, cues, cues.map((m) => metaBucketOf(m, l)));
+  }
+  // Only link features carry labels, so most comments allocate no label list.
+  const labels: Array<string | undefined> | undefined = t.found || input.url || input.meta?.campaign ? [] : undefined;
+  const metaNames = metaFeatures(input, t.links, t.found, labels);
+  return new FeaturizedDoc(input.text, t.text, metaNames, metaNames.map((m) => metaBucketOf(m, l)), labels?.length ? labels : undefined);
 }

@@ -1,10 +1,18 @@
 import { layoutFor, type Doc } from './doc';
 import { bigramBucket, tokenHash, type FeatureOptions } from './features';
 import type { ScoringTable } from './scoring-table';
+import { markExplanation, type SpanRule } from './span-floor';
 import type { Explanation } from './types';
 
-/** How many tokens an explanation lists. @defaultValue 10 */
+/** How many tokens an explanation lists (besides every marked one). @defaultValue 10 */
 export const EXPLAIN_TOP = 10;
+
+/**
+ * The rule for marked words (span-floor.ts) of a model file that carries none of its own (files trained before
+ * it): a token adding at least 0.5 to the log-odds and a quarter of the strongest token's share. The shipped
+ * toxicity model stores the rule chosen on SemEval-2021 Toxic Spans training data (MODEL_CARD.md).
+ */
+export const DEFAULT_SPAN_RULE: SpanRule = { floor: 0.5, relative: 0.25 };
 
 /**
  * Splits the main score's calibrated log-odds over the tokens that produced each feature. A word's
@@ -12,7 +20,7 @@ export const EXPLAIN_TOP = 10;
  * split evenly between its two words. The contributions plus the bias and the length term add up to
  * the score's log-odds.
  */
-export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPLAIN_TOP, site?: (f: number) => number): Explanation[] {
+export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPLAIN_TOP, site?: (f: number) => number, rule?: SpanRule): Explanation[] {
   const H = t.heads.length;
   const l = layoutFor(opt);
   // With a site's learned feedback, each bucket also carries the site's adjustment (site-overlay.ts).
@@ -48,10 +56,12 @@ export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPL
     }
   }
   const out = [...byValue.values()];
-  d.meta.forEach((bucket, i) => out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [] }));
-  return out
-    .filter((e) => Math.abs(e.contribution) > 1e-6)
-    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
-    .slice(0, top)
-    .map((e) => ({ ...e, contribution: Math.round(e.contribution * 1e4) / 1e4 }));
+  d.meta.forEach((bucket, i) => {
+    const detail = d.metaLabels?.[i];
+    out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [], ...(detail ? { detail } : {}) });
+  });
+  // Every marked word is listed, even past `top`, so highlights never lose one.
+  const sorted = out.filter((e) => Math.abs(e.contribution) > 1e-6).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  if (rule) markExplanation(sorted, rule);
+  return sorted.filter((e, i) => i < top || e.marked).map((e) => ({ ...e, contribution: Math.round(e.contribution * 1e4) / 1e4 }));
 }

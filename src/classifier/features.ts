@@ -1,5 +1,7 @@
 import { FNV_OFFSET, FNV_PRIME, fnv } from './hash';
 import { scan, type Token, type TokenSink } from './tokenize';
+import { ThreatCueScanner } from './threat-cues';
+import { cueClass } from './threat-lexicon';
 
 /** Feature groups; each gets its own weights in the calibration, because they double-count one another. */
 export const GROUPS = ['unigram', 'bigram', 'char', 'meta'] as const;
@@ -16,6 +18,11 @@ export interface FeatureOptions {
   bigrams: boolean;
   /** Character n-gram lengths, inclusive range over each word padded with spaces; [0, 0] turns them off. @defaultValue [3, 4] */
   char: [number, number];
+  /**
+   * Threat cues (threat-cues.ts) as extra features of the comment; absent in files trained before them.
+   * @defaultValue false
+   */
+  threat?: boolean;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 4] };
@@ -141,6 +148,8 @@ export class WordCache {
    */
   readonly hashOf = new Int32Array(this.slots);
   readonly sizeOf = new Int32Array(this.slots);
+  /** Per slot the word's threat-lexicon class bits (threat-lexicon.ts), 0 for most words. */
+  readonly cue = new Uint16Array(this.slots);
   private size = 0;
 
   /** Slot of `s` (FNV hash `hu`), or -1. */
@@ -188,6 +197,7 @@ export class WordCache {
     this.values[h] = v;
     this.hashOf[h] = v[0];
     this.sizeOf[h] = v.length - 1;
+    this.cue[h] = cueClass(s);
     this.size++;
     return h;
   }
@@ -328,6 +338,9 @@ function grow(n: number): void {
 class SlotSink implements TokenSink {
   n = 0;
   links = 0;
+  /** Threat cues of the text, from the word-cache classes of its tokens (read in order, so windows work). */
+  readonly cues = new ThreatCueScanner();
+  found: LinkInfo | undefined = undefined;
   constructor(
     readonly cache: WordCache,
     readonly opt: FeatureOptions,
@@ -345,13 +358,36 @@ class SlotSink implements TokenSink {
     this.push(wordSlot(value, word, this.opt, this.l, this.cache));
   }
 
+  link(host: string, domain: string, length: number): void {
+    const f = (this.found ??= { hosts: [], domains: [], chars: 0 });
+    // A comment may hold thousands of links; the link features need only the first few distinct ones.
+    if (f.hosts.length < MAX_LINKS && !f.hosts.includes(host)) {
+      f.hosts.push(host);
+      f.domains.push(domain);
+    }
+    f.chars += length;
+  }
+
   private push(k: number): void {
     const n = this.n++;
+    const c = this.cache.cue[k];
+    if (c !== 0) this.cues.step(n, c);
     if (n >= slotBuf.length) grow(n + 1);
     slotBuf[n] = k;
     entBuf[n] = this.cache.values[k]!;
   }
 }
+
+/** The links of a text (for the spam model's link features, links-meta.ts): distinct hosts in order, their
+ * registrable domains, and the characters all links take. */
+export interface LinkInfo {
+  hosts: string[];
+  domains: string[];
+  chars: number;
+}
+
+/** Distinct hosts kept per comment. @defaultValue 8 */
+export const MAX_LINKS = 8;
 
 const sinks = new Map<WordCache, SlotSink>();
 
@@ -359,7 +395,7 @@ const sinks = new Map<WordCache, SlotSink>();
  * The text features of `input` (what `textFeatures(tokenize(input))` gives) and its number of links,
  * straight from the text. This is the hot path of scoring.
  */
-export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number } {
+export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { text: TextFeatures; links: number; found?: LinkInfo; cues: number } {
   const cache = wordCacheFor(opt);
   let sink = sinks.get(cache);
   if (!sink || sink.opt !== opt || sink.l !== l) sinks.set(cache, (sink = new SlotSink(cache, opt, l)));
@@ -367,11 +403,15 @@ export function scanFeatures(input: string, opt: FeatureOptions, l: Layout): { t
   for (let pass = 0; pass < 2; pass++) {
     sink.n = 0;
     sink.links = 0;
+    sink.cues.reset();
+    sink.found = undefined;
     scan(input, sink);
     if (cache.epoch === epoch) break;
     epoch = pass === 0 ? cache.epoch : -1;
   }
-  return { text: fromSlots(sink.n, epoch, cache, opt, l), links: sink.links };
+  const text = fromSlots(sink.n, epoch, cache, opt, l);
+  const cues = sink.cues.mask;
+  return sink.found ? { text, links: sink.links, found: sink.found, cues } : { text, links: sink.links, cues };
 }
 
 /** De-duplicates the `n` slots in `slotBuf` / entries in `entBuf` into text features. */

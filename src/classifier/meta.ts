@@ -1,3 +1,5 @@
+import type { LinkInfo } from './features';
+import { LINK_PRIORS, linkMetaFeatures } from './links-meta';
 import type { ScoreInput } from './types';
 
 const URLISH = /https?:\/\/|www\.|\.(com|net|org|info|biz|ru|io|ly|xyz|top|site|online)\b/i;
@@ -16,7 +18,7 @@ function bucket(x: number, edges: number[], labels: string[]): string {
  * `linksInText` is the number of URL tokens in the text. Each is a coarse bucket, so Naive Bayes can
  * learn (or be given) one weight per bucket.
  */
-export function metaFeatures(input: ScoreInput, linksInText: number): string[] {
+export function metaFeatures(input: ScoreInput, linksInText: number, found?: LinkInfo, labels?: Array<string | undefined>): string[] {
   const out: string[] = [];
   const links = Math.max(linksInText, input.meta?.linkCount ?? 0);
   out.push(LINKS[Math.min(links, 3)]);
@@ -41,6 +43,12 @@ export function metaFeatures(input: ScoreInput, linksInText: number): string[] {
   if (m?.fillTimeMs !== undefined) out.push(bucket(m.fillTimeMs, [3000, 10000, 30000], ['fill=<3s', 'fill=<10s', 'fill=<30s', 'fill=>=30s']));
   if (m?.duplicateCount24h !== undefined) out.push(bucket(m.duplicateCount24h, [1, 2, 5], ['dup=0', 'dup=1', 'dup=2-4', 'dup=5+']));
   if (m?.postsPerIp24h !== undefined) out.push(bucket(m.postsPerIp24h, [3, 10, 30], ['ip=<3', 'ip=<10', 'ip=<30', 'ip=30+']));
+  // Link features (links-meta.ts) only cost anything for comments with links, an author URL or site lists.
+  if (found || input.url || input.meta?.campaign) {
+    const lab: Array<string | undefined> = labels ?? [];
+    while (lab.length < out.length) lab.push(undefined);
+    linkMetaFeatures(input, found, out, lab);
+  }
   return out;
 }
 
@@ -63,4 +71,5 @@ export const META_PRIORS: Record<string, number> = {
   'ip=<30': 1.5,
   'ip=30+': 3.0,
   url_field: 0.7,
+  ...LINK_PRIORS,
 };

@@ -2,12 +2,19 @@ import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
+import type { SpanRule } from './span-floor';
 import { vocabulary, type NbCounts } from './naive-bayes';
 import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
+/**
+ * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
+ * `attributeThresholds`, `spanFloor`); a version 5 file has none of them and scores as before. An older build
+ * must not read a version 6 file: it would ignore the cues and the stacking and mis-score silently.
+ */
+export const READABLE_VERSIONS = [5, 6];
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {
@@ -32,6 +39,11 @@ export interface HeadFile {
    */
   weights?: string;
   calibration: Calibration;
+  /**
+   * Weight of the main score's calibrated log-odds in this head's log-odds (stacking, train.ts `stackHeads`);
+   * absent: 0. Attribute heads only.
+   */
+  stack?: number;
 }
 
 export interface ModelFile {
@@ -48,6 +60,13 @@ export interface ModelFile {
   /** Fixed log-odds for metadata features absent from the training data (see meta.ts). */
   metaPriors?: Record<string, number>;
   thresholds: { review: number; reject: number };
+  /** Default review / reject thresholds of attribute heads that have their own (threat); absent in older files. */
+  attributeThresholds?: Record<string, { review: number; reject: number }>;
+  /**
+   * Which explanation tokens a person would mark (highlights, Perspective spanScores), chosen on SemEval-2021
+   * Toxic Spans training data. Absent in older files: DEFAULT_SPAN_RULE (explain.ts) applies.
+   */
+  spanRule?: SpanRule;
   heads: Record<string, HeadFile>;
   /** Free-form training provenance and measurements; not read when scoring. */
   training?: Record<string, unknown>;
@@ -162,8 +181,8 @@ export function readModelFile(path: string): ModelFile {
   if (!data || typeof data !== 'object' || data.format !== FORMAT) {
     throw new Error(`model file ${path} is not a ${FORMAT} model (format field is ${JSON.stringify(data?.format)})`);
   }
-  if (data.formatVersion !== FORMAT_VERSION) {
-    throw new Error(`model file ${path} has format version ${data.formatVersion}; this build reads version ${FORMAT_VERSION}`);
+  if (!READABLE_VERSIONS.includes(data.formatVersion)) {
+    throw new Error(`model file ${path} has format version ${data.formatVersion}; this build reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
   if (!Array.isArray(data.confidenceEdges)) throw new Error(`model file ${path} has no confidenceEdges`);
   if (data.task !== 'spam' && data.task !== 'toxicity') throw new Error(`model file ${path} has unknown task ${data.task}`);

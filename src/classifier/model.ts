@@ -1,9 +1,10 @@
 import { sigmoid } from './calibration';
 import { featurize, layoutFor, type Doc } from './doc';
 import type { TextFeatures, WordCache } from './features';
-import { explain } from './explain';
+import { DEFAULT_SPAN_RULE, explain } from './explain';
 import { Learner } from './learn';
 import type { ModelFile } from './model-file';
+import type { SpanRule } from './span-floor';
 import { attributeRow, buildScoringTable, type ScoringTable } from './scoring-table';
 import type { Model, ModelResult, ScoreInput, ScoreOptions } from './types';
 
@@ -13,6 +14,8 @@ export class NaiveBayesModel implements Model {
   readonly task: 'spam' | 'toxicity';
   readonly version: number;
   readonly thresholds: { review: number; reject: number };
+  readonly attributeThresholds?: Record<string, { review: number; reject: number }>;
+  readonly spanRule: SpanRule;
   readonly file: ModelFile;
   readonly table: ScoringTable;
   private readonly z: Float64Array;
@@ -26,6 +29,8 @@ export class NaiveBayesModel implements Model {
     this.task = file.task;
     this.version = file.version;
     this.thresholds = { ...file.thresholds };
+    if (file.attributeThresholds) this.attributeThresholds = structuredClone(file.attributeThresholds);
+    this.spanRule = file.spanRule ?? DEFAULT_SPAN_RULE;
     this.table = buildScoringTable(file, layoutFor(file.features));
     this.z = new Float64Array(this.table.bias.length);
     this.wordZ = new Float64Array(this.table.bias.length);
@@ -116,6 +121,26 @@ export class NaiveBayesModel implements Model {
         z[3] = z3;
         z[4] = z4;
         z[5] = z5;
+      } else if (H === 7) {
+        // With the severe_toxic head: the same unrolling, one more local.
+        let z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5], z6 = z[6];
+        for (let i = 0; i < slots.length; i++) {
+          const b = slots[i] * 7;
+          z0 += sums[b];
+          z1 += sums[b + 1];
+          z2 += sums[b + 2];
+          z3 += sums[b + 3];
+          z4 += sums[b + 4];
+          z5 += sums[b + 5];
+          z6 += sums[b + 6];
+        }
+        z[0] = z0;
+        z[1] = z1;
+        z[2] = z2;
+        z[3] = z3;
+        z[4] = z4;
+        z[5] = z5;
+        z[6] = z6;
       } else {
         for (let i = 0; i < slots.length; i++) for (let h = 0; h < H; h++) z[h] += sums[slots[i] * H + h];
       }
@@ -125,6 +150,9 @@ export class NaiveBayesModel implements Model {
       this.addBuckets(z, d.v.ids, d.v.length);
     }
     this.addBuckets(z, d.meta, d.meta.length);
+    // Stacked attribute heads add a share of the main score's log-odds (HeadFile.stack).
+    const st = this.table.stack;
+    for (let h = 1; h < H; h++) z[h] += st[h] * z[0];
     return z;
   }
 
@@ -203,7 +231,10 @@ export class NaiveBayesModel implements Model {
       const names = this.table.attributes!.names;
       for (let h = 1; h < z.length; h++) result.attributes[names[h - 1]] = sigmoid(z[h]);
     }
-    if (opts?.explain) result.explanation = explain(d, this.table, this.file.features, undefined, opts.siteId === undefined ? undefined : this.learner?.siteAdjustment(opts.siteId));
+    if (opts?.explain) {
+      const site = opts.siteId === undefined ? undefined : this.learner?.siteAdjustment(opts.siteId);
+      result.explanation = explain(d, this.table, this.file.features, opts.explainTop, site, this.spanRule);
+    }
     return result;
   }
 }

@@ -18,13 +18,13 @@ export function emptyCounts(size: number): NbCounts {
 }
 
 /** Adds (weight > 0) or removes (weight < 0) one document's features to class `label`. */
-export function addDocument(c: NbCounts, d: Doc, label: 0 | 1, weight = 1): void {
+export function addDocument(c: NbCounts, d: Doc, label: 0 | 1, weight = 1, meta = true): void {
   const arr = label ? c.pos : c.neg;
   const { ids, length } = d.v;
   for (let i = 0; i < length; i++) arr[ids[i]] += weight;
-  for (const m of d.meta) arr[m] += weight;
+  if (meta) for (const m of d.meta) arr[m] += weight;
   c.docs[label] += weight;
-  c.total[label] += (length + d.meta.length) * weight;
+  c.total[label] += (length + (meta ? d.meta.length : 0)) * weight;
 }
 
 /** Number of buckets with any count: the vocabulary size used for smoothing. */

@@ -1,6 +1,6 @@
-import { G_META, metaBucket, type Layout } from './features';
+import { metaBucket, type Layout } from './features';
 import { WEIGHT_SCALE, type HeadFile, type ModelFile } from './model-file';
-import { inputCount, inputOf } from './naive-bayes';
+import { inputCount } from './naive-bayes';
 import { VarintReader } from './varint';
 
 const LOG_TABLE = 4096;
@@ -19,6 +19,8 @@ export interface ScoringTable {
   /** Calibration bias and length weight of every head: the main score, then `attributes.names`. */
   bias: Float64Array;
   lengthWeight: Float64Array;
+  /** Per head, the weight of the main score's log-odds in its own (HeadFile.stack; 0 for the main score). */
+  stack: Float64Array;
   attributes?: AttributeTable;
 }
 
@@ -145,19 +147,27 @@ function varintAt(buf: Buffer, p: number): number {
 
 /** Bucket ids stored by any of `heads` (sorted, without repeats). */
 function unionOfBuckets(heads: HeadFile[]): Int32Array {
-  // Attribute heads are trained on the same comments, so they usually store the same buckets.
-  if (heads.every((h) => h.index === heads[0].index)) heads = heads.slice(0, 1);
-  const all = new Int32Array(heads.reduce((n, h) => n + h.entries, 0));
-  let n = 0;
-  for (const h of heads) {
+  // Attribute heads are mostly trained on the same comments, so most store the same buckets: each distinct
+  // bucket list is decoded once (the threat head, trained on more comments, has its own).
+  const lists = [...new Map(heads.map((h) => [h.index, h])).values()].map((h) => {
+    const ids = new Int32Array(h.entries);
     const r = new VarintReader(h.index);
     let f = 0;
-    for (let i = 0; i < h.entries; i++) all[n++] = f += r.next();
-  }
-  if (heads.length > 1) all.sort();
-  let u = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i];
-  return all.subarray(0, u);
+    for (let i = 0; i < h.entries; i++) ids[i] = f += r.next();
+    return ids;
+  });
+  // Sorted lists merged pairwise, without repeats.
+  return lists.reduce((a, b) => {
+    const out = new Int32Array(a.length + b.length);
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < a.length || j < b.length) {
+      const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+      if (n === 0 || out[n - 1] !== x) out[n++] = x;
+    }
+    return out.subarray(0, n);
+  });
 }
 
 function attributeTable(file: ModelFile, names: string[], l: Layout): AttributeTable {
@@ -187,20 +197,20 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
   const q = new Float32Array(l.size);
   const bias = new Float64Array(all.length);
   const lengthWeight = new Float64Array(all.length);
+  const stack = new Float64Array(all.length);
   all.forEach((name, h) => {
     const head = file.heads[name];
     bias[h] = head.calibration.bias;
+    if (h > 0) stack[h] = head.stack ?? 0;
     lengthWeight[h] = head.calibration.weights[inputCount(file.confidenceEdges) - 1];
   });
   const score = file.heads.score;
   headWeights('score', score, file, l, q);
   if (file.meta && file.metaPriors) {
-    // Priors count as well-supported evidence: the highest confidence class.
-    const edges = file.confidenceEdges;
-    const top = edges.length * 2;
-    for (const [k, llr] of Object.entries(file.metaPriors)) {
-      q[metaBucket(k, l)] = score.calibration.weights[inputOf(G_META, top + (llr < 0 ? 1 : 0), edges)] * llr;
-    }
+    // Priors are fixed log-odds, added as they are: scaled by a calibration weight they could change sign, since the
+    // calibration of a metadata class fitted on training data may come out negative (it did for the news-trained
+    // spam model, which would have turned a site's allow list into spam evidence).
+    for (const [k, llr] of Object.entries(file.metaPriors)) q[metaBucket(k, l)] = llr;
   }
-  return { heads: ['score'], q, bias, lengthWeight, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
+  return { heads: ['score'], q, bias, lengthWeight, stack, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
 }

@@ -1,4 +1,5 @@
 import { FNV_OFFSET, FNV_PRIME } from './hash';
+import { LINK_FEATURES, domainWords, hostOf, registrableDomain } from './links';
 import { normalize } from './normalize';
 import { matchChunk, type Groups } from './token-match';
 
@@ -47,10 +48,9 @@ export function foldWord(w: string): string {
   return out.replace(/’/g, "'");
 }
 
+// The registrable domain by the Public Suffix List (links.ts), so "news.bbc.co.uk" is "bbc.co.uk", not "co.uk".
 function domainOf(url: string): string {
-  const host = url.replace(/^https?:\/\//, '').replace(/^www\./, '').split(/[/?#:]/)[0];
-  // Keep the registrable part (last two labels) so subdomain churn does not create new features.
-  return host.split('.').filter(Boolean).slice(-2).join('.');
+  return registrableDomain(hostOf(url));
 }
 
 /**
@@ -61,14 +61,21 @@ function domainOf(url: string): string {
 export interface TokenSink {
   word(text: string, s: number, e: number, start: number, end: number, hash: number): void;
   token(value: string, word: boolean, start: number, end: number): void;
+  /** A link in the text (not an e-mail): its host, registrable domain and length in the normalised text. */
+  link?(host: string, domain: string, length: number): void;
 }
 
 function pushMatch(g: Groups, index: number, length: number, out: TokenSink, from: Int32Array, to: Int32Array): void {
   const start = from[index];
   const end = to[index + length - 1];
   if (g.url) {
+    const host = hostOf(g.url);
+    const domain = registrableDomain(host);
     out.token('__url__', false, start, end);
-    out.token('dom:' + domainOf(g.url), false, start, end);
+    out.token('dom:' + domain, false, start, end);
+    out.link?.(host, domain, g.url.length);
+    // The words a domain is made of ("cheap-jerseys-outlet") say what it sells; as words they also get char n-grams.
+    if (LINK_FEATURES.words) for (const w of domainWords(domain)) out.token(w, true, start, end);
   } else if (g.email) {
     out.token('__email__', false, start, end);
     out.token('dom:' + domainOf(g.email.split('@')[1]), false, start, end);

@@ -1,9 +1,13 @@
+import type { SpanRule } from './span-floor';
+
 /** Signals about a comment that are not its text; any of them may be unknown. */
 export interface SpamMeta {
   linkCount?: number;
   fillTimeMs?: number;
   duplicateCount24h?: number;
   postsPerIp24h?: number;
+  /** The linked domain posted by the most distinct authors on the site within the last `minutes` (this one included). */
+  campaign?: { domain: string; authors: number; minutes: number };
 }
 
 export interface ScoreInput {
@@ -12,6 +16,8 @@ export interface ScoreInput {
   email?: string;
   url?: string;
   meta?: SpamMeta;
+  /** The site's own domain lists (policy `links`): allowed links count as citations, denied ones as spam evidence. */
+  domains?: { allow?: readonly string[]; deny?: readonly string[] };
 }
 
 /** One token's share of the log-odds, with where it occurs; spans are [start, end) offsets into the original text. */
@@ -19,12 +25,16 @@ export interface Explanation {
   token: string;
   contribution: number;
   spans: Array<[number, number]>;
+  /** The word is one to highlight: its contribution passes the model's span rule (`Model.spanRule`). */
+  marked?: boolean;
+  /** What a metadata feature means for this comment, naming the deciding domain ("link to bit.ly (URL shortener)"). */
+  detail?: string;
 }
 
 export interface ModelResult {
   /** Calibrated probability (0..1) that the comment is spam (spam model) or toxic (toxicity model). */
   score: number;
-  /** Per-attribute probabilities (toxic, obscene, insult, threat, identity_hate) where the model was trained for them. */
+  /** Per-attribute probabilities (toxic, severe_toxic, obscene, insult, threat, identity_hate) where the model was trained for them. */
   attributes?: Record<string, number>;
   explanation?: Explanation[];
 }
@@ -32,6 +42,8 @@ export interface ModelResult {
 export interface ScoreOptions {
   /** Return the tokens that moved the score most. */
   explain?: boolean;
+  /** How many tokens the explanation lists besides the marked ones. @defaultValue EXPLAIN_TOP (10) */
+  explainTop?: number;
   /** Score as this site's comment: the site's own learned feedback counts extra (site-overlay.ts). */
   siteId?: string;
 }
@@ -42,6 +54,13 @@ export interface Model {
   version: number;
   /** Scores at or above `review` go to a human; at or above `reject` are rejected. */
   thresholds: { review: number; reject: number };
+  /** Default thresholds of attribute heads that have their own (toxicity: `threat`). */
+  attributeThresholds?: Record<string, { review: number; reject: number }>;
+  /**
+   * Which explanation tokens are the words to mark (highlights, Perspective spanScores): the `marked` flag of an
+   * explanation follows it. Chosen on SemEval-2021 Toxic Spans training data (MODEL_CARD.md).
+   */
+  spanRule?: SpanRule;
   score(input: ScoreInput, opts?: ScoreOptions): ModelResult;
   /**
    * Adds one labelled example (1 = spam/toxic) to the in-memory counts; weight -1 withdraws one. With `siteId`

@@ -43,6 +43,8 @@ export const keys = {
   bodySeen: (siteId: string, bodyHash: string) => site(siteId, 'body-seen', bodyHash),
   /** Sorted set of post timestamps per IP hash in the last 24 h. */
   ipPosts: (siteId: string, ipHash: string) => site(siteId, 'ip-posts', ipHash),
+  /** Sorted set of author (e-mail hash) -> last post time, per linked domain hash; TTL = the campaign window. */
+  linkAuthors: (siteId: string, domainHash: string) => site(siteId, 'link-authors', domainHash),
 
   /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
   rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),

@@ -87,6 +87,7 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     }
     const stream = keys.feedback(siteId);
     let first = true;
+    let folded = 0;
     for (;;) {
       const rows = await redis.xrange(stream, `(${(state ?? k).pos}`, '+', 'COUNT', BATCH);
       if (!rows.length) break;
@@ -100,6 +101,8 @@ export function startCompactor(opts: CompactorOptions): Compactor {
           continue;
         }
         state!.apply(id, f, opts.models[f.task].learnable({ text: f.text, author: f.author, email: f.email, url: f.url }));
+        // Featurizing is synchronous work: give requests a turn now and then (learner.ts does the same).
+        if (++folded % 50 === 0) await new Promise((r) => setImmediate(r));
       }
       if (rows.length < BATCH) break;
     }

@@ -29,6 +29,8 @@ export interface Learner {
 
 const BATCH = 1000;
 const SITE_BATCH = 64;
+/** Entries learnt between two turns of the event loop. */
+const YIELD_EVERY = 50;
 
 /**
  * Teaches the in-memory models from the sites' feedback streams. A site's feedback goes into that site's overlay
@@ -60,23 +62,32 @@ export function startLearner(opts: LearnerOptions): Learner {
     counts.set(siteId, tasks.reduce((n, t) => n + s.entries[t], 0));
   }
 
-  async function learnSite(siteId: string, until: number): Promise<number> {
+  /** The site's entries after what this process has learnt, up to `until` (its snapshot is loaded first, once). */
+  async function read(siteId: string, until: number): Promise<Array<[string, string[]]>> {
     // Once per site and process: a site with no snapshot yet would otherwise cost a read on every tick.
     if (!started.has(siteId)) {
       await start(siteId);
       started.add(siteId);
     }
+    const from = last.has(siteId) ? `(${last.get(siteId)}` : '-';
+    return opts.redis.xrange(keys.feedback(siteId), from, String(until), 'COUNT', BATCH);
+  }
+
+  /**
+   * Learns a site's entries, the first batch already read. It gives the event loop a turn every few entries: learning
+   * is synchronous work, and a process catching up on thousands of entries must not hold up requests (or let their
+   * Redis replies wait past the command timeout).
+   */
+  async function learnSite(siteId: string, until: number, first: Array<[string, string[]]>): Promise<number> {
     let n = 0;
-    for (;;) {
-      const from = last.has(siteId) ? `(${last.get(siteId)}` : '-';
-      const rows = await opts.redis.xrange(keys.feedback(siteId), from, String(until), 'COUNT', BATCH);
+    for (let rows = first; ; rows = await read(siteId, until)) {
       for (const [id, fields] of rows) {
         last.set(siteId, id);
         const f = parseEntry(fields);
         if (!f || !tasks.includes(f.task)) continue;
         // Into this site's overlay only: one site's feedback never moves another site's scores.
         opts.models[f.task].learnSite({ text: f.text, author: f.author, email: f.email, url: f.url }, f.positive ? 1 : 0, f.withdraw ? -1 : 1, siteId);
-        n++;
+        if (++n % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
       }
       if (rows.length < BATCH) break;
     }
@@ -108,8 +119,11 @@ export function startLearner(opts: LearnerOptions): Learner {
     // Sites in batches whose reads share round trips (the connection pipelines them): a tick over many sites costs
     // a few round trips, not one per site. Each site's entries are still learnt in stream order; sites' overlays are
     // independent of each other (below the bound on all overlays together, site-overlay.ts).
+    // Only the reads run together; the learning is done one site after another.
     for (let i = 0; i < ids.length; i += SITE_BATCH) {
-      for (const k of await Promise.all(ids.slice(i, i + SITE_BATCH).map((id) => learnSite(id, until)))) n += k;
+      const batch = ids.slice(i, i + SITE_BATCH);
+      const firsts = await Promise.all(batch.map((id) => read(id, until)));
+      for (let j = 0; j < batch.length; j++) if (firsts[j].length) n += await learnSite(batch[j], until, firsts[j]);
     }
     await learnAgreed();
     if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');

@@ -1,6 +1,7 @@
 import { RateLimitedError } from '../errors';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
+import { onList, registrableDomain } from '../classifier/links';
 import { emailIdentity, identityHash } from './identity';
 import { ipSubject } from './ip-subject';
 import type { IntakeSignals, ModerationContext } from './types';
@@ -34,8 +35,44 @@ local function seen(k)
   redis.call('PEXPIRE', k, day)
   return n
 end
+local win = tonumber(ARGV[11])
+local authors = {}
+for i = 8, #KEYS do
+  local k = KEYS[i]
+  redis.call('ZREMRANGEBYSCORE', k, 0, now - win)
+  redis.call('ZADD', k, now, ARGV[12])
+  redis.call('ZREMRANGEBYRANK', k, 0, -1001)
+  redis.call('PEXPIRE', k, win)
+  authors[#authors + 1] = redis.call('ZCARD', k)
+end
 return {0, 0, anonymous and {} or redis.call('HGETALL', KEYS[3]), anonymous and 0 or redis.call('SISMEMBER', KEYS[4], ARGV[6]),
-  redis.call('SISMEMBER', KEYS[5], ARGV[7]), seen(KEYS[6]), seen(KEYS[7])}`);
+  redis.call('SISMEMBER', KEYS[5], ARGV[7]), seen(KEYS[6]), seen(KEYS[7]), authors}`);
+
+/** How long the campaign count remembers who linked a domain. */
+export const CAMPAIGN_WINDOW_MINUTES = 10;
+/** Linked domains counted per comment. */
+const CAMPAIGN_DOMAINS = 3;
+// Linear: one pass, no nested quantifiers; the body is capped at the route.
+const LINK_HOST = /\bhttps?:\/\/([^\s/?#:<>"'\\]{1,253})|\bwww\.([^\s/?#:<>"'\\]{1,253})/gi;
+
+/**
+ * The registrable domains a comment links to (at most three, in order, without the site's allowed ones): the
+ * campaign count is kept per domain, so that one domain from many authors stands out even when every comment differs.
+ */
+export function linkDomainsOf(ctx: ModerationContext): string[] {
+  if (ctx.linkDomains) return ctx.linkDomains;
+  const out: string[] = [];
+  const allow = ctx.site.policy.links?.allow ?? [];
+  for (const m of ctx.input.body.matchAll(LINK_HOST)) {
+    const host = (m[1] ?? m[2]).toLowerCase().replace(/^www\./, '');
+    const d = registrableDomain(host);
+    if (!d || out.includes(d) || (allow.length && onList(host, allow))) continue;
+    out.push(d);
+    if (out.length === CAMPAIGN_DOMAINS) break;
+  }
+  return (ctx.linkDomains = out);
+}
+
 
 /**
  * The keyed hashes a comment is counted under, computed once per request. The e-mail identity is empty when there is
@@ -71,7 +108,8 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
   const limits = ctx.site.policy.rateLimits;
   const id = identitiesOf(ctx);
   const now = ctx.now.getTime();
-  const reply = await runLua<[number, number, string[]?, number?, number?, number?, number?]>(
+  const domains = withSignals ? linkDomainsOf(ctx) : [];
+  const reply = await runLua<[number, number, string[]?, number?, number?, number?, number?, number[]?]>(
     ctx.deps.redis, INTAKE,
     [
       // Browsers and the site's server count an e-mail separately: whatever reaches the browser path (a solved
@@ -80,10 +118,12 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
       `${keys.rateLimit(site, ctx.via === 'browser' ? 'comment-email-browser' : 'comment-email')}:${id.email}`,
       keys.reviewAuthor(site, id.email), keys.reviewBlockedEmails(site), keys.reviewBlockedIps(site),
       keys.bodySeen(site, id.body), keys.ipPosts(site, id.ip),
+      ...domains.map((d) => keys.linkAuthors(site, identityHash(ctx.deps.secret, 'domain', d))),
     ],
     [
       limits.commentsPerIpPerMinute, 60, limits.commentsPerEmailPerHour, 3600, step,
-      id.email, id.ip, now, historyMember(now), DAY_MS,
+      // An anonymous commenter (no e-mail identity) counts as an author by network, so a campaign cannot hide in it.
+      id.email, id.ip, now, historyMember(now), DAY_MS, CAMPAIGN_WINDOW_MINUTES * 60000, id.email || `ip:${id.ip}`,
     ],
   );
   if (reply[0] !== 0) throw new RateLimitedError(Math.max(0, reply[1]) / 1000);
@@ -91,5 +131,8 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
   const flat = reply[2] ?? [];
   const author: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) author[flat[i]] = flat[i + 1];
-  return { author, blockedEmail: reply[3] === 1, blockedIp: reply[4] === 1, duplicates: Number(reply[5]), postsPerIp: Number(reply[6]) };
+  return {
+    author, blockedEmail: reply[3] === 1, blockedIp: reply[4] === 1, duplicates: Number(reply[5]), postsPerIp: Number(reply[6]),
+    linkAuthors: (reply[7] ?? []).map(Number),
+  };
 }

@@ -75,8 +75,8 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
   const toxicity = ctx.scores!.toxicity;
   const decision = decide({
     policy: site.policy,
-    scores: { spam: spam.score, toxicity: toxicity.score },
-    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds },
+    scores: { spam: spam.score, toxicity: toxicity.score, threat: toxicity.attributes?.threat },
+    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds, threat: deps.models.toxicity.attributeThresholds?.threat },
     reasons: ctx.reasons,
     verdict: ctx.verdict,
     authorStanding: ctx.authorStanding,

@@ -5,9 +5,10 @@ export interface Thresholds { review: number; reject: number }
 
 export interface DecisionInput {
   policy: Policy;
-  scores: { spam: number; toxicity: number };
-  /** The models' defaults, used where the site sets none. */
-  modelThresholds: { spam: Thresholds; toxicity: Thresholds };
+  /** `threat`: the toxicity model's threat attribute, where the model has one. */
+  scores: { spam: number; toxicity: number; threat?: number };
+  /** The models' defaults, used where the site sets none (`threat`: the toxicity model's threat head). */
+  modelThresholds: { spam: Thresholds; toxicity: Thresholds; threat?: Thresholds };
   /** Reasons found before scoring (blocklists, honeypot, too_fast, duplicate_body). */
   reasons: string[];
   verdict?: CommentStatus;
@@ -34,12 +35,16 @@ export function decide(input: DecisionInput): Decision {
   const t = {
     spam: input.policy.thresholds.spam ?? input.modelThresholds.spam,
     toxicity: input.policy.thresholds.toxicity ?? input.modelThresholds.toxicity,
+    threat: input.policy.thresholds.threat ?? input.modelThresholds.threat,
   };
+  // A threat is judged on its own attribute, whatever the overall toxicity: it at least reaches review.
+  const threat = t.threat && input.scores.threat !== undefined ? input.scores.threat : -1;
   let status: CommentStatus = input.verdict ?? 'approved';
   if (status !== 'rejected') {
     if (input.scores.spam >= t.spam.reject) reasons.push('spam');
     if (input.scores.toxicity >= t.toxicity.reject) reasons.push('toxic');
-    if (reasons.includes('spam') || reasons.includes('toxic')) status = 'rejected';
+    if (t.threat && threat >= t.threat.reject) reasons.push('threat');
+    if (reasons.includes('spam') || reasons.includes('toxic') || reasons.includes('threat')) status = 'rejected';
   }
   let borderline = false;
   if (status !== 'rejected') {
@@ -49,6 +54,11 @@ export function decide(input: DecisionInput): Decision {
     if (borderline && input.authorStanding === 'trusted') {
       reasons.push('trusted_author');
       borderline = false;
+    }
+    // After the trusted-author exemption on purpose: a trusted author's threat still goes to a moderator.
+    if (t.threat && threat >= t.threat.review) {
+      reasons.push('threat');
+      borderline = true;
     }
     if (input.authorStanding === 'suspect') {
       reasons.push('author_often_rejected');

@@ -54,6 +54,8 @@ export interface ModerationContext {
   scores?: { spam: ModelResult; toxicity: ModelResult };
   /** Keyed hashes of the commenter's IP and e-mail and of the body (intake-script identitiesOf). */
   identities?: { ip: string; email: string; body: string };
+  /** Registrable domains the body links to, for the campaign count (intake-script linkDomainsOf). */
+  linkDomains?: string[];
   /** Author standing and history counts, when the rate-limit phase fetched them in its round trip. */
   signals?: IntakeSignals;
 }
@@ -78,4 +80,6 @@ export interface IntakeSignals {
   duplicates: number;
   /** Comments from the same IP on the site in the last 24 h, before this one. */
   postsPerIp: number;
+  /** Per linked domain (`linkDomainsOf`), distinct authors who linked it on the site within the campaign window, this one included. */
+  linkAuthors: number[];
 }

@@ -15,7 +15,7 @@ export const policySchema = z.object({
   /** Leading zero bits a proof-of-work solution needs; each bit doubles the browser's work. */
   powDifficulty: z.number().int().min(8).max(26).default(16),
   /** Per-model thresholds; when absent the model card's defaults apply. */
-  thresholds: z.object({ spam: pair.optional(), toxicity: pair.optional() }).default({}),
+  thresholds: z.object({ spam: pair.optional(), toxicity: pair.optional(), threat: pair.optional() }).default({}),
   /** A form submitted faster than this after it was shown counts against the comment. */
   minFillTimeMs: z.number().int().min(0).max(600000).default(3000),
   rateLimits: z
@@ -38,6 +38,16 @@ export const policySchema = z.object({
     .default({ words: [], domains: [], emails: [], ips: [] }),
   /** Authors with this many approved comments and none rejected skip review for borderline scores. */
   trustedAuthorApprovals: z.number().int().min(1).max(1000).default(3),
+  /**
+   * The site's own view of link domains, for the spam model (unlike `blocked.domains`, which rejects outright): links
+   * to an allowed domain or its sub-domains count as citations, links to a denied one as spam evidence.
+   */
+  links: z
+    .object({
+      allow: z.array(z.string().min(1).max(253)).max(5000).default([]),
+      deny: z.array(z.string().min(1).max(253)).max(5000).default([]),
+    })
+    .default({ allow: [], deny: [] }),
 });
 export type Policy = z.output<typeof policySchema>;
 
@@ -48,7 +58,7 @@ export const policyPatchSchema = z
     shadowMode: z.boolean().optional(),
     captcha: z.enum(['svg', 'pow', 'off']).optional(),
     powDifficulty: z.number().int().min(8).max(26).optional(),
-    thresholds: z.object({ spam: pair.nullable().optional(), toxicity: pair.nullable().optional() }).strict().optional(),
+    thresholds: z.object({ spam: pair.nullable().optional(), toxicity: pair.nullable().optional(), threat: pair.nullable().optional() }).strict().optional(),
     minFillTimeMs: z.number().int().min(0).max(600000).optional(),
     rateLimits: z
       .object({
@@ -70,6 +80,13 @@ export const policyPatchSchema = z
       .strict()
       .optional(),
     trustedAuthorApprovals: z.number().int().min(1).max(1000).optional(),
+    links: z
+      .object({
+        allow: z.array(z.string().min(1).max(253)).max(5000).optional(),
+        deny: z.array(z.string().min(1).max(253)).max(5000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
@@ -81,7 +98,7 @@ export function defaultPolicy(): Policy {
 /** Applies a patch; `null` thresholds return to the model defaults. Origins are stored as URL origins. */
 export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
   const thresholds = { ...policy.thresholds };
-  for (const k of ['spam', 'toxicity'] as const) {
+  for (const k of ['spam', 'toxicity', 'threat'] as const) {
     const v = patch.thresholds?.[k];
     if (v === null) delete thresholds[k];
     else if (v) thresholds[k] = v;
@@ -92,6 +109,7 @@ export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
     thresholds,
     rateLimits: { ...policy.rateLimits, ...stripUndefined(patch.rateLimits ?? {}) },
     blocked: { ...policy.blocked, ...stripUndefined(patch.blocked ?? {}) },
+    links: { ...policy.links, ...stripUndefined(patch.links ?? {}) },
     allowedOrigins: (patch.allowedOrigins ?? policy.allowedOrigins).map((o) => new URL(o).origin),
   });
 }

@@ -5,6 +5,7 @@ import { issueCaptcha } from '../../src/captcha/issue';
 import { prepareCaptcha } from '../../src/captcha/prepared';
 import { getSite } from '../../src/sites/site-store';
 import { startTestApp, TestApp } from '../helpers/test-app';
+import { layoutAt, seriousViolations } from '../helpers/axe';
 
 /**
  * The demo page in headless Chromium, in both captcha modes. In svg mode a browser test cannot read the picture (that
@@ -60,21 +61,21 @@ describe('demo page in headless Chromium', () => {
     await img.waitFor();
     await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
     expect(await img.getAttribute('alt')).toMatch(/captcha/i);
-    expect(await page.getByRole('button', { name: 'Show a new captcha image' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Show a new image', exact: true }).count()).toBe(1);
     expect(await page.getByLabel('Captcha Code').count()).toBe(1);
     // The picture really renders: a broken SVG would leave naturalWidth at 0.
     expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(200);
 
     const first = await img.getAttribute('src');
-    await page.getByRole('button', { name: 'Show a new captcha image' }).click();
+    await page.getByRole('button', { name: 'Show a new image', exact: true }).click();
     await page.waitForFunction((old) => (document.getElementById('captcha-img') as HTMLImageElement).src !== old, first);
     expect(answers).toHaveLength(2);
 
     await fillForm(page);
     await page.fill('input[name=captcha]', answers[1].toLowerCase());
     await page.click('#submit');
-    await page.locator('#verdict').waitFor({ state: 'visible' });
-    expect(await page.textContent('#verdict-status')).toMatch(/^(approved|pending|rejected)$/);
+    await page.locator('#status.outcome').waitFor();
+    expect(await page.textContent('#status')).toMatch(/^(Published\.|Held for review: a moderator will look at it\.|Not published: .+\.)$/);
     expect((await captchaStats(t.redis, site.siteId)).svg.solved).toBe(1);
 
     // A second comment with a wrong answer: the error stands alone, not beside the first comment's verdict.
@@ -95,6 +96,95 @@ describe('demo page in headless Chromium', () => {
 
   it('when the page cannot start Web Workers (widget embedded on another origin), then it solves on the page', async () => {
     await powRoundTrip(true);
+  });
+});
+
+describe('demo page for readers', () => {
+  it('when the reader sends an empty form, then each field says what is missing beside it and nothing is posted', async () => {
+    const site = await t.site({ minFillTimeMs: 0, captcha: 'svg' }, [t.url]);
+    const page = await context.newPage();
+    const posted: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/v1/comments') && posted.push(r.url())));
+    await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
+    await page.click('#submit');
+    await page.locator('#err-name').waitFor({ state: 'visible' });
+    const messages = await page.$$eval('.field-error', (els) => els.map((e) => [e.id, e.textContent]));
+    expect(messages).toEqual([
+      ['err-name', 'Please enter your name.'],
+      ['err-email', 'Please enter your e-mail address.'],
+      ['err-body', 'Please write your comment.'],
+      ['err-captcha', 'Please type the characters shown in the picture.'],
+    ]);
+    // Screen readers hear each message with its field, and the first field in error has focus.
+    expect(await page.getAttribute('#f-name', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#f-name', 'aria-describedby')).toBe('err-name');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-name');
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(text).not.toMatch(/author\.name|Too small|expected string/);
+    expect(posted).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Filling a field clears its message at the next try.
+    await page.fill('#f-name', 'Jane Reader');
+    await page.click('#submit');
+    await page.waitForFunction(() => document.getElementById('err-name')!.textContent === '');
+    expect(await page.getAttribute('#f-name', 'aria-invalid')).toBeNull();
+    expect(await page.textContent('#err-body')).toBe('Please write your comment.');
+    await page.close();
+  });
+
+  it('when Vigil refuses a field the browser let through, then its message stands beside that field in words', async () => {
+    const site = await t.site({ minFillTimeMs: 0, captcha: 'off' }, [t.url]);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    await page.waitForFunction(() => document.getElementById('captcha')!.hidden);
+    await fillForm(page);
+    await page.fill('input[name=email]', 'jane@example');
+    const answer = page.waitForResponse((r) => r.url().includes('/v1/comments'));
+    await page.click('#submit');
+    expect((await answer).status()).toBe(422);
+    await page.locator('#err-email').waitFor({ state: 'visible' });
+    expect(await page.textContent('#err-email')).toBe('Please enter an e-mail address such as name@example.com.');
+    expect(await page.textContent('#status')).toBe('Please correct the marked fields.');
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/author\.email|Invalid/);
+    await page.close();
+  });
+
+  it.each([
+    ['approved', { moderation: 'auto' as const }, 'Published.'],
+    ['pending', { moderation: 'pre' as const }, 'Held for review: a moderator will look at it.'],
+    ['rejected', { blocked: { words: ['freight'] } }, 'Not published: it contains a word this site does not allow.'],
+  ])('when Vigil answers %s, then the reader reads one plain sentence and no reason code', async (status, policy, sentence) => {
+    const site = await t.site({ minFillTimeMs: 0, captcha: 'off', ...policy }, [t.url]);
+    const page = await context.newPage();
+    await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    await page.waitForFunction(() => document.getElementById('captcha')!.hidden);
+    await fillForm(page);
+    if (status === 'rejected') await page.fill('textarea[name=body]', 'The old freight yard should have been sold for housing instead of a park.');
+    const answer = page.waitForResponse((r) => r.url().includes('/v1/comments'));
+    await page.click('#submit');
+    expect((await (await answer).json()).status).toBe(status);
+    await page.locator('#status.outcome').waitFor();
+    expect(await page.textContent('#status')).toBe(sentence);
+    // Raw codes stay inside the closed details box meant for the site owner.
+    expect(await page.locator('#verdict').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(/pre_moderation|blocked_word|\bpending\b|\brejected\b/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  describe.each([1280, 390])('at %i px wide', (width) => {
+    it('then axe-core finds no serious or critical violation and nothing scrolls sideways', async () => {
+      const site = await t.site({ minFillTimeMs: 0, captcha: 'svg' }, [t.url]);
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+      await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
+      expect((await layoutAt(page, '#submit')).scrollWidth).toBeLessThanOrEqual(width);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.close();
+    });
   });
 });
 
@@ -120,8 +210,8 @@ async function powRoundTrip(noWorkers: boolean): Promise<void> {
 
   await fillForm(page);
   await page.click('#submit');
-  await page.locator('#verdict').waitFor({ state: 'visible' });
-  expect(await page.textContent('#verdict-status')).toMatch(/^(approved|pending|rejected)$/);
+  await page.locator('#status.outcome').waitFor();
+  expect(await page.textContent('#status')).toMatch(/^(Published\.|Held for review: a moderator will look at it\.|Not published: .+\.)$/);
   const stats = (await captchaStats(t.redis, site.siteId)).pow;
   expect(stats.solved).toBe(1);
   expect(stats.failed).toBe(0);

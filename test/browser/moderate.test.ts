@@ -3,6 +3,7 @@ import { launchBrowser, TestBrowser } from '../helpers/browser';
 import { createModerator } from '../../src/sites/moderator-store';
 import { keys } from '../../src/infra/keys';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { layoutAt, seriousViolations } from '../helpers/axe';
 
 /** The /moderate page in headless Chromium: keyboard-only work through a queue, and hostile comment bodies. */
 let t: TestApp;
@@ -164,5 +165,61 @@ describe('/moderate in headless Chromium', () => {
     await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id, res.json.id);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('when the page opens, then only the sign-in form shows; when the moderator signs out, then nothing of the last item is left in the page and the live stream is closed', async () => {
+    const body = 'Shared-desk privacy check: this sentence must vanish from the page at sign-out.';
+    const { token } = await setup([body]);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(`${t.url}/moderate/`);
+    expect(await page.locator('#workspace').isVisible()).toBe(false);
+    expect(await page.locator('#signout').isVisible()).toBe(false);
+    await page.waitForFunction(() => document.activeElement?.id === 'token');
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#item .body');
+    await page.waitForSelector('#live:not(.off)');
+    const html = () => page.evaluate(() => document.documentElement.outerHTML);
+    expect(await html()).toContain(body);
+    expect(await html()).toContain('Jane Reader');
+    expect(await html()).toContain('***@example.com');
+
+    // The live stream is read with fetch; its request ends (aborted) when the page closes it.
+    const streamEnded = new Promise<void>((resolve) => {
+      const done = (r: { url(): string }) => void (r.url().endsWith('/v1/review/events') && resolve());
+      page.on('requestfailed', done);
+      page.on('requestfinished', done);
+    });
+    await page.click('#signout');
+    await streamEnded;
+    await page.waitForSelector('#token:focus');
+    const after = await html();
+    for (const trace of [body, 'Jane Reader', '***@example.com', 'Approved ']) expect(after).not.toContain(trace);
+    expect(await page.locator('#workspace').isVisible()).toBe(false);
+    expect(await page.textContent('#live')).toBe('offline');
+    expect(await page.textContent('#counts')).toBe('');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // The sign-in form the next person sees passes axe-core too.
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  describe.each([1280, 390])('at %i px wide, signed in with an item shown', (width) => {
+    it('then axe-core finds no serious or critical violation, nothing scrolls sideways and Sign out is in view', async () => {
+      const { token } = await setup([`A long unbroken word in a comment: ${'x'.repeat(120)} and a link http://example.com/${'a'.repeat(80)}`]);
+      const { page, problems } = await open(token);
+      await page.setViewportSize({ width, height: 800 });
+      await page.waitForSelector('#item .body');
+      await page.waitForSelector('#live:not(.off)');
+      const l = await layoutAt(page, '#signout');
+      expect(l.scrollWidth).toBeLessThanOrEqual(width);
+      expect(l.inside).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
   });
 });

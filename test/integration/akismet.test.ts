@@ -203,6 +203,22 @@ describe('Akismet API with raw form posts as WordPress sends them', () => {
     expect(stored.json).toMatchObject({ id: guid, status: 'approved', threadId: `${BLOG}/council-budget`, body: HAM, via: 'server' });
   });
 
+  it('when a reader cites a source through comment-check, then it is not spam, and the author URL reaches the spam model', async () => {
+    const cite = 'The full budget is here: https://www.cityofportland.gov/budget/2026-adopted.pdf and page 14 shows the cut.';
+    const res = await wpPost('/1.1/comment-check', wpComment({ api_key: (await t.site()).secretKey, comment_content: cite }));
+    expect(res).toMatchObject({ status: 200, text: 'false' });
+    const plainSite = await t.site();
+    // With a website in the author URL field, a site that denies that domain scores the comment higher than one that
+    // does not: the field is read as on /v1/comments, with the site's lists.
+    const url = 'https://cheap-watches.example/';
+    const denying = await t.site({ links: { deny: ['cheap-watches.example'] } });
+    const a = await wpPost('/1.1/comment-check', wpComment({ api_key: plainSite.secretKey, comment_content: cite, comment_author_url: url }));
+    const b = await wpPost('/1.1/comment-check', wpComment({ api_key: denying.secretKey, comment_content: cite, comment_author_url: url }));
+    const plain = await comment(plainSite.secretKey, String(a.headers['x-akismet-guid']));
+    const denied = await comment(denying.secretKey, String(b.headers['x-akismet-guid']));
+    expect(denied.json.scores.spam).toBeGreaterThan(plain.json.scores.spam);
+  });
+
   it('when blatant spam is checked, then true comes back with X-akismet-pro-tip: discard', async () => {
     const site = await t.site();
     const res = await wpPost('/1.1/comment-check', wpComment({ comment_content: SPAM, comment_author_url: 'http://money.example.biz' }), `${akismetKeyFor(site.secretKey)}.${HOST}:${port}`);

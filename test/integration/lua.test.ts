@@ -3,7 +3,7 @@ import { luaScript, runLua } from '../../src/infra/lua';
 
 const ECHO = luaScript(`return {KEYS[1], ARGV[1] or '', #KEYS, #ARGV}`);
 
-describe('Lua scripts through ioredis defineCommand', () => {
+describe('Lua scripts (EVALSHA, the source on NOSCRIPT)', () => {
   it('when Redis has forgotten its scripts (restart, failover), then a script still runs, auto-pipelined or not', async () => {
     const redis = createRequestRedis(process.env.TEST_REDIS_URL!);
     await connectRedis(redis);
@@ -19,8 +19,8 @@ describe('Lua scripts through ioredis defineCommand', () => {
   });
 
   it('when a client first runs a script in the same turn as other commands, then every command gets its own answer', async () => {
-    // ioredis copies a client's scripts into an auto-pipeline when it opens it; a pipeline opened by the GET below,
-    // before the script exists on this client, must not be handed the script call.
+    // The pitfall of ioredis defineCommand (src/infra/lua.ts says why it is not used): a pipeline opened by the GET
+    // below, before a script is defined on this client, loses every reply.
     const redis = createRequestRedis(process.env.TEST_REDIS_URL!);
     await connectRedis(redis);
     try {

@@ -46,4 +46,30 @@ describe('decide', () => {
   it('when a form was too fast, then it goes to review even with low scores', () => {
     expect(decide(base({ reasons: ['too_fast'] })).status).toBe('pending');
   });
+
+  describe('threat', () => {
+    const threatBase = (threat: number, over: Partial<DecisionInput> = {}): DecisionInput =>
+      base({ scores: { spam: 0, toxicity: 0.05, threat }, modelThresholds: { ...base().modelThresholds, threat: { review: 0.1, reject: 0.95 } }, ...over });
+    it('when the threat attribute reaches its review threshold with low toxicity, then the comment waits for review with reason threat', () => {
+      expect(decide(threatBase(0.2))).toMatchObject({ status: 'pending', reasons: ['threat'], needsReview: true });
+    });
+    it('when the threat attribute is below its threshold, then it adds nothing', () => {
+      expect(decide(threatBase(0.05))).toMatchObject({ status: 'approved', reasons: [] });
+    });
+    it('when the threat attribute reaches its reject threshold, then the comment is rejected for threat', () => {
+      expect(decide(threatBase(0.97))).toMatchObject({ status: 'rejected', reasons: ['threat'] });
+    });
+    it('when the author is trusted, then a threat still goes to review', () => {
+      expect(decide(threatBase(0.2, { authorStanding: 'trusted' }))).toMatchObject({ status: 'pending', reasons: ['threat'] });
+    });
+    it('when the site sets its own threat thresholds, then they win over the model default', () => {
+      const policy = applyPolicyPatch(defaultPolicy(), { thresholds: { threat: { review: 0.5, reject: 0.9 } } });
+      expect(decide(threatBase(0.2, { policy })).status).toBe('approved');
+      const back = applyPolicyPatch(policy, { thresholds: { threat: null } });
+      expect(decide(threatBase(0.2, { policy: back })).status).toBe('pending');
+    });
+    it('when the model has no threat head, then a threat score is ignored', () => {
+      expect(decide(base({ scores: { spam: 0, toxicity: 0.05, threat: 0.99 } })).status).toBe('approved');
+    });
+  });
 });

@@ -1,14 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadDataset } from '../../classifier/datasets';
-import { splitHoldout } from '../../classifier/split';
+import { NaiveBayesModel } from '../../classifier/model';
+import { chooseSpanRule } from '../../classifier/span-floor';
+import { loadToxicSpans } from '../../classifier/spans';
+import { evalOnlySource, loadSpamDataset } from '../../classifier/spam-datasets';
+import { isHeldOut, splitHoldout } from '../../classifier/split';
 import { trainModel } from '../../classifier/train';
 import { parseCommandArgs, type CliIo } from '../io';
 
 /** Usage text, for the dispatcher's help. */
 export const help =
   'usage: vigil train --task spam|toxicity --data PATH [--data PATH...] --out models/NAME.json [--seed N] [--name NAME] [--version N]\n' +
-  '                   [--weight FILE_NAME=W ...] [--holdout FRACTION]\n';
+  '                   [--weight FILE_NAME=W ...] [--holdout FRACTION] [--spans SEMEVAL_TOXIC_SPANS.csv]\n';
 
 /** `vigil train`: trains a model from data set files and writes it as JSON. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -23,6 +27,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       version: { type: 'string', default: '1' },
       weight: { type: 'string', multiple: true },
       holdout: { type: 'string', default: '0' },
+      spans: { type: 'string' },
     },
     // `--data a.csv b.csv` is accepted: paths after the options count as more data files.
     true,
@@ -60,9 +65,20 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const started = Date.now();
     // With --holdout, the part `vigil eval --holdout` scores (same fraction and seed) is left out here.
-    const docs = splitHoldout(data.flatMap((p) => loadDataset(p)), holdout, seed).train;
+    // Sets without a licence to train on (blog-spam-datacamp, the Globe and Mail corpora) are for evaluation only.
+    const refused = task === 'spam' ? evalOnlySource(data) : undefined;
+    if (refused) throw new Error(`${refused} is for evaluation only (see its SOURCE.md); it must not train a model`);
+    const load = task === 'spam' ? loadSpamDataset : loadDataset;
+    const docs = splitHoldout(data.flatMap((p) => load(p)), holdout, seed).train;
     const name = values.name ?? path.basename(values.out, '.json');
     const model = trainModel(docs, { task, name, seed, version, sourceWeights });
+    if (values.spans) {
+      // Which words the highlights mark is chosen on the toxic-spans posts outside the held-out part.
+      const posts = loadToxicSpans(values.spans).filter((p) => !isHeldOut(p.text, holdout, seed));
+      const rule = chooseSpanRule(new NaiveBayesModel(model), posts);
+      model.spanRule = { floor: rule.floor, relative: rule.relative };
+      model.training = { ...model.training, spans: { source: path.basename(values.spans), posts: posts.length, f1: Math.round(rule.f1 * 1000) / 1000 } };
+    }
     mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     writeFileSync(values.out, JSON.stringify(model) + '\n');
     const t = model.thresholds;

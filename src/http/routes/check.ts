@@ -23,8 +23,8 @@ export function checkRoutes(ctx: AppContext): Router {
     metrics.classifierDuration.observe({ model: 'toxicity' }, Number(process.hrtime.bigint() - t1) / 1e9);
     const decision = decide({
       policy: site.policy,
-      scores: { spam: spam.score, toxicity: toxicity.score },
-      modelThresholds: { spam: spamModel.thresholds, toxicity: toxModel.thresholds },
+      scores: { spam: spam.score, toxicity: toxicity.score, threat: toxicity.attributes?.threat },
+      modelThresholds: { spam: spamModel.thresholds, toxicity: toxModel.thresholds, threat: toxModel.attributeThresholds?.threat },
       reasons: [],
     });
     res.json({

@@ -76,8 +76,8 @@
     var refreshBtn = document.createElement('button');
     refreshBtn.type = 'button';
     refreshBtn.className = 'captcha-refresh';
-    refreshBtn.textContent = 'New image';
-    refreshBtn.setAttribute('aria-label', 'Show a new captcha image');
+    // The visible text is the whole accessible name, so speech-input users can say what they see.
+    refreshBtn.textContent = 'Show a new image';
     wrap.appendChild(img);
     wrap.appendChild(refreshBtn);
     var label = document.createElement('label');
@@ -91,10 +91,16 @@
     var hint = document.createElement('p');
     hint.className = 'captcha-hint';
     hint.textContent = 'Letters and digits; upper or lower case does not matter.';
+    hint.id = 'captcha-hint';
+    var error = document.createElement('p');
+    error.className = 'field-error';
+    error.id = 'err-captcha';
+    input.setAttribute('aria-describedby', 'captcha-hint err-captcha');
     label.appendChild(input);
     imageBox.appendChild(wrap);
     imageBox.appendChild(label);
     imageBox.appendChild(hint);
+    imageBox.appendChild(error);
 
     var powBox = document.createElement('p');
     powBox.className = 'captcha-pow';
@@ -153,6 +159,10 @@
 
     return {
       refresh: refresh,
+      /** The answer field and its message line while the picture is shown, so the form can say what is missing. */
+      field: function () {
+        return current && current.type === 'svg' ? { input: input, error: error } : null;
+      },
       answer: function () {
         if (!current) return Promise.reject(new Error('No captcha loaded yet'));
         if (current.type === 'off') return Promise.resolve(undefined);

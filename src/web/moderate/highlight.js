@@ -7,11 +7,20 @@
   'use strict';
 
   /**
-   * Words that pushed a score up, strongest first: at most `limit`, and only those with at least a quarter of the
-   * strongest one's weight, so filler words that nudged the score a little do not drown the ones that matter.
+   * Words that pushed a score up, strongest first: at most `limit`. Explanations from current models flag the
+   * words to mark (`marked`, the model's span rule, chosen on SemEval-2021 Toxic Spans data: the same rule as
+   * ?explain=true and the Perspective spanScores), and only those are marked. Older stored explanations have no
+   * flag: then the words with at least a quarter of the strongest one's weight.
    */
   function drivers(list, limit) {
     if (!Array.isArray(list)) return [];
+    var flagged = list.some(function (e) { return e && typeof e.marked === 'boolean'; });
+    if (flagged) {
+      return list
+        .filter(function (e) { return e && e.marked === true && typeof e.contribution === 'number' && Array.isArray(e.spans); })
+        .sort(function (a, b) { return b.contribution - a.contribution; })
+        .slice(0, limit);
+    }
     var up = list
       .filter(function (e) { return e && typeof e.contribution === 'number' && e.contribution > 0 && Array.isArray(e.spans); })
       .sort(function (a, b) { return b.contribution - a.contribution; });

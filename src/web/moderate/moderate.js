@@ -50,12 +50,27 @@
     render();
   }
 
+  /**
+   * Newsroom machines are shared: signing out removes every trace of the last items from the page (body, author,
+   * masked e-mail, history, queue, note) and closes the live stream, so the next person at the desk sees nothing.
+   */
   function signOut(msg) {
     releaseAll();
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
     state.items = [];
+    state.index = 0;
+    state.undo = [];
+    state.leaseMs = 0;
     if (state.stream) state.stream.abort();
+    state.stream = null;
+    $('queue').replaceChildren();
+    $('item').replaceChildren();
+    delete $('item').dataset.commentId;
+    $('status').textContent = '';
+    $('note').value = '';
+    $('block').checked = false;
+    showLive(false);
     $('workspace').hidden = true;
     $('signout').hidden = true;
     $('signin').hidden = false;
@@ -67,16 +82,23 @@
     $('token').focus();
   }
 
+  function showLive(on) {
+    $('live').textContent = on ? 'live' : 'offline';
+    $('live').className = on ? 'live' : 'live off';
+  }
+
   /** Hands held items back so other moderators get them at once rather than when the leases end. */
   function releaseAll() {
     if (!state.token) return;
-    state.items.forEach(function (h) {
-      fetch('/v1/review/' + encodeURIComponent(h.item.commentId) + '/release', {
-        method: 'POST', keepalive: true,
-        headers: { authorization: 'Bearer ' + state.token, 'content-type': 'application/json' },
-        body: JSON.stringify({ siteId: h.item.siteId }),
-      }).catch(function () {});
-    });
+    state.items.forEach(function (h) { release(state.token, h); });
+  }
+
+  function release(token, h) {
+    fetch('/v1/review/' + encodeURIComponent(h.item.commentId) + '/release', {
+      method: 'POST', keepalive: true,
+      headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
+      body: JSON.stringify({ siteId: h.item.siteId }),
+    }).catch(function () {});
   }
 
   // ---- queue -----------------------------------------------------------------------------------------------------
@@ -95,8 +117,11 @@
     state.filling = true;
     try {
       while (state.token && state.items.length < HOLD) {
+        var token = state.token;
         var r = await api('POST', '/v1/review/claim');
         if (r.status !== 200) break;
+        // Signed out (or in as someone else) while the claim was on its way: hand it back rather than show it.
+        if (state.token !== token) { release(token, r.data); break; }
         if (!state.leaseMs) state.leaseMs = Math.max(1000, Date.parse(r.data.leaseExpiresAt) - Date.now());
         state.items.push(r.data);
       }
@@ -212,6 +237,8 @@
   // ---- rendering -------------------------------------------------------------------------------------------------
 
   function render() {
+    // Answers that arrive after sign-out must not paint an item back onto the page.
+    if (!state.token) return;
     VigilRender.queue($('queue'), state.items, state.index);
     VigilRender.item($('item'), state.items[state.index]);
   }
@@ -223,12 +250,11 @@
     if (state.stream) state.stream.abort();
     var ctl = new AbortController();
     state.stream = ctl;
-    var live = $('live');
     try {
       var res = await fetch('/v1/review/events', { headers: { authorization: 'Bearer ' + state.token }, signal: ctl.signal, cache: 'no-store' });
       if (!res.ok || !res.body) throw new Error('stream refused');
-      live.textContent = 'live';
-      live.className = 'live';
+      if (state.stream !== ctl) return;
+      showLive(true);
       // Events sent while the stream was down are gone; catch up once it is back.
       fill().then(render);
       var reader = res.body.getReader();
@@ -245,8 +271,7 @@
     } catch (e) {
       if (ctl.signal.aborted) return;
     }
-    live.textContent = 'offline';
-    live.className = 'live off';
+    if (state.stream === ctl) showLive(false);
     if (state.token && state.stream === ctl) setTimeout(function () { if (state.token && state.stream === ctl) listen(); }, 3000);
   }
 

@@ -15,7 +15,7 @@ describe('loadDataset', () => {
       ['Thanks for the edit,\nnice work', 0, 'toxicity', true],
       ['you are an idiot', 1, 'toxicity', true],
     ]);
-    expect(loadDataset(F('jigsaw-tiny.csv'))[1].attrs).toEqual({ toxic: 1, obscene: 0, insult: 1, threat: 0, identity_hate: 0 });
+    expect(loadDataset(F('jigsaw-tiny.csv'))[1].attrs).toEqual({ toxic: 1, obscene: 0, insult: 1, threat: 0, identity_hate: 0, severe_toxic: 0 });
     expect(summary('olid-tiny.tsv').map((r) => r[1])).toEqual([0, 1]);
     expect(loadDataset(F('olid-tiny.tsv'))[0].input.text).toBe('@USER have a nice day http://url.invalid');
     expect(summary('davidson-tiny.csv').map((r) => r[1])).toEqual([0, 1]);
@@ -56,5 +56,17 @@ describe('holdout split', () => {
     expect(a.length).toBeLessThan(110);
     expect(splitHoldout(docs, 0.2, 2).test.map((d) => d.input.text)).not.toEqual(a);
     expect(isHeldOut('same text', 0.5, 9)).toBe(isHeldOut('same text', 0.5, 9));
+  });
+
+  it('when a civil-comments-toxicspans file is read, then a majority threat share labels threat and the main score ignores the post', () => {
+    const docs = loadDataset(F('civil-toxicspans-tiny.csv'));
+    expect(docs.map((d) => d.attrs?.threat)).toEqual([1, 0, undefined]);
+    expect(docs.every((d) => d.attrsOnly && !d.natural)).toBe(true);
+  });
+
+  it('when an ETHOS file is read, then violence >= 0.5 is the threat label and semicolons inside the comment survive', () => {
+    const docs = loadDataset(F('ethos-tiny.csv'));
+    expect(docs.map((d) => d.attrs?.threat)).toEqual([1, 0]);
+    expect(docs[1].input.text).toBe("I can't stand people like that; they ruin everything");
   });
 });

@@ -56,9 +56,15 @@ describe('tokenize', () => {
     expect(values('p\u0430yp\u0430l')).toEqual(['paypal']);
   });
 
-  it('when URLs and bare domains appear, then they become a link token and the domain', () => {
+  it('when URLs and bare domains appear, then they become a link token, the domain and its words', () => {
     expect(values('see https://www.Example.com/x?y=1 and bit.ly/abc')).toEqual([
-      'see', '__url__', 'dom:example.com', 'and', '__url__', 'dom:bit.ly',
+      'see', '__url__', 'dom:example.com', 'example', 'and', '__url__', 'dom:bit.ly', 'bit',
+    ]);
+  });
+
+  it('when a host is under a multi-label public suffix, then the domain token is its registrable domain', () => {
+    expect(values('https://news.bbc.co.uk/a and cheap-nfl-jerseys.com/x')).toEqual([
+      '__url__', 'dom:bbc.co.uk', 'bbc', 'and', '__url__', 'dom:cheap-nfl-jerseys.com', 'cheap', 'nfl', 'jerseys',
     ]);
   });
 
@@ -72,7 +78,7 @@ describe('tokenize', () => {
     const text = 'Hey  FREEEEE v1agra at www.pills.com!';
     for (const t of tokenize(text)) expect(t.end).toBeGreaterThan(t.start);
     const spans = tokenize(text).map((t) => text.slice(t.start, t.end));
-    expect(spans).toEqual(['Hey', 'FREEEEE', 'v1agra', 'at', 'www.pills.com!', 'www.pills.com!']);
+    expect(spans).toEqual(['Hey', 'FREEEEE', 'v1agra', 'at', 'www.pills.com!', 'www.pills.com!', 'www.pills.com!']);
     expect(tokenize(text)[1].value).toBe('free');
   });
 });

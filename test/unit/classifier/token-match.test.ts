@@ -11,7 +11,7 @@ describe('link-like tokens', () => {
     expect(values('--b.ly.ly')).toEqual(['__url__', 'dom:ly.ly']);
     expect(values('!-b.ly')).toEqual(['__url__', 'dom:b.ly']);
     expect(values("x'-wa.com")).toEqual(['x', '__url__', 'dom:wa.com']);
-    expect(values('a.b.c.d.example.com/x?y=1 next')).toEqual(['__url__', 'dom:example.com', 'next']);
+    expect(values('a.b.c.d.example.com/x?y=1 next')).toEqual(['__url__', 'dom:example.com', 'example', 'next']);
   });
 
   it('when a run of dots and letters has no TLD or no "@", then it is words, as before', () => {

@@ -34,4 +34,12 @@ describe('highlight segments', () => {
     const marked = segments(body, e, { models: ['toxicity'] }).filter((s) => s.classes.length).map((s) => s.text);
     expect(marked).toEqual(['dumb']);
   });
+
+  it('when the explanation flags the words to mark, then exactly those are marked, and none when none is flagged', () => {
+    const body = 'you are a total idiot';
+    const e = { toxicity: [{ token: 'idiot', contribution: 2, spans: [[16, 21]], marked: true }, { token: 'total', contribution: 1.5, spans: [[10, 15]], marked: false }] };
+    expect(segments(body, e).filter((s) => s.classes.length).map((s) => s.text)).toEqual(['idiot']);
+    const none = { toxicity: [{ token: 'total', contribution: 1.5, spans: [[10, 15]], marked: false }] };
+    expect(segments(body, none).filter((s) => s.classes.length)).toEqual([]);
+  });
 });

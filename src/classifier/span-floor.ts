@@ -1,0 +1,49 @@
+import type { Explanation, Model } from './types';
+import { markedOffsets, spanF1, type SpanPost } from './spans';
+
+/** What makes an explanation's token a marked word: both a floor and a share of the strongest token. */
+export interface SpanRule {
+  /** Contribution to the main score's log-odds a marked token reaches at least. */
+  floor: number;
+  /** Share of the strongest token's contribution a marked token reaches at least (0: the floor alone). */
+  relative: number;
+}
+
+/** Whether a token with contribution `c` is marked in an explanation whose strongest positive contribution is `top`. */
+export function isMarked(c: number, top: number, rule: SpanRule): boolean {
+  return c >= rule.floor && c >= rule.relative * top && c > 0;
+}
+
+/** Sets `marked` on every token with spans: whether `rule` marks it. */
+export function markExplanation(ex: Explanation[], rule: SpanRule): Explanation[] {
+  let top = 0;
+  for (const e of ex) if (e.spans.length && e.contribution > top) top = e.contribution;
+  // Every word gets the flag, false included, so a reader can tell "nothing to mark" from an older explanation.
+  for (const e of ex) {
+    if (e.spans.length) e.marked = isMarked(e.contribution, top, rule);
+    else delete e.marked;
+  }
+  return ex;
+}
+
+const FLOORS = [0, 0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.5, 2, 2.5];
+const RELATIVE = [0, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9];
+
+/** Mean SemEval-2021 Task 5 F1 of a model's highlights under each rule (explanations listing every token). */
+export function spanF1ByRule(model: Model, posts: SpanPost[], rules: SpanRule[]): number[] {
+  const sums = rules.map(() => 0);
+  for (const p of posts) {
+    const ex = model.score({ text: p.text }, { explain: true, explainTop: Infinity }).explanation ?? [];
+    rules.forEach((r, k) => (sums[k] += spanF1(markedOffsets(p.text, markExplanation(ex, r)), p.gold)));
+  }
+  return sums.map((s) => (posts.length ? s / posts.length : 0));
+}
+
+/** The rule with the best mean span F1 on `posts` (training posts only: the held-out F1 is reported, never tuned). */
+export function chooseSpanRule(model: Model, posts: SpanPost[]): SpanRule & { f1: number } {
+  const rules = FLOORS.flatMap((floor) => RELATIVE.map((relative) => ({ floor, relative })));
+  const f1 = spanF1ByRule(model, posts, rules);
+  let best = 0;
+  for (let k = 1; k < rules.length; k++) if (f1[k] > f1[best]) best = k;
+  return { ...rules[best], f1: f1[best] };
+}

@@ -1,0 +1,165 @@
+import { CUE, cueClass } from './threat-lexicon';
+
+/**
+ * Threat cues: co-occurrences of threat-lexicon classes (threat-lexicon.ts) in a short window of tokens,
+ * each one binary feature of the comment. A violent word alone is a report ("the man was shot"); a modal or
+ * future form before it, a person after it, or an indefinite agent calling for it ("someone should burn that
+ * building") make a threat. The toxicity model counts these like words, so every head learns from its own
+ * labels how much each cue says (MODEL_CARD.md lists what each adds on held-out data).
+ */
+export const THREAT_CUES = [
+  /** Any violent word. */
+  'thr:violent',
+  /** Any weapon or means. */
+  'thr:weapon',
+  /** A modal / future form up to 5 tokens before a violent word or weapon ("will kill", "needs to put a bullet"). */
+  'thr:modal_violent',
+  /** "you" within 3 tokens of a violent word or weapon ("kill you", "you will die"). */
+  'thr:violent_you',
+  /** Another person or group within 3 tokens after a violent word or weapon ("hang them", "shoot that mayor"). */
+  'thr:violent_other',
+  /** A modal before a violent word and a person in reach ("I will kill you", "they should be shot"). */
+  'thr:intent',
+  /** An indefinite agent, a modal, then violence against a target ("somebody needs to put a bullet in that mayor"). */
+  'thr:agent_call',
+  /** The speaker, a modal, then violence ("I'll kill", "I'm going to shoot"). */
+  'thr:speaker_intent',
+  /** Stalking: a stalking verb before "you" ("I will find you", "coming for you") or "where you live", "where you sleep". */
+  'thr:stalk_you',
+  /**
+   * Any of intent, agent call, stalking, or the speaker's intent with a target: one pooled feature, because each
+   * alone is seen a few dozen times in the training data and its weight would be noisy.
+   */
+  'thr:strong',
+  /** A violent word used about a thing ("kill the bill", "taxes are killing jobs"): a figure of speech. */
+  'thr:figurative',
+  /** A violent word in a report ("the man was shot", "police said"). */
+  'thr:report',
+] as const;
+
+const VIOLENT = 0;
+const WEAPON = 1;
+const MODAL_VIOLENT = 2;
+const VIOLENT_YOU = 3;
+const VIOLENT_OTHER = 4;
+const INTENT = 5;
+const AGENT_CALL = 6;
+const SPEAKER_INTENT = 7;
+const STALK_YOU = 8;
+const STRONG = 9;
+const FIGURATIVE = 10;
+const REPORTED = 11;
+const STRONG_MASK = (1 << INTENT) | (1 << AGENT_CALL) | (1 << STALK_YOU);
+
+const FAR = -1000;
+
+/**
+ * Scans class bits token by token (only tokens with bits need to be passed) and collects the cues as a bit
+ * mask over THREAT_CUES. Linear: each step compares a few remembered positions.
+ */
+export class ThreatCueScanner {
+  mask = 0;
+  private modal = FAR;
+  private violent = FAR;
+  private modalViolent = FAR;
+  private you = FAR;
+  private target = FAR;
+  private agent = FAR;
+  private agentModal = FAR;
+  private speaker = FAR;
+  private speakerModal = FAR;
+  private agentViolent = FAR;
+  private speakerViolent = FAR;
+  private stalk = FAR;
+  private thing = FAR;
+  private report = FAR;
+  private where = FAR;
+
+  reset(): void {
+    this.mask = 0;
+    this.modal = this.violent = this.modalViolent = this.you = this.target = FAR;
+    this.agent = this.agentModal = this.speaker = this.speakerModal = this.stalk = FAR;
+    this.agentViolent = this.speakerViolent = this.thing = this.report = this.where = FAR;
+  }
+
+  /** Token `i` (its index in the comment) has class bits `c`. */
+  step(i: number, c: number): void {
+    let m = this.mask;
+    if (c & CUE.SPEAKER) this.speaker = i;
+    if (c & CUE.AGENT) this.agent = i;
+    if (c & CUE.MODAL) {
+      if (i - this.agent <= 2) this.agentModal = i;
+      if (i - this.speaker <= 2) this.speakerModal = i;
+      this.modal = i;
+    }
+    if (c & (CUE.VIOLENT | CUE.WEAPON)) {
+      m |= 1 << (c & CUE.VIOLENT ? VIOLENT : WEAPON);
+      if (c & CUE.VIOLENT && c & CUE.WEAPON) m |= 1 << WEAPON;
+      if (i - this.modal <= 5 && this.modal !== i) {
+        m |= 1 << MODAL_VIOLENT;
+        this.modalViolent = i;
+        if (i - this.you <= 6 || i - this.target <= 6) m |= 1 << INTENT;
+      }
+      if (i - this.you <= 3) m |= 1 << VIOLENT_YOU;
+      if (i - this.thing <= 3) m |= 1 << FIGURATIVE;
+      if (i - this.report <= 3) m |= 1 << REPORTED;
+      // The call needs a target after the violence: "we need to kill this proposal" is a figure of speech.
+      if (i - this.agentModal <= 5) this.agentViolent = i;
+      if (i - this.speakerModal <= 4) {
+        m |= 1 << SPEAKER_INTENT;
+        this.speakerViolent = i;
+      }
+      this.violent = i;
+    }
+    if (c & (CUE.YOU | CUE.TARGET) && i !== this.violent) {
+      if (i - this.agentViolent <= 4) m |= 1 << AGENT_CALL;
+      if (i - this.speakerViolent <= 4) m |= 1 << STRONG;
+    }
+    if (c & CUE.YOU) {
+      if (i - this.violent <= 3) m |= 1 << VIOLENT_YOU;
+      if (i - this.modalViolent <= 4) m |= 1 << INTENT;
+      if (i - this.stalk <= 2 && this.stalk !== i) m |= 1 << STALK_YOU;
+      this.you = i;
+    }
+    if (c & CUE.WHERE) this.where = i;
+    // "where you live", "where you sleep", "your address".
+    if (c & CUE.HOME && i - this.you === 1 && i - this.where <= 2) m |= 1 << STALK_YOU;
+    if (c & CUE.TARGET) {
+      if (i - this.violent <= 3 && this.violent !== i) m |= 1 << VIOLENT_OTHER;
+      if (i - this.modalViolent <= 4 && this.modalViolent !== i) m |= 1 << INTENT;
+      this.target = i;
+    }
+    if (c & CUE.THING) {
+      if (i - this.violent <= 3 && this.violent !== i) m |= 1 << FIGURATIVE;
+      this.thing = i;
+    }
+    if (c & CUE.REPORT) {
+      if (i - this.violent <= 3 && this.violent !== i) m |= 1 << REPORTED;
+      this.report = i;
+    }
+    if (c & CUE.STALK) this.stalk = i;
+    if (m & STRONG_MASK) m |= 1 << STRONG;
+    this.mask = m;
+  }
+}
+
+const byMask: string[][] = [];
+
+/** Names of the cues in a mask (one shared array per mask: callers must not change it). */
+export function cueNames(mask: number): string[] {
+  let out = byMask[mask];
+  if (out) return out;
+  out = [];
+  for (let k = 0; k < THREAT_CUES.length; k++) if (mask & (1 << k)) out.push(THREAT_CUES[k]);
+  return (byMask[mask] = out);
+}
+
+/** The cues of a list of token values (for tests and tools; scoring scans word-cache classes instead). */
+export function threatCues(tokens: string[]): string[] {
+  const s = new ThreatCueScanner();
+  tokens.forEach((t, i) => {
+    const c = cueClass(t);
+    if (c) s.step(i, c);
+  });
+  return cueNames(s.mask);
+}

@@ -1,0 +1,110 @@
+/**
+ * The threat lexicon: word classes that, in combination, mark a threat or a call for violence. Threats are
+ * rare in every public data set (Jigsaw has under 1% of them) and phrased in many ways, so word counts alone
+ * cannot learn "Somebody needs to put a bullet in that mayor" from a hundred examples. The classes generalise:
+ * threat-cues.ts turns their co-occurrence in a short window (a modal or future form before a violent verb, a
+ * target after it) into a handful of features the Naive Bayes heads learn a weight for.
+ *
+ * Words are listed as the tokenizer produces them: lower case, apostrophes kept ("i'll"), runs of three or
+ * more letters collapsed to two. Every inflection is spelled out, so matching is one Map lookup per distinct
+ * word and the word cache remembers the answer.
+ */
+
+/** Word class bits (a word may have several). */
+export const CUE = {
+  /** A verb or outcome of violence: kill, shoot, stab, burn, hang, die... */
+  VIOLENT: 1,
+  /** A weapon or a means of violence: gun, bullet, knife, noose, rope, bomb... */
+  WEAPON: 2,
+  /** The person addressed: you, your, u, ya... */
+  YOU: 4,
+  /** A target: a person or group (him, them, that mayor), a body part (neck, head) or a place to burn or bomb (house, office). */
+  TARGET: 8,
+  /** Intent, obligation or future: will, 'll, gonna, should, must, needs, deserve, hope, let's... */
+  MODAL: 16,
+  /** An indefinite agent: someone, somebody, anyone, people, we. */
+  AGENT: 32,
+  /** The first person speaking: i, i'll, we, we'll... */
+  SPEAKER: 64,
+  /** Stalking verbs that take "you" as object: find, hunt, coming (for), waiting (outside), watch (your back). */
+  STALK: 128,
+  /** Things, not people, that violent words are used about figuratively: the bill, the economy, jobs, taxes. */
+  THING: 256,
+  /** Words of a report: was, were, police, said, according, suspect, victim... ("the man was shot", police said). */
+  REPORT: 512,
+  /** "where", as in "I know where you live". */
+  WHERE: 1024,
+  /** Where a person lives or sleeps: live, lives, sleep. */
+  HOME: 2048,
+} as const;
+
+const VIOLENT = `kill kills killed killing killer murder murders murdered murdering shoot shoots shooting shot
+  stab stabs stabbed stabbing hang hangs hanged hanging lynch lynched lynching strangle strangled strangling
+  choke choked choking slit slits slaughter slaughtered behead beheaded beheading burn burns burned burnt burning
+  torch torched bomb bombs bombed bombing execute executed executing assassinate assassinated slay slain beat
+  beats beaten beating punch punched punching smash smashed bash bashed stomp stomped bury buried gut gutted
+  rape raped raping hurt hurting maim maimed cripple crippled skin skinned drown drowned poison poisoned
+  castrate castrated decapitate decapitated curbstomp die dies dying dead death blow blown bleed bleeding
+  eliminate eliminated exterminate exterminated annihilate snap slap slapped waste wasted fry cut break`;
+
+const WEAPON = `gun guns bullet bullets knife knives rifle rifles shotgun pistol pistols ammo noose rope ropes
+  machete axe hatchet grenade grenades molotov gasoline petrol bat baseball crowbar hammer trigger barrel
+  lamppost tree firing squad guillotine gallows chair bomb bombs explosive explosives blade sniper 9mm glock ar15
+  fist fists boot boots`;
+
+const YOU = `you your yours yourself yourselves u ur ya youre you're you'll you'd ye`;
+
+const TARGET = `him her them his hers their he she they mayor senator president governor councillor councilor
+  congressman judge cop cops officer officers minister politician politicians reporter journalist journalists
+  liberals conservatives muslims jews immigrants blacks whites gays democrats republicans trump obama hillary
+  people family wife kids children guy man woman traitor traitors scum council
+  house home building office car church mosque synagogue school neck throat head skull face`;
+
+const MODAL = `will shall gonna going gotta wanna want wants should must need needs ought deserve deserves
+  deserved hope hopes wish let's lets i'll we'll he'll they'll i'm im i'd we'd would better time`;
+
+const AGENT = `someone somebody anyone anybody everyone people we us patriots citizens`;
+
+const SPEAKER = `i i'll i'm im i'd ive i've we we'll we're me my`;
+
+const STALK = `find hunt hunting track tracking coming waiting outside watch`;
+
+const WHERE = `where`;
+
+const HOME = `live lives sleep`;
+
+const THING = `bill bills proposal proposals plan plans reform reforms deal deals law laws budget economy business
+  businesses jobs job program programme idea ideas project measure tax taxes pension pensions market markets argument
+  career chances momentum policy policies industry sector rates prices rent rents profits growth morale mood deal
+  amendment motion vote votes agenda regulation regulations competition sales paycheck`;
+
+const REPORT = `was were been police said says according reportedly suspect suspects victim victims officers
+  authorities witnesses investigators charged arrested sentenced convicted accused alleged allegedly report reports
+  reported century history historians war`;
+
+function add(map: Map<string, number>, words: string, bit: number): void {
+  for (const w of words.split(/\s+/)) if (w) map.set(w, (map.get(w) ?? 0) | bit);
+}
+
+/** Word -> class bits. */
+export const THREAT_LEXICON: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  add(m, VIOLENT, CUE.VIOLENT);
+  add(m, WEAPON, CUE.WEAPON);
+  add(m, YOU, CUE.YOU);
+  add(m, TARGET, CUE.TARGET);
+  add(m, MODAL, CUE.MODAL);
+  add(m, AGENT, CUE.AGENT);
+  add(m, SPEAKER, CUE.SPEAKER);
+  add(m, STALK, CUE.STALK);
+  add(m, THING, CUE.THING);
+  add(m, REPORT, CUE.REPORT);
+  add(m, WHERE, CUE.WHERE);
+  add(m, HOME, CUE.HOME);
+  return m;
+})();
+
+/** Class bits of one token value (0 for words outside the lexicon). */
+export function cueClass(word: string): number {
+  return THREAT_LEXICON.get(word) ?? 0;
+}

@@ -1,0 +1,78 @@
+import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+// Readers citing their sources, as a newsroom tried them on the demo page (none of these texts is in the training data).
+const CITATIONS = [
+  'The full budget is here: https://www.cityofportland.gov/budget/2026-adopted.pdf and page 14 shows the cut.',
+  'The BBC reported the same figures yesterday, with the minister quoted in full: https://www.bbc.com/news/articles/c4g7x2y9z1ko',
+  'For anyone unsure what the treaty actually says, Wikipedia has a decent summary: https://en.wikipedia.org/wiki/Paris_Agreement',
+];
+
+type Expl = { token: string; contribution: number; detail?: string };
+
+describe('links in comments', () => {
+  it.each(CITATIONS)('when a reader cites a source on a default site, then the comment is approved: %s', async (body) => {
+    const site = await t.site();
+    const res = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ body }) });
+    expect(res.status).toBe(201);
+    expect(res.json.status).toBe('approved');
+  });
+
+  it('when many authors post the same domain within minutes, then the explanation names the domain and the count', async () => {
+    const site = await t.site();
+    let last: { json: { explanation?: { spam?: Expl[] } } } | undefined;
+    for (let i = 0; i < 11; i++) {
+      last = await api(t.url, 'POST', '/v1/comments?explain=1', {
+        key: site.secretKey,
+        body: serverComment({
+          author: { name: `Reader ${i}`, email: `reader${i}@example.com` },
+          body: `Interesting article number ${i}, more at https://www.discount-watches-outlet.com/p/${i}`,
+          client: { ip: `198.51.100.${10 + i}`, userAgent: 'Mozilla/5.0', referrer: '' },
+        }),
+      });
+    }
+    const details = (last!.json.explanation?.spam ?? []).map((e) => e.detail ?? '');
+    expect(details).toContain('discount-watches-outlet.com seen from 11 authors in 10 minutes');
+  });
+
+  it('when another site saw the domain from many authors, then this site does not count them', async () => {
+    const a = await t.site();
+    const b = await t.site();
+    for (let i = 0; i < 4; i++) {
+      await api(t.url, 'POST', '/v1/comments', {
+        key: a.secretKey,
+        body: serverComment({ author: { name: `R${i}`, email: `r${i}@example.com` }, body: `See https://cheap-pills-now.com/${i}`, client: { ip: `203.0.113.${i + 1}` } }),
+      });
+    }
+    const res = await api(t.url, 'POST', '/v1/comments?explain=1', {
+      key: b.secretKey,
+      body: serverComment({ body: 'See https://cheap-pills-now.com/x', client: { ip: '203.0.113.99' } }),
+    });
+    const details = ((res.json.explanation?.spam ?? []) as Expl[]).map((e) => e.detail ?? '');
+    expect(details.some((d) => /seen from/.test(d))).toBe(false);
+  });
+
+  it("when a site denies a domain, then links to it score higher than on a site without the list, and the explanation says so", async () => {
+    const body = 'Local news roundup for the week: https://www.weekly-roundup-news.com/issue/12';
+    const plain = await t.site();
+    const denying = await t.site({ links: { deny: ['weekly-roundup-news.com'] } });
+    const a = await api(t.url, 'POST', '/v1/comments?explain=1', { key: plain.secretKey, body: serverComment({ body }) });
+    const b = await api(t.url, 'POST', '/v1/comments?explain=1', { key: denying.secretKey, body: serverComment({ body }) });
+    expect(b.json.scores.spam).toBeGreaterThan(a.json.scores.spam);
+    expect((b.json.explanation.spam as Expl[]).map((e) => e.detail)).toContain("link to weekly-roundup-news.com (on the site's deny list)");
+  });
+
+  it('when a site allows a domain, then links to it score lower than on a site without the list', async () => {
+    const body = 'Check the new listings here https://bit.ly/3xKq9Zt before Friday';
+    const plain = await t.site();
+    const allowing = await t.site({ links: { allow: ['bit.ly'] } });
+    const a = await api(t.url, 'POST', '/v1/comments', { key: plain.secretKey, body: serverComment({ body }) });
+    const b = await api(t.url, 'POST', '/v1/comments', { key: allowing.secretKey, body: serverComment({ body }) });
+    expect(b.json.scores.spam).toBeLessThan(a.json.scores.spam);
+  });
+});

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_FEATURES, scanFeatures, layoutOf } from '../../../src/classifier/features';
+import { THREAT_CUES, cueNames, threatCues } from '../../../src/classifier/threat-cues';
+import { CUE, cueClass } from '../../../src/classifier/threat-lexicon';
+import { tokenize } from '../../../src/classifier/tokenize';
+
+const cues = (text: string): string[] => threatCues(tokenize(text).map((t) => t.value));
+
+describe('threat lexicon and cues', () => {
+  it('when a word is in several classes, then it carries every class bit', () => {
+    expect(cueClass('bomb') & CUE.VIOLENT).toBeTruthy();
+    expect(cueClass('bomb') & CUE.WEAPON).toBeTruthy();
+    expect(cueClass("i'll") & CUE.SPEAKER && cueClass("i'll") & CUE.MODAL).toBeTruthy();
+    expect(cueClass('resign')).toBe(0);
+  });
+
+  it('when a modal comes before a violent word aimed at a person, then the intent cue fires', () => {
+    expect(cues('I am going to kill you.')).toEqual(expect.arrayContaining(['thr:violent', 'thr:modal_violent', 'thr:violent_you', 'thr:intent', 'thr:speaker_intent']));
+    expect(cues('They should all be shot, every one of them')).toEqual(expect.arrayContaining(['thr:modal_violent', 'thr:intent']));
+  });
+
+  it('when an indefinite agent calls for violence, then the agent-call cue fires', () => {
+    expect(cues('Somebody needs to put a bullet in that mayor.')).toEqual(expect.arrayContaining(['thr:weapon', 'thr:modal_violent', 'thr:agent_call']));
+    expect(cues('Someone should burn that council building down.')).toContain('thr:agent_call');
+  });
+
+  it('when stalking words stand next to "you", then the stalking cue fires', () => {
+    expect(cues('I know where you live and I will find you.')).toEqual(['thr:stalk_you', 'thr:strong']);
+  });
+
+  it('when violence is reported or a politician is asked to resign, then no intent, call or stalking cue fires', () => {
+    for (const t of ['Police said the man was shot twice and died at the scene.', 'This mayor should resign.', 'The council is killing small businesses.']) {
+      const c = cues(t);
+      for (const strong of ['thr:intent', 'thr:agent_call', 'thr:speaker_intent', 'thr:stalk_you', 'thr:strong']) expect(c).not.toContain(strong);
+    }
+  });
+
+  it('when the call for violence has no person or place as its object, then it is not an agent call', () => {
+    expect(cues('We need to kill this proposal before it passes.')).not.toContain('thr:agent_call');
+    expect(cues('We should hang the whole city council from the lampposts.')).toEqual(expect.arrayContaining(['thr:agent_call', 'thr:strong']));
+  });
+
+  it('when the words are far apart, then the window cues do not fire', () => {
+    expect(cues('I will read the report tomorrow and then decide whether the article about the killing was fair')).not.toContain('thr:modal_violent');
+  });
+
+  it('when scoring scans a text, then its cue mask equals the cues of its tokens', () => {
+    const l = layoutOf(DEFAULT_FEATURES);
+    const file = path.resolve(__dirname, '../../fixtures/classifier/threat-sentences.json');
+    const fx = JSON.parse(readFileSync(file, 'utf8')) as { threats: string[]; newsNonThreats: string[] };
+    for (const t of [...fx.threats, ...fx.newsNonThreats]) expect(cueNames(scanFeatures(t, DEFAULT_FEATURES, l).cues)).toEqual(cues(t));
+  });
+
+  it('when the lexicon is listed, then every cue has a distinct name', () => {
+    expect(new Set(THREAT_CUES).size).toBe(THREAT_CUES.length);
+  });
+});
