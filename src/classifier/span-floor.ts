@@ -1,13 +1,7 @@
-import type { Explanation, Model } from './types';
+import type { Explanation, Model, SpanRule } from './types';
 import { markedOffsets, spanF1, type SpanPost } from './spans';
 
-/** What makes an explanation's token a marked word: both a floor and a share of the strongest token. */
-export interface SpanRule {
-  /** Contribution to the main score's log-odds a marked token reaches at least. */
-  floor: number;
-  /** Share of the strongest token's contribution a marked token reaches at least (0: the floor alone). */
-  relative: number;
-}
+export type { SpanRule };
 
 /** Whether a token with contribution `c` is marked in an explanation whose strongest positive contribution is `top`. */
 export function isMarked(c: number, top: number, rule: SpanRule): boolean {

@@ -1,5 +1,3 @@
-import type { SpanRule } from './span-floor';
-
 /** Signals about a comment that are not its text; any of them may be unknown. */
 export interface SpamMeta {
   linkCount?: number;
@@ -75,4 +73,12 @@ export interface Model {
   setAgreed(delta: ReadonlyMap<number, readonly [number, number]>): void;
   /** The buckets learning `input` touches, in the order a site's counts learn them. */
   learnable(input: ScoreInput): number[];
+}
+
+/** What makes an explanation's token a marked word: both a floor and a share of the strongest token (span-floor.ts). */
+export interface SpanRule {
+  /** Contribution to the main score's log-odds a marked token reaches at least. */
+  floor: number;
+  /** Share of the strongest token's contribution a marked token reaches at least (0: the floor alone). */
+  relative: number;
 }
