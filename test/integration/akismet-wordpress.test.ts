@@ -1,12 +1,11 @@
 import dns from 'node:dns';
 import http from 'node:http';
-import { PassThrough } from 'node:stream';
 import { AkismetClient } from 'akismet-api';
 import { api, keysMatching, startTestApp, TEST_SECRET, TestApp } from '../helpers/test-app';
+import { runVigil } from '../helpers/cli';
 import { issueAkismetKey } from '../../src/akismet/akismet-key';
 import { THANKS } from '../../src/akismet/routes';
 import { readFeedback } from '../../src/learning/feedback';
-import { runCli } from '../../src/cli/main';
 
 /**
  * Akismet as WordPress's plugin and `akismet-api` call it, with the site's 12-character Akismet key. Clients send to
@@ -99,21 +98,12 @@ function wpComment(over: Record<string, string> = {}): Record<string, string> {
 }
 
 async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const stdin = new PassThrough();
-  stdin.end('');
   const saved = { REDIS_URL: process.env.REDIS_URL, VIGIL_SECRET: process.env.VIGIL_SECRET };
   // The CLI hashes the key with the service's secret, as an operator's shell has the service's VIGIL_SECRET.
   process.env.REDIS_URL = process.env.TEST_REDIS_URL;
   process.env.VIGIL_SECRET = TEST_SECRET;
   try {
-    const code = await runCli(argv, { stdin, stdout, stderr });
-    return { code, out, err };
+    return await runVigil(argv);
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];

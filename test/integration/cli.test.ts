@@ -1,28 +1,13 @@
-import { PassThrough } from 'node:stream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../src/cli/main';
 import { loadModelFile } from '../../src/classifier';
 import { recordFeedback } from '../../src/learning/feedback';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { runVigil } from '../helpers/cli';
 
-async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  return vigilWithInput('', ...argv);
-}
-
-async function vigilWithInput(input: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const stdin = new PassThrough();
-  stdin.end(input);
-  const code = await runCli(argv, { stdin, stdout, stderr });
-  return { code, out, err };
-}
+const vigil = (...argv: string[]) => runVigil(argv);
+const vigilWithInput = (input: string, ...argv: string[]) => runVigil(argv, input);
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/main';
 import { getComment } from '../../src/comments/comment-store';
 import { coralSignature } from '../../src/integrations/coral/signature';
 import { keys } from '../../src/infra/keys';
 import { keysMatching, startTestApp, TEST_SECRET, TestApp } from '../helpers/test-app';
+import { runVigil } from '../helpers/cli';
 
 /**
  * Coral's external moderation phase against a running Vigil, with requests built the way Coral builds them
@@ -20,16 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function vigil(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(argv, { stdin: new PassThrough(), stdout, stderr });
-  return { code, out, err };
-}
+const vigil = (...argv: string[]) => runVigil(argv);
 
 /** Coral's generateSigningSecret: a prefix, "_", then 32 to 36 random bytes in hex. */
 const coralSecret = () => `ems_${crypto.randomBytes(32).toString('hex')}`;
