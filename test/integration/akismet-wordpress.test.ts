@@ -1,6 +1,6 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import { AkismetClient } from 'akismet-api';
+import { resolveToLoopback } from '../helpers/loopback-host';
 import { api, keysMatching, startTestApp, TEST_SECRET, TestApp } from '../helpers/test-app';
 import { runVigil } from '../helpers/cli';
 import { issueAkismetKey } from '../../src/akismet/akismet-key';
@@ -12,28 +12,18 @@ import { readFeedback } from '../../src/learning/feedback';
  * `<key>.<host>`; `rest.vigil.test` and every name under it resolve to 127.0.0.1 for the length of this file.
  */
 const HOST = 'rest.vigil.test';
-const realLookup = dns.lookup;
-function testLookup(hostname: string, options: unknown, callback?: unknown): void {
-  const cb = (typeof options === 'function' ? options : callback) as (...a: unknown[]) => void;
-  const opts = (typeof options === 'object' && options) || {};
-  if (hostname === HOST || hostname.endsWith(`.${HOST}`)) {
-    const all = (opts as { all?: boolean }).all;
-    process.nextTick(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
-    return;
-  }
-  (realLookup as (...a: unknown[]) => void)(hostname, options, callback);
-}
+let restoreLookup: () => void;
 
 let t: TestApp;
 let port: string;
 beforeAll(async () => {
-  (dns as { lookup: unknown }).lookup = testLookup;
+  restoreLookup = resolveToLoopback(HOST);
   // Wrong keys in these tests all come from 127.0.0.1; the guessing limit has its own app below.
   t = await startTestApp({ AKISMET_KEY_FAILURES: '100000' }, { workers: false });
   port = new URL(t.url).port;
 });
 afterAll(async () => {
-  (dns as { lookup: unknown }).lookup = realLookup;
+  restoreLookup();
   await t.close();
 });
 

@@ -1,6 +1,6 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import { AkismetClient } from 'akismet-api';
+import { resolveToLoopback } from '../helpers/loopback-host';
 import { api, startTestApp, TestApp, keysMatching } from '../helpers/test-app';
 import { akismetKeyFor } from '../../src/akismet/key';
 import { THANKS } from '../../src/akismet/routes';
@@ -11,28 +11,18 @@ import { readFeedback } from '../../src/learning/feedback';
  * name under it, to 127.0.0.1 for the length of this file; other names resolve as usual.
  */
 const HOST = 'rest.vigil.test';
-const realLookup = dns.lookup;
-function testLookup(hostname: string, options: unknown, callback?: unknown): void {
-  const cb = (typeof options === 'function' ? options : callback) as (...a: unknown[]) => void;
-  const opts = (typeof options === 'object' && options) || {};
-  if (hostname === HOST || hostname.endsWith(`.${HOST}`)) {
-    const all = (opts as { all?: boolean }).all;
-    process.nextTick(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
-    return;
-  }
-  (realLookup as (...a: unknown[]) => void)(hostname, options, callback);
-}
+let restoreLookup: () => void;
 
 let t: TestApp;
 let port: string;
 beforeAll(async () => {
-  (dns as { lookup: unknown }).lookup = testLookup;
+  restoreLookup = resolveToLoopback(HOST);
   // Wrong keys from 127.0.0.1 would otherwise add up to the per-network limit over this file's tests.
   t = await startTestApp({ AKISMET_KEY_FAILURES: '100000' }, { workers: false });
   port = new URL(t.url).port;
 });
 afterAll(async () => {
-  (dns as { lookup: unknown }).lookup = realLookup;
+  restoreLookup();
   await t.close();
 });
 
