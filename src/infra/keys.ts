@@ -111,6 +111,17 @@ export const keys = {
   reviewBlockedEmails: (siteId: string) => site(siteId, 'review', 'blocked-emails'),
   /** Set of keyed IP hashes a moderator blocked on the site. */
   reviewBlockedIps: (siteId: string) => site(siteId, 'review', 'blocked-ips'),
+  /**
+   * String: a moderator's ban, suspension or trust of one author identity on the site (`email` or `ip`, keyed hash),
+   * JSON; a suspension's TTL is its end, bans and trust last until lifted.
+   */
+  authorAction: (siteId: string, subject: string, hash: string) => site(siteId, 'author-action', subject, hash),
+  /** Sorted set of the identities with an action on the site (`<subject>:<hash>`, score: when it was taken). */
+  authorActionIndex: (siteId: string) => site(siteId, 'author-actions'),
+  /** List: an identity's recent actions and lifts (capped); TTL a year after the last. */
+  authorActionLog: (siteId: string, subject: string, hash: string) => site(siteId, 'author-action-log', subject, hash),
+  /** Hash: what sites sent about a thread (`server` and `browser` fields, JSON {title, url}, first write wins); TTL = retention. */
+  threadInfo: (siteId: string, threadId: string) => site(siteId, 'thread-info', threadId),
   /** Stream: the append-only audit log of review decisions (capped at a large length). */
   reviewAudit: (siteId: string) => site(siteId, 'review', 'audit'),
   /** List: the latest submission-to-decision times in ms (capped), for the p50/p95 gauges. */

@@ -13,6 +13,7 @@ import { formSignalsPhase } from './phases/form-signals';
 import { historySignalsPhase } from './phases/history-signals';
 import { scorePhase } from './phases/score';
 import { authorStandingPhase } from './phases/author-standing';
+import { authorActionsPhase } from './phases/author-actions';
 import type { CommentInput, ModerationContext, ModerationDeps, ModerationResult, Phase } from './types';
 
 /**
@@ -25,6 +26,7 @@ import type { CommentInput, ModerationContext, ModerationDeps, ModerationResult,
 export const phases: Phase[] = [
   rateLimitPhase, captchaPhase, blocklistPhase,
   authorStandingPhase, // sets ctx.authorStanding from review history; rejects e-mails/IPs blocked from /moderate
+  authorActionsPhase, // moderators' bans and suspensions reject; their trust makes the author trusted (same read)
   formSignalsPhase, historySignalsPhase, scorePhase,
 ];
 
@@ -80,6 +82,7 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
     reasons: ctx.reasons,
     verdict: ctx.verdict,
     authorStanding: ctx.authorStanding,
+    ...(ctx.trustedByModerator ? { trustedByModerator: true } : {}),
   });
   const id = crypto.randomUUID();
   const scores = {

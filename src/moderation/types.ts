@@ -58,6 +58,10 @@ export interface ModerationContext {
   linkDomains?: string[];
   /** Author standing and history counts, when the rate-limit phase fetched them in its round trip. */
   signals?: IntakeSignals;
+  /** Moderator actions on the author, read with the author's standing (signals, or the standing phase's own read). */
+  authorActions?: RawAuthorActions;
+  /** A moderator trusts the author: besides skipping review for borderline scores, pre-moderation does not hold them. */
+  trustedByModerator?: boolean;
 }
 
 /** A phase reads and adds to the context; it throws a VigilError to refuse the request outright. */
@@ -82,4 +86,9 @@ export interface IntakeSignals {
   postsPerIp: number;
   /** Per linked domain (`linkDomainsOf`), distinct authors who linked it on the site within the campaign window, this one included. */
   linkAuthors: number[];
+  /** The stored moderator actions (ban, suspension, trust) on the e-mail and IP, as raw JSON (review/author-action-record.ts). */
+  actions?: RawAuthorActions;
 }
+
+/** What keys.authorAction holds for the comment's e-mail and IP, unparsed (null: nothing). */
+export interface RawAuthorActions { email: string | null; ip: string | null }
