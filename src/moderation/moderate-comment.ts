@@ -3,6 +3,7 @@ import type { Site } from '../sites/site-store';
 import { ConflictError } from '../errors';
 import { keys } from '../infra/keys';
 import { persistComment, StoredComment } from '../comments/comment-store';
+import { threadInfoWrites } from '../comments/thread-info';
 import { maskEmail } from './identity';
 import { identitiesOf } from './intake-script';
 import { decide } from './policy';
@@ -106,10 +107,18 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
     via: ctx.via, createdAt: ctx.now.toISOString(),
     ...(decision.status !== 'pending' ? { decidedAt: ctx.now.toISOString(), decidedBy: 'vigil' } : {}),
   };
+  // A rejected comment's thread info is not kept: most of those come from bots, which could otherwise be first to
+  // name a thread.
+  const thread = input.thread && decision.status !== 'rejected' ? input.thread : undefined;
   const result: ModerationResult = { id, status: decision.status, scores, reasons: decision.reasons, ...(ctx.explain && explanation ? { explanation } : {}) };
   await persistComment(deps.redis, comment, {
     retentionSeconds: Math.round(deps.settings.retentionDays * 86400),
-    ...(deps.inPersist?.length ? { extra: (m) => deps.inPersist!.forEach((add) => add(m, comment)) } : {}),
+    ...(deps.inPersist?.length || thread ? {
+      extra: (m) => {
+        if (thread) threadInfoWrites(m, site.id, input.threadId, thread, ctx.via, Math.round(deps.settings.retentionDays * 86400));
+        deps.inPersist?.forEach((add) => add(m, comment));
+      },
+    } : {}),
     ...(idemKey ? { idempotency: { key: idemKey, answer: JSON.stringify({ fp: fingerprint(ctx.input), result }), ttlSeconds: deps.settings.idempotencyTtlSeconds } } : {}),
   });
   // The comment is stored and its answer is final; a hook that fails (say, the review queue while Redis blinks)

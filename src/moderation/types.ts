@@ -16,6 +16,8 @@ export interface CommentInput {
   client?: { ip?: string; userAgent?: string; referrer?: string };
   /** `pow` carries the proof-of-work solution in pow+svg mode, where `answer` is the image's characters. */
   captcha?: { id: string; answer: string; pow?: string };
+  /** The article the thread belongs to (comments/thread-info.ts), stored once per thread, not with the comment. */
+  thread?: { title?: string; url?: string };
 }
 
 export type { CommentStatus };
