@@ -241,6 +241,12 @@
     if (!state.token) return;
     VigilRender.queue($('queue'), state.items, state.index);
     VigilRender.item($('item'), state.items[state.index]);
+    // The article, parent, last comments and author actions (author-panel.js) draw inside the item's box.
+    if (self.VigilAuthorPanel) {
+      VigilAuthorPanel.render($('item'), state.items[state.index], {
+        api: api, isCurrent: function (id) { return !!state.token && $('item').dataset.commentId === id; },
+      });
+    }
   }
 
   // ---- live events -----------------------------------------------------------------------------------------------
