@@ -14,7 +14,8 @@ export interface CommentInput {
   honeypot?: string;
   renderedAt?: string;
   client?: { ip?: string; userAgent?: string; referrer?: string };
-  captcha?: { id: string; answer: string };
+  /** `pow` carries the proof-of-work solution in pow+svg mode, where `answer` is the image's characters. */
+  captcha?: { id: string; answer: string; pow?: string };
   /** The comment's language as the site declares it (BCP 47 or ISO 639-1); it picks the toxicity model. */
   language?: string;
 }

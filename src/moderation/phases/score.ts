@@ -1,5 +1,6 @@
 import { toxicityModelFor } from '../../classifier/language/toxicity-models';
 import { metrics } from '../../infra/metrics';
+import { linkListsOf } from '../link-lists';
 import type { Phase } from '../types';
 
 const LINK = /\bhttps?:\/\/|\bwww\./gi;
@@ -10,9 +11,7 @@ export const scorePhase: Phase = (ctx) => {
   ctx.meta.linkCount = (body.match(LINK) ?? []).length;
   const opts = { explain: ctx.explain, siteId: ctx.site.id };
   const t0 = process.hrtime.bigint();
-  const { allow, deny } = ctx.site.policy.links ?? { allow: [], deny: [] };
-  const domains = allow.length || deny.length ? { domains: { allow, deny } } : {};
-  const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta, ...domains }, opts);
+  const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta, ...linkListsOf(ctx.site.policy) }, opts);
   const t1 = process.hrtime.bigint();
   const tox = toxicityModelFor(ctx.deps.models, ctx.input.language, body);
   ctx.toxicityModel = tox.model;
