@@ -4,6 +4,13 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max);
 
+/** A BCP 47 tag or ISO 639-1 code (`de`, `pt-BR`); bounded repeats only, and capped before the pattern runs. */
+const languageTag = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/, 'must be a language tag such as "de" or "pt-BR"')
+  .describe("The comment's language (BCP 47 or ISO 639-1). It picks the toxicity model; without it the language is detected. See docs/models.md.");
+
 export const captchaAnswerSchema = z.object({
   id: z.string().min(1).max(2000).describe('The id of the captcha (or proof-of-work challenge) being answered.'),
   answer: z.string().min(1).max(200).describe('The characters in the image (case-insensitive), or the proof-of-work solution.'),
@@ -45,11 +52,13 @@ export const commentSchema = z.object({
     .describe("The commenter's IP, user agent and referrer; server callers must pass the IP."),
   captcha: captchaAnswerSchema.optional(),
   thread: threadInfoSchema.optional(),
+  language: languageTag.optional(),
 });
 
 export const checkSchema = z.object({
   body: z.string().trim().min(1).max(10000),
   author: z.object({ name: z.string().max(100).optional(), email: z.string().max(320).optional(), url: z.string().max(2000).optional() }).optional(),
+  language: languageTag.optional(),
 });
 
 export const threadQuerySchema = z.object({

@@ -76,10 +76,11 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
   const { deps, site, input } = ctx;
   const spam = ctx.scores!.spam;
   const toxicity = ctx.scores!.toxicity;
+  const toxModel = ctx.toxicityModel ?? deps.models.toxicity;
   const decision = decide({
     policy: site.policy,
     scores: { spam: spam.score, toxicity: toxicity.score, threat: toxicity.attributes?.threat },
-    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds, threat: deps.models.toxicity.attributeThresholds?.threat },
+    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: toxModel.thresholds, threat: toxModel.attributeThresholds?.threat },
     reasons: ctx.reasons,
     verdict: ctx.verdict,
     authorStanding: ctx.authorStanding,

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { AtomicWrites } from '../infra/atomic-writes';
-import type { Model, ModelResult, SpamMeta } from '../classifier';
+import type { Model, ModelResult, ScoringModels, SpamMeta } from '../classifier';
 import type { Site } from '../sites/site-store';
 import type { CommentStatus, StoredComment } from '../comments/comment-store';
 
@@ -18,6 +18,8 @@ export interface CommentInput {
   captcha?: { id: string; answer: string; pow?: string };
   /** The article the thread belongs to (comments/thread-info.ts), stored once per thread, not with the comment. */
   thread?: { title?: string; url?: string };
+  /** The comment's language as the site declares it (BCP 47 or ISO 639-1); it picks the toxicity model. */
+  language?: string;
 }
 
 export type { CommentStatus };
@@ -25,7 +27,7 @@ export type { CommentStatus };
 /** The dependencies of the moderation use case, passed in so phases can be tested without a server. */
 export interface ModerationDeps {
   redis: Redis;
-  models: { spam: Model; toxicity: Model };
+  models: ScoringModels;
   secret: Buffer;
   settings: { captchaTtlSeconds: number; retentionDays: number; idempotencyTtlSeconds: number; ipv6Prefix?: number };
   /** Called after a comment is stored, e.g. to enqueue review or webhooks. A failure is logged, not returned. */
@@ -55,6 +57,8 @@ export interface ModerationContext {
   /** 'trusted' skips review for borderline scores; 'suspect' sends everything to review. */
   authorStanding?: 'trusted' | 'suspect';
   scores?: { spam: ModelResult; toxicity: ModelResult };
+  /** The toxicity model that scored the comment (its language's own, else the English one): its thresholds decide. */
+  toxicityModel?: Model;
   /** Keyed hashes of the commenter's IP and e-mail and of the body (intake-script identitiesOf). */
   identities?: { ip: string; email: string; body: string };
   /** Registrable domains the body links to, for the campaign count (intake-script linkDomainsOf). */
