@@ -104,9 +104,10 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
     ...(decision.status !== 'pending' ? { decidedAt: ctx.now.toISOString(), decidedBy: 'vigil' } : {}),
   };
   const result: ModerationResult = { id, status: decision.status, scores, reasons: decision.reasons, ...(ctx.explain && explanation ? { explanation } : {}) };
+  const extra = ctx.persistWrites ? [...(deps.inPersist ?? []), ...ctx.persistWrites] : deps.inPersist;
   await persistComment(deps.redis, comment, {
     retentionSeconds: Math.round(deps.settings.retentionDays * 86400),
-    ...(deps.inPersist?.length ? { extra: (m) => deps.inPersist!.forEach((add) => add(m, comment)) } : {}),
+    ...(extra?.length ? { extra: (m) => extra.forEach((add) => add(m, comment)) } : {}),
     ...(idemKey ? { idempotency: { key: idemKey, answer: JSON.stringify({ fp: fingerprint(ctx.input), result }), ttlSeconds: deps.settings.idempotencyTtlSeconds } } : {}),
   });
   // The comment is stored and its answer is final; a hook that fails (say, the review queue while Redis blinks)

@@ -59,6 +59,8 @@ export interface ModerationContext {
   linkDomains?: string[];
   /** Author standing and history counts, when the rate-limit phase fetched them in its round trip. */
   signals?: IntakeSignals;
+  /** Writes a phase adds to this comment's own transaction once its status is known (like ModerationDeps.inPersist). */
+  persistWrites?: Array<(w: AtomicWrites, comment: StoredComment) => void>;
 }
 
 /** A phase reads and adds to the context; it throws a VigilError to refuse the request outright. */
