@@ -37,8 +37,9 @@ export async function verifyCaptcha(
     const work = answer.pow !== undefined && checkPowSolution(claims.id, claims.difficulty, answer.pow);
     return judged(image === 'solved' && !work ? 'failed' : image);
   }
-  // Spent before the solution is checked, so that a wrong answer burns the challenge as it does in svg mode.
-  const fresh = await spendPow(deps.redis, site.id, claims.id, claims.expiresAt, now);
-  const ok = fresh && checkPowSolution(claims.id, claims.difficulty, answer.answer);
-  return judged(ok ? 'solved' : 'failed');
+  // One round trip spends the id whatever the answer (a wrong one burns the challenge, as in svg mode) and counts the
+  // outcome; the solution is checked first because it is one hash and needs no state.
+  const ok = checkPowSolution(claims.id, claims.difficulty, answer.answer);
+  const pressure = { keys: pressureKeys(site.id, claims.client, site.policy.powAdaptive, now), weight: site.policy.powAdaptive.failureWeight };
+  await spendPow(deps.redis, site.id, claims, ok, pressure, now);
 }
