@@ -30,6 +30,11 @@ export const keys = {
   captchaStats: (siteId: string) => site(siteId, 'captcha-stats'),
   /** String: wrong captcha answers charged to one client (keyed IP hash); TTL = the failure window. */
   captchaFailures: (siteId: string, clientHash: string) => site(siteId, 'captcha-fail', clientHash),
+  /**
+   * String: proof-of-work events (challenges issued, weighted failures) in one window-long bucket, for the whole site
+   * (`scope` 'site') or one client network (its keyed hash, never the IP); TTL = two windows.
+   */
+  powPressure: (siteId: string, scope: string, bucket: number) => site(siteId, 'pow-pressure', scope, String(bucket)),
 
   /** Hash: a comment record. TTL set once the comment is decided. */
   comment: (siteId: string, id: string) => site(siteId, 'comment', id),

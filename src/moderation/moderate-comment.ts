@@ -112,12 +112,13 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
   // name a thread.
   const thread = input.thread && decision.status !== 'rejected' ? input.thread : undefined;
   const result: ModerationResult = { id, status: decision.status, scores, reasons: decision.reasons, ...(ctx.explain && explanation ? { explanation } : {}) };
+  const extra = ctx.persistWrites ? [...(deps.inPersist ?? []), ...ctx.persistWrites] : deps.inPersist;
   await persistComment(deps.redis, comment, {
     retentionSeconds: Math.round(deps.settings.retentionDays * 86400),
-    ...(deps.inPersist?.length || thread ? {
+    ...(extra?.length || thread ? {
       extra: (m) => {
         if (thread) threadInfoWrites(m, site.id, input.threadId, thread, ctx.via, Math.round(deps.settings.retentionDays * 86400));
-        deps.inPersist?.forEach((add) => add(m, comment));
+        extra?.forEach((add) => add(m, comment));
       },
     } : {}),
     ...(idemKey ? { idempotency: { key: idemKey, answer: JSON.stringify({ fp: fingerprint(ctx.input), result }), ttlSeconds: deps.settings.idempotencyTtlSeconds } } : {}),

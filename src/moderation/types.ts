@@ -69,6 +69,8 @@ export interface ModerationContext {
   authorActions?: RawAuthorActions;
   /** A moderator trusts the author: besides skipping review for borderline scores, pre-moderation does not hold them. */
   trustedByModerator?: boolean;
+  /** Writes a phase adds to this comment's own transaction once its status is known (like ModerationDeps.inPersist). */
+  persistWrites?: Array<(w: AtomicWrites, comment: StoredComment) => void>;
 }
 
 /** A phase reads and adds to the context; it throws a VigilError to refuse the request outright. */
