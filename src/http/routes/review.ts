@@ -87,7 +87,11 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
     const page = await listReview(ctx.redis, ctx.moderation.secret, actor.id, {
       ...q, siteId: sites[0], from: q.from ? Date.parse(q.from) : undefined, to,
     });
-    res.setHeader('Cache-Control', 'no-store').json({ siteId: sites[0], queue: q.queue, order: q.order, ...page });
+    // The site's thresholds, so the page colours meters by them (green below review, amber review, red reject).
+    const t = (await getSite(ctx.redis, sites[0]))?.policy.thresholds ?? {};
+    const tox = d.models.toxicity;
+    const thresholds = { spam: t.spam ?? d.models.spam.thresholds, toxicity: t.toxicity ?? tox.thresholds, ...((t.threat ?? tox.attributeThresholds?.threat) ? { threat: t.threat ?? tox.attributeThresholds?.threat } : {}) };
+    res.setHeader('Cache-Control', 'no-store').json({ siteId: sites[0], queue: q.queue, order: q.order, thresholds, ...page });
   });
   r.get('/v1/review/items', auth, async (req, res) => {
     const q = parse(listQuery, req.query);
@@ -157,7 +161,7 @@ registerOperations([
   { method: 'get', path: '/v1/review/me', summary: 'The moderator the token belongs to: id, name, role, siteIds.', auth: 'moderatorToken', responses: { '200': { description: '{id, name, role, siteIds}' }, ...errs } },
   { method: 'get', path: '/v1/review/counts', summary: 'Items waiting and claimed, in total and per site.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: '{pending, waiting, claimed, sites}' }, ...errs } },
   { method: 'post', path: '/v1/review/claim', summary: 'Claim the next item for one lease.', auth: 'moderatorToken', body: claimBody, responses: { '200': { description: '{item, leaseExpiresAt}' }, '204': { description: 'nothing waiting' }, ...errs } },
-  { method: 'get', path: '/v1/review/list', summary: 'One page of a review list (pending, approved, rejected), newest, oldest or highest score first, searched by article, author, text, reason and date.', auth: 'moderatorToken', query: reviewListQuery, responses: { '200': { description: '{siteId, queue, order, items, next?, partial, scanned}' }, '422': { description: 'validation_failed' }, ...errs } },
+  { method: 'get', path: '/v1/review/list', summary: 'One page of a review list (pending, approved, rejected), newest, oldest or highest score first, searched by article, author, text, reason and date.', auth: 'moderatorToken', query: reviewListQuery, responses: { '200': { description: '{siteId, queue, order, thresholds, items, next?, partial, scanned}' }, '422': { description: 'validation_failed' }, ...errs } },
   { method: 'post', path: '/v1/review/{commentId}/claim', summary: 'Claim one pending item opened from the list, for one lease.', auth: 'moderatorToken', body: siteBody, responses: { '200': { description: '{item, leaseExpiresAt}' }, '409': { description: 'review_claimed or already_decided' }, ...errs } },
   { method: 'get', path: '/v1/review/{commentId}/item', summary: 'Any comment of your sites as the item view shows it.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: '{item}' }, '404': { description: 'not found' }, ...errs } },
   { method: 'get', path: '/v1/review/items', summary: 'Waiting items in queue order, unclaimed.', auth: 'moderatorToken', query: listQuery, responses: { '200': { description: '{items}' }, ...errs } },
