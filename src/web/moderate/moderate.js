@@ -466,11 +466,11 @@
       }
       return;
     }
-    if (t && t.closest && t.closest('#search')) {
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') && t.type !== 'checkbox') {
+      // Escape leaves a search field and hands the keys back.
       if (ev.key === 'Escape') { t.blur(); ev.preventDefault(); }
       return;
     }
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') && t.type !== 'checkbox') return;
     // Shift, not the letter's case, picks the bulk action, so Caps Lock cannot turn a decision into a bulk one.
     var k = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
     var BULK = { a: 'approve', r: 'reject', s: 'spam' };
