@@ -139,7 +139,7 @@ describe('/moderate lists in headless Chromium', () => {
     await until('the comment is rejected', async () => (await statusOf(site.secretKey, approved)) === 'rejected');
     await page.click('#clear');
     await page.keyboard.press('3');
-    await page.waitForFunction((id) => [...document.querySelectorAll('#list li')].some((li) => (li as HTMLElement).dataset.commentId === id), approved);
+    await page.waitForFunction((id) => Array.from(document.querySelectorAll('#list li')).some((li) => (li as HTMLElement).dataset.commentId === id), approved);
     expect(await page.textContent('[data-count=rejected]')).toBe('(1)');
     expect(problems).toEqual([]);
     await page.close();
