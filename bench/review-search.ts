@@ -101,8 +101,17 @@ async function main() {
     const sample = await redis.scan('0', 'MATCH', `vigil:{${SITE}}:comment:*`, 'COUNT', 50);
     const commentBytes = median(await Promise.all(sample[1].map(mem)));
 
-    // Storing: the same comment records with and without the list and facet writes, one script per comment.
+    // Storing: the same comment records with and without the list and facet writes, one script per comment. CPU of
+    // this process (building and sending the script) and of Redis (running it), per comment.
+    const redisCpu = async () => {
+      const info = await redis.info('cpu');
+      const v = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+      return (v('used_cpu_user') + v('used_cpu_sys')) * 1e6;
+    };
+    const cpu: Record<string, { node: number[]; redis: number[] }> = { plain: { node: [], redis: [] }, indexed: { node: [], redis: [] } };
     const store = async (withIndex: boolean) => {
+      const c0 = process.cpuUsage();
+      const r0 = await redisCpu();
       const t = await time(async () => {
         for (let i = 0; i < 2000; i += 100) {
           await Promise.all(Array.from({ length: 100 }, (_, j) => {
@@ -111,6 +120,11 @@ async function main() {
           }));
         }
       });
+      const c1 = process.cpuUsage(c0);
+      const r1 = await redisCpu();
+      const into = cpu[withIndex ? 'indexed' : 'plain'];
+      into.node.push((c1.user + c1.system) / 2000);
+      into.redis.push((r1 - r0) / 2000);
       return t / 2000;
     };
     const plain = median([await store(false), await store(false), await store(false)]);
@@ -121,6 +135,8 @@ async function main() {
       authorSearchIndexMs: median(indexed), authorSearchScanMs: median(scanned), scanRequests: requests,
       indexBytesPerComment: Math.round((listBytes + facetBytes) / N), commentBytes,
       storeMsPerCommentPlain: plain, storeMsPerCommentIndexed: withIdx,
+      nodeCpuUsPerCommentPlain: median(cpu.plain.node), nodeCpuUsPerCommentIndexed: median(cpu.indexed.node),
+      redisCpuUsPerCommentPlain: median(cpu.plain.redis), redisCpuUsPerCommentIndexed: median(cpu.indexed.redis),
     };
     console.log(JSON.stringify(result, null, 2));
     recordBench('review-search', {
@@ -136,6 +152,8 @@ async function main() {
           ['bytes of one comment record', commentBytes],
           ['store one comment without the index writes (ms, 100 in flight)', plain.toFixed(3)],
           ['store one comment with them (ms, 100 in flight)', withIdx.toFixed(3)],
+          ['CPU of the storing process per comment without / with them (µs)', `${result.nodeCpuUsPerCommentPlain.toFixed(0)} / ${result.nodeCpuUsPerCommentIndexed.toFixed(0)}`],
+          ['CPU of Redis per comment without / with them (µs)', `${result.redisCpuUsPerCommentPlain.toFixed(0)} / ${result.redisCpuUsPerCommentIndexed.toFixed(0)}`],
         ],
       }],
       notes: ['Redis 7 on the same machine as the script; the scan reads every comment of the list, which is what a search without an index must do.'],

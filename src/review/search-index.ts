@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { StoredComment } from '../comments/comment-store';
 import type { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
+import { trimsNow } from '../comments/comment-index';
 import { emailIdentity } from '../moderation/identity';
 
 /** The facets a moderator can search by through an index of their own (text and reason are checked on the comment). */
@@ -31,14 +32,17 @@ export function emailFacetValues(secret: Buffer, email: string): string[] {
 /**
  * The in-persist hook that files a new comment under its author's e-mail hash, its author's name hash and its thread,
  * in the comment's own write. Each facet key lasts a retention period after its last write; entries older than that
- * are trimmed on the way, as their comments have expired.
+ * are trimmed now and then on the way (trimsNow), as their comments have expired.
  */
 export function facetWrites(secret: Buffer, retentionSeconds: number): (w: AtomicWrites, c: StoredComment) => void {
   return (w, c) => {
     const created = Date.parse(c.createdAt);
     const cutoff = `(${created - retentionSeconds * 1000}`;
+    const trim = trimsNow(c.id);
     const add = (key: string) => {
-      w.add('ZADD', key, created, c.id).add('ZREMRANGEBYSCORE', key, '-inf', cutoff).add('EXPIRE', key, retentionSeconds);
+      w.add('ZADD', key, created, c.id);
+      if (trim) w.add('ZREMRANGEBYSCORE', key, '-inf', cutoff);
+      w.add('EXPIRE', key, retentionSeconds);
     };
     if (c.author.emailHash) add(keys.reviewFacet(c.siteId, 'author', c.author.emailHash));
     if (normalizeName(c.author.name)) add(keys.reviewFacet(c.siteId, 'name', nameHash(secret, c.author.name)));
