@@ -137,6 +137,18 @@ export const keys = {
   reviewShadowLog: (siteId: string) => site(siteId, 'review', 'shadow-log'),
   /** Pub/sub channel: live review events (new item, decision) for the /moderate page's server-sent events. */
   reviewLive: (siteId: string) => site(siteId, 'review', 'live'),
+  /**
+   * Sorted set: the ids of a site's comments in one review list (`pending` = needs review, `approved`, `rejected`) by
+   * creation time in ms; no TTL for `pending`, a retention period after the last write otherwise.
+   */
+  reviewListByTime: (siteId: string, list: string) => site(siteId, 'review', 'list-time', list),
+  /** Sorted set: the same ids by their highest model score (spam or toxicity) in millionths; same TTL. */
+  reviewListByScore: (siteId: string, list: string) => site(siteId, 'review', 'list-score', list),
+  /**
+   * Sorted set: a site's comment ids by creation time under one search facet (`author`: keyed e-mail hash, `name`:
+   * keyed hash of the author's name, `thread`: thread id); TTL = retention after the last write.
+   */
+  reviewFacet: (siteId: string, facet: 'author' | 'name' | 'thread', value: string) => site(siteId, 'review', 'facet', facet, value),
   /** Pattern matching every site's reviewLive channel. */
   reviewLivePattern: () => `${P}:{*}:review:live`,
 } as const;

@@ -39,10 +39,12 @@ export async function reviewItem(d: ReviewDeps, c: StoredComment): Promise<Revie
   const site = await getSite(d.redis, c.siteId);
   const history = await authorHistory(d.redis, c.siteId, c.author.emailHash, site?.policy.trustedAuthorApprovals ?? 3);
   let explanation = c.explanation ?? {};
-  if (!explanation.spam || !explanation.toxicity) {
+  // Explanations stored before words carried their `marked` flag (the span floor) are made again, so the page marks
+  // only the words that passed it.
+  if (!hasMarks(explanation.spam) || !hasMarks(explanation.toxicity)) {
     explanation = {
-      spam: explanation.spam ?? d.models.spam.score({ text: c.body, author: c.author.name, url: c.author.url }, { explain: true }).explanation,
-      toxicity: explanation.toxicity ?? d.models.toxicity.score({ text: c.body }, { explain: true }).explanation,
+      spam: hasMarks(explanation.spam) ? explanation.spam : d.models.spam.score({ text: c.body, author: c.author.name, url: c.author.url }, { explain: true }).explanation,
+      toxicity: hasMarks(explanation.toxicity) ? explanation.toxicity : d.models.toxicity.score({ text: c.body }, { explain: true }).explanation,
     };
   }
   const context = await itemContext(d.redis, c, history.recent, nowOf(d).getTime());
@@ -58,4 +60,9 @@ export async function reviewItem(d: ReviewDeps, c: StoredComment): Promise<Revie
     ...(context.thread ? { thread: context.thread } : {}),
     ...(context.parent ? { parent: context.parent } : {}),
   };
+}
+
+/** Whether a stored explanation carries the span floor's `marked` flags (an empty one has nothing to mark). */
+function hasMarks(ex: unknown): boolean {
+  return Array.isArray(ex) && (ex.length === 0 || ex.some((e) => typeof (e as { marked?: unknown }).marked === 'boolean'));
 }

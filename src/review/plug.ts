@@ -9,6 +9,7 @@ import { reviewAuthorRoutes } from '../http/routes/review-authors';
 import type { ReviewDeps } from './deps';
 import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
 import { LiveHub } from './live';
+import { facetWrites } from './search-index';
 import { ReviewQueues } from './queue';
 
 /** Nearest-rank quantile of a sorted list. */
@@ -53,6 +54,7 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
 
   ctx.moderation.afterPersist.push((c) => onCommentStored(d, c));
   ctx.moderation.inPersist?.push(countAutoOutcome);
+  ctx.moderation.inPersist?.push(facetWrites(ctx.moderation.secret, d.settings.retentionSeconds));
   extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewAuthorRoutes(ctx, d), reviewRoutes(ctx, d));
   extras.metricsCollectors.push(async () => {
     const perSite = config.METRICS_PER_SITE;
