@@ -3,6 +3,7 @@ import { launchBrowser, TestBrowser } from '../helpers/browser';
 import { layoutAt, seriousViolations } from '../helpers/axe';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { listReported, reportsOf } from '../../src/reports';
+import { captchaStats } from '../../src/captcha/captcha-store';
 import type { PolicyPatch } from '../../src/sites/policy';
 
 /**
@@ -172,5 +173,34 @@ describe('reader reports on the demo', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.close();
     });
+  });
+});
+
+describe('verifying without the image', () => {
+  it("when a reader cannot read the image, then \"Can't read the image? Verify without it\" switches to proof of work and the comment goes through", async () => {
+    const s = await site({ captcha: 'svg', powDifficulty: 12 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/demo/?siteKey=${s.siteKey}`);
+    const alt = page.getByRole('button', { name: "Can't read the image? Verify without it", exact: true });
+    await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
+    expect(await seriousViolations(page)).toEqual([]);
+    await alt.click();
+    await page.waitForSelector('#captcha-pow[data-state=solved]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('captcha-pow');
+    expect(await page.locator('#captcha-img').isVisible()).toBe(false);
+    await page.fill('input[name=name]', 'Jane Reader');
+    await page.fill('input[name=email]', 'jane@example.com');
+    await page.fill('textarea[name=body]', 'Good to see the park approved at last; the cycle path will help a lot of families.');
+    await page.click('#submit');
+    await page.locator('#status.outcome').waitFor();
+    expect(await page.textContent('#status')).toBe('Published.');
+    expect((await captchaStats(t.redis, s.siteId)).pow.solved).toBe(1);
+    // The next comment's challenge stays without an image.
+    await page.waitForSelector('#captcha-pow[data-state=solved]');
+    expect(await page.locator('#captcha-img').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
