@@ -175,28 +175,31 @@ export async function listReported(
       more = false;
       break;
     }
-    const comments = await Promise.all(fresh.map((e) => getComment(redis, siteId, e.id)));
+    // Comments are read only for the entries this page can still use (and one more, to know whether a next page exists).
+    const batch = fresh.slice(0, want + 1);
+    const exhausted = rows.length / 2 < want + TIES && batch.length === fresh.length;
+    const comments = await Promise.all(batch.map((e) => getComment(redis, siteId, e.id)));
     const stale: string[] = [];
-    for (let i = 0; i < fresh.length && items.length <= limit; i++) {
+    for (let i = 0; i < batch.length && items.length <= limit; i++) {
       const comment = comments[i];
       if (!comment || comment.status === 'rejected') {
-        stale.push(fresh[i].id);
-        pos = fresh[i];
+        stale.push(batch[i].id);
+        pos = batch[i];
         continue;
       }
       if (items.length === limit) break;
       const reports = await reportsOf(redis, siteId, comment.id);
-      items.push({ comment, reportedAt: new Date(fresh[i].score).toISOString(), reports: reports.length, reasons: reasonCounts(reports) });
-      pos = fresh[i];
+      items.push({ comment, reportedAt: new Date(batch[i].score).toISOString(), reports: reports.length, reasons: reasonCounts(reports) });
+      pos = batch[i];
       if (items.length === limit) {
-        // The page is full: there is a next page when one more live entry follows.
-        more = comments.slice(i + 1).some((x) => x && x.status !== 'rejected') || rows.length / 2 >= want + TIES;
+        // The page is full: there is a next page when a live entry follows, or entries not read yet may.
+        more = comments.slice(i + 1).some((x) => x && x.status !== 'rejected') || !exhausted;
         break;
       }
     }
     if (stale.length) await redis.zrem(key, ...stale);
     if (items.length === limit) break;
-    if (rows.length / 2 < want + TIES) {
+    if (exhausted) {
       more = false;
       break;
     }

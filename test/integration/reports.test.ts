@@ -285,12 +285,16 @@ describe('moderators and reported comments', () => {
     const walk = async (order: 'newest' | 'oldest') => {
       const seen: string[] = [];
       let cursor: string | undefined;
+      let pages = 0;
       for (let i = 0; i < 10; i++) {
         const page = await listReported(t.redis, site.siteId, { order, limit: 2, ...(cursor ? { cursor } : {}) });
+        pages++;
         seen.push(...page.items.map((x) => x.comment.id));
         if (!page.next) break;
         cursor = page.next;
       }
+      // Six comments, two a page: the third page says it is the last.
+      expect(pages).toBe(3);
       return seen;
     };
     const oldest = await walk('oldest');
