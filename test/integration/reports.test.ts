@@ -260,6 +260,21 @@ describe('moderators and reported comments', () => {
     expect(counts.json.pending).toBe(0);
   });
 
+  it('when two moderators decide one reported comment at once, then one decision lands and the other is refused', async () => {
+    const { site, c } = await reported();
+    const other = await createModerator(t.redis, { name: 'Bo', role: 'moderator', siteIds: [site.siteId] });
+    const mine = (await createModerator(t.redis, { name: 'Cy', role: 'moderator', siteIds: [site.siteId] })).token;
+    const [x, y] = await Promise.all([
+      api(t.url, 'POST', `/v1/review/${c.id}/reports/decision`, { key: mine, body: { decision: 'keep' } }),
+      api(t.url, 'POST', `/v1/review/${c.id}/reports/decision`, { key: other.token, body: { decision: 'remove' } }),
+    ]);
+    const statuses = [x.status, y.status].sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(['not_reported', 'conflict']).toContain((x.status === 409 ? x : y).json.code);
+    const audit = await readAudit(t.redis, site.siteId, { limit: 10 });
+    expect(audit.entries.filter((e) => e.commentId === c.id)).toHaveLength(1);
+  });
+
   it("when a moderator asks for the reports of another site's comment, then it is not found", async () => {
     const a = await reported();
     const b = await setup();
