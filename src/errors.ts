@@ -73,6 +73,12 @@ export class AlreadyDecidedError extends VigilError {
 export class UndoExpiredError extends VigilError {
   constructor() { super('undo_expired', 409, 'There is no decision on this comment that can still be undone.'); }
 }
+export class AlreadyReportedError extends VigilError {
+  constructor() { super('already_reported', 409, 'You have already reported this comment.'); }
+}
+export class NotReportedError extends VigilError {
+  constructor() { super('not_reported', 409, 'This comment has no open reader reports.'); }
+}
 export class SignatureInvalidError extends VigilError {
   constructor(message = 'The request signature is missing or does not match the body.') { super('signature_invalid', 401, message); }
 }

@@ -51,6 +51,15 @@ export const keys = {
   /** Sorted set of author (e-mail hash) -> last post time, per linked domain hash; TTL = the campaign window. */
   linkAuthors: (siteId: string, domainHash: string) => site(siteId, 'link-authors', domainHash),
 
+  /** Set of keyed reader hashes (IP + client token) that reported a comment: one report per reader; TTL = retention. */
+  reportReaders: (siteId: string, commentId: string) => site(siteId, 'report', 'readers', commentId),
+  /** List of a comment's open reports (JSON: reason, text, time, network hash; capped); TTL = retention. */
+  reports: (siteId: string, commentId: string) => site(siteId, 'report', 'list', commentId),
+  /** Set of keyed network (IP) hashes behind a comment's open reports: what the policy's thresholds count; TTL = retention. */
+  reportNetworks: (siteId: string, commentId: string) => site(siteId, 'report', 'nets', commentId),
+  /** Sorted set: the Reported queue, comment ids by the time they reached the report threshold; TTL = retention. */
+  reported: (siteId: string) => site(siteId, 'reported'),
+
   /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
   rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
 

@@ -48,7 +48,7 @@ const OUTCOME: Record<ReviewDecision, Outcome> = { approve: 'approved', reject: 
 const LATENCY_SAMPLES = 1000;
 
 /** Runs `fn` while holding a short per-comment lock, so two requests cannot decide (or undo) one comment at once. */
-async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: string, fn: () => Promise<T>): Promise<T> {
+export async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: string, fn: () => Promise<T>): Promise<T> {
   const key = keys.reviewLock(siteId, commentId);
   const token = crypto.randomUUID();
   if (!(await d.redis.set(key, token, 'PX', 10000, 'NX'))) throw new ConflictError('This comment is being decided right now.');

@@ -6,6 +6,7 @@ import { reviewRoutes } from '../http/routes/review';
 import { reviewAdminRoutes } from '../http/routes/review-admin';
 import { reviewEventRoutes } from '../http/routes/review-events';
 import { reviewAuthorRoutes } from '../http/routes/review-authors';
+import { reviewReportRoutes } from '../http/routes/review-reports';
 import type { ReviewDeps } from './deps';
 import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
 import { LiveHub } from './live';
@@ -55,7 +56,7 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
   ctx.moderation.afterPersist.push((c) => onCommentStored(d, c));
   ctx.moderation.inPersist?.push(countAutoOutcome);
   ctx.moderation.inPersist?.push(facetWrites(ctx.moderation.secret, d.settings.retentionSeconds));
-  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewAuthorRoutes(ctx, d), reviewRoutes(ctx, d));
+  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewAuthorRoutes(ctx, d), reviewRoutes(ctx, d), reviewReportRoutes(ctx, d));
   extras.metricsCollectors.push(async () => {
     const perSite = config.METRICS_PER_SITE;
     const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
