@@ -57,6 +57,8 @@ export const keys = {
   reports: (siteId: string, commentId: string) => site(siteId, 'report', 'list', commentId),
   /** Set of keyed network (IP) hashes behind a comment's open reports: what the policy's thresholds count; TTL = retention. */
   reportNetworks: (siteId: string, commentId: string) => site(siteId, 'report', 'nets', commentId),
+  /** String: what a moderator's keep/remove on a reported comment changed, kept for undo; TTL = REVIEW_UNDO_SECONDS. */
+  reportUndo: (siteId: string, commentId: string) => site(siteId, 'report', 'undo', commentId),
   /** Sorted set: the Reported queue, comment ids by the time they reached the report threshold; TTL = retention. */
   reported: (siteId: string) => site(siteId, 'reported'),
 

@@ -13,6 +13,20 @@ import { clearReportWrites } from './report-store';
 /** keep: the comment stays as it is and its reports are closed; remove: it is rejected (unpublished). */
 export type ReportDecision = 'keep' | 'remove';
 
+/** What undoReportDecision needs to put a keep or remove back (src/reports/undo-report.ts). */
+export interface ReportUndoRecord {
+  decision: ReportDecision;
+  moderatorId: string;
+  at: string;
+  /** The open reports and their networks as stored, and when the comment had entered the Reported queue. */
+  reports: string[];
+  networks: string[];
+  queuedAt: number | null;
+  /** Set when the decision unpublished the comment. */
+  before?: Pick<StoredComment, 'status' | 'needsReview' | 'decidedAt' | 'decidedBy' | 'reasons'>;
+  outcome?: { commentId: string; outcome: 'rejected'; at: string; by: string };
+}
+
 export interface ReportDecisionInput {
   commentId: string;
   siteId?: string;
@@ -50,16 +64,28 @@ export async function decideReport(d: ReviewDeps, actor: Actor, input: ReportDec
     if (!(await open())) throw new NotReportedError();
     const at = nowOf(d).toISOString();
     const moderator = { id: actor.id, name: actor.name };
+    // Undo puts back exactly what this decision closes: the open reports, their networks and the queue entry.
+    const [reports, networks, queuedAt] = await Promise.all([
+      d.redis.lrange(keys.reports(siteId, before.id), 0, -1),
+      d.redis.smembers(keys.reportNetworks(siteId, before.id)),
+      d.redis.zscore(keys.reported(siteId), before.id),
+    ]);
     const w = clearReportWrites(new AtomicWrites(), siteId, before.id);
     let after = before;
+    const outcome = { commentId: before.id, outcome: 'rejected' as const, at, by: actor.id };
     if (input.decision === 'remove' && before.status !== 'rejected') {
       after = {
         ...before, status: 'rejected', needsReview: undefined, decidedAt: at, decidedBy: `moderator:${actor.id}`,
         reasons: [...before.reasons, 'moderator_remove'],
       };
       statusWrites(w, before, after, d.settings.retentionSeconds);
-      outcomeWrites(w, siteId, before.author.emailHash, { commentId: before.id, outcome: 'rejected', at, by: actor.id });
+      outcomeWrites(w, siteId, before.author.emailHash, outcome);
     }
+    const undo: ReportUndoRecord = {
+      decision: input.decision, moderatorId: actor.id, at, reports, networks, queuedAt: queuedAt === null ? null : Number(queuedAt),
+      ...(after !== before ? { before: { status: before.status, needsReview: before.needsReview, decidedAt: before.decidedAt, decidedBy: before.decidedBy, reasons: before.reasons }, outcome } : {}),
+    };
+    w.add('SET', keys.reportUndo(siteId, before.id), JSON.stringify(undo), 'EX', d.settings.undoSeconds);
     const needsReview = !!before.needsReview;
     auditWrite(w, siteId, {
       at, action: 'decision', commentId: before.id, moderator, decision: input.decision,

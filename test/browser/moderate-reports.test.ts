@@ -47,7 +47,7 @@ describe('reader reports in the moderator workspace', () => {
 
     const decided = await page.evaluate(async ([id, token]) =>
       (window as unknown as { VigilReports: { decide(b: string, t: string, i: string, d: string): Promise<unknown> } }).VigilReports.decide('', token, id, 'remove'), [c.id, mod.token]);
-    expect(decided).toEqual({ commentId: c.id, status: 'rejected', decision: 'remove' });
+    expect(decided).toMatchObject({ commentId: c.id, status: 'rejected', decision: 'remove' });
     const again = await page.evaluate(async ([id, token]) =>
       (window as unknown as { VigilReports: { decide(b: string, t: string, i: string, d: string): Promise<unknown> } }).VigilReports.decide('', token, id, 'keep').catch((e: { code: string }) => e.code), [c.id, mod.token]);
     expect(again).toBe('not_reported');

@@ -22,6 +22,7 @@ const hooks: Array<{ type: string; data: Record<string, unknown> }> = [];
 beforeAll(async () => {
   t = await startTestApp({
     TRUST_PROXY: 'loopback',
+    REVIEW_UNDO_SECONDS: '30',
     VIGIL_WEBHOOK_ALLOWLIST: '127.0.0.1',
     VIGIL_WEBHOOK_QUEUE: `webhooks-reports-${process.pid}`,
   });
@@ -220,7 +221,7 @@ describe('moderators and reported comments', () => {
     const { site, mod, c, reader } = await reported();
     const res = await api(t.url, 'POST', `/v1/review/${c.id}/reports/decision`, { key: mod, body: { decision: 'keep', note: 'fair criticism' } });
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ commentId: c.id, status: 'approved', decision: 'keep' });
+    expect(res.json).toEqual({ commentId: c.id, status: 'approved', decision: 'keep', undoSeconds: 30 });
     expect((await listReported(t.redis, site.siteId)).total).toBe(0);
     expect(await reportsOf(t.redis, site.siteId, c.id)).toEqual([]);
     const audit = await readAudit(t.redis, site.siteId, { limit: 5 });
@@ -238,7 +239,7 @@ describe('moderators and reported comments', () => {
   it('when a moderator removes a reported published comment, then it is rejected, gone from the thread, audited and comment.rejected is sent', async () => {
     const { site, mod, c } = await reported();
     const res = await api(t.url, 'POST', `/v1/review/${c.id}/reports/decision`, { key: mod, body: { decision: 'remove' } });
-    expect(res.json).toEqual({ commentId: c.id, status: 'rejected', decision: 'remove' });
+    expect(res.json).toEqual({ commentId: c.id, status: 'rejected', decision: 'remove', undoSeconds: 30 });
     const thread = await api(t.url, 'GET', '/v1/threads/article-1/comments', { key: site.secretKey });
     expect(thread.json.comments).toEqual([]);
     expect((await listReported(t.redis, site.siteId)).total).toBe(0);
@@ -258,6 +259,38 @@ describe('moderators and reported comments', () => {
     expect((await listReported(t.redis, site.siteId)).total).toBe(0);
     const counts = await api(t.url, 'GET', '/v1/review/counts', { key: mod });
     expect(counts.json.pending).toBe(0);
+  });
+
+  it('when a moderator undoes a removal, then the comment is published again with its reports and its place in the Reported queue', async () => {
+    const { site, mod, c } = await reported();
+    const before = await reportsOf(t.redis, site.siteId, c.id);
+    const queued = await listReported(t.redis, site.siteId);
+    await api(t.url, 'POST', `/v1/review/${c.id}/reports/decision`, { key: mod, body: { decision: 'remove' } });
+    const stranger = await createModerator(t.redis, { name: 'Bo', role: 'moderator', siteIds: [site.siteId] });
+    const refused = await api(t.url, 'POST', `/v1/review/${c.id}/reports/undo`, { key: stranger.token });
+    expect(refused.status).toBe(403);
+    const res = await api(t.url, 'POST', `/v1/review/${c.id}/reports/undo`, { key: mod });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ commentId: c.id, status: 'approved' });
+    const thread = await api(t.url, 'GET', '/v1/threads/article-1/comments', { key: site.secretKey });
+    expect(thread.json.comments.map((x: { id: string; reasons: string[] }) => [x.id, x.reasons.includes('moderator_remove')])).toEqual([[c.id, false]]);
+    expect(await reportsOf(t.redis, site.siteId, c.id)).toEqual(before);
+    expect(await listReported(t.redis, site.siteId)).toEqual(queued);
+    const audit = await readAudit(t.redis, site.siteId, { limit: 5 });
+    expect(audit.entries[0]).toMatchObject({ action: 'undo', decision: 'remove', from: { status: 'rejected' }, to: { status: 'approved' } });
+    expect(events.filter((e) => e.data.commentId === c.id).map((e) => e.type).slice(-2)).toEqual(['comment.approved', 'review.decided']);
+    const again = await api(t.url, 'POST', `/v1/review/${c.id}/reports/undo`, { key: mod });
+    expect(again.json.code).toBe('undo_expired');
+  });
+
+  it('when a moderator undoes a keep, then the reports it closed are open again', async () => {
+    const { site, mod, c } = await reported();
+    const before = await reportsOf(t.redis, site.siteId, c.id);
+    await api(t.url, 'POST', `/v1/review/${c.id}/reports/decision`, { key: mod, body: { decision: 'keep' } });
+    expect(await reportsOf(t.redis, site.siteId, c.id)).toEqual([]);
+    expect((await api(t.url, 'POST', `/v1/review/${c.id}/reports/undo`, { key: mod })).json).toEqual({ commentId: c.id, status: 'approved' });
+    expect(await reportsOf(t.redis, site.siteId, c.id)).toEqual(before);
+    expect((await listReported(t.redis, site.siteId)).items.map((i) => i.comment.id)).toEqual([c.id]);
   });
 
   it('when two moderators decide one reported comment at once, then one decision lands and the other is refused', async () => {

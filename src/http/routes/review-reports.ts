@@ -6,6 +6,7 @@ import { keys } from '../../infra/keys';
 import { siteOfComment } from '../../review/claims';
 import type { ReviewDeps } from '../../review/deps';
 import { decideReport } from '../../reports/decide-report';
+import { undoReportDecision } from '../../reports/undo-report';
 import { reasonCounts, reportsOf } from '../../reports/report-store';
 import type { AppContext } from '../context';
 import { registerOperations } from '../openapi';
@@ -14,6 +15,7 @@ import { actorOf, moderatorAuth } from './review-auth';
 
 const id = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not an id');
 const siteQuery = z.object({ siteId: id.optional() });
+const siteBody = z.object({ siteId: id.optional() }).strict();
 const reportDecisionBody = z
   .object({
     decision: z.enum(['keep', 'remove']).describe('keep: close the reports, the comment stays; remove: reject (unpublish) it.'),
@@ -41,7 +43,12 @@ export function reviewReportRoutes(ctx: AppContext, d: ReviewDeps): Router {
   r.post('/v1/review/:commentId/reports/decision', auth, requireJson, async (req, res) => {
     const b = parse(reportDecisionBody, req.body);
     const c = await decideReport(d, actorOf(res), { commentId: parse(id, req.params.commentId), ...b });
-    res.json({ commentId: c.id, status: c.status, decision: b.decision });
+    res.json({ commentId: c.id, status: c.status, decision: b.decision, undoSeconds: d.settings.undoSeconds });
+  });
+  r.post('/v1/review/:commentId/reports/undo', auth, requireJson, async (req, res) => {
+    const b = parse(siteBody, req.body === undefined || req.body === null || req.body === '' ? {} : req.body);
+    const c = await undoReportDecision(d, actorOf(res), parse(id, req.params.commentId), b.siteId);
+    res.json({ commentId: c.id, status: c.status });
   });
   return r;
 }
@@ -56,6 +63,11 @@ registerOperations([
   {
     method: 'post', path: '/v1/review/{commentId}/reports/decision', auth: 'moderatorToken', body: reportDecisionBody,
     summary: 'Decide a reported comment: keep (close its reports) or remove (reject it); audited.',
-    responses: { '200': { description: '{commentId, status, decision}' }, '409': { description: 'not_reported, review_claimed or conflict' }, ...errs },
+    responses: { '200': { description: '{commentId, status, decision, undoSeconds}' }, '409': { description: 'not_reported, review_claimed or conflict' }, ...errs },
+  },
+  {
+    method: 'post', path: '/v1/review/{commentId}/reports/undo', auth: 'moderatorToken', body: siteBody,
+    summary: 'Undo a keep or remove within REVIEW_UNDO_SECONDS: status, author history, reports and the Reported queue return.',
+    responses: { '200': { description: '{commentId, status}' }, '409': { description: 'undo_expired' }, ...errs },
   },
 ]);
