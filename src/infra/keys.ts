@@ -58,6 +58,13 @@ export const keys = {
   learnSnapshot: (siteId: string) => site(siteId, 'learn', 'snapshot'),
   /** Hash: the global delta sites agreed on (`version`, and per task its buckets as JSON); rewritten by every fold. */
   learnAgreed: () => global('learn', 'agreed'),
+  /**
+   * Sorted set: site id -> the feedback sequence number of its latest feedback write, so learners read only the streams
+   * that changed since their last look. At most one member per site; no TTL (a lost set only makes learners rescan).
+   */
+  learnDirty: () => global('learn', 'dirty'),
+  /** String: the feedback sequence counter learnDirty's scores come from; no TTL (a reset makes learners rescan). */
+  learnSeq: () => global('learn', 'seq'),
   /** String: the lock of the one instance folding feedback streams; TTL a few fold intervals. */
   learnLock: () => global('learn', 'lock'),
 

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { AtomicWrites } from '../infra/atomic-writes';
 import { getComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
+import { markFeedback } from './dirty-sites';
 import { RateLimitedError } from '../errors';
 
 /** A labelled example from a person (a moderator's decision, an Akismet submit-spam/ham). */
@@ -53,6 +54,7 @@ export async function recordFeedback(redis: Redis, siteId: string, f: Feedback, 
     .exec();
   const [err, id] = res?.[0] ?? [new Error('feedback was not recorded')];
   if (err) throw err;
+  await markFeedback(redis, siteId);
   return (id as string | null) ?? '';
 }
 

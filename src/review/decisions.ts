@@ -5,6 +5,7 @@ import type { EventType, VigilEvent } from '../events/events';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 import { metrics } from '../infra/metrics';
+import { markFeedback } from '../learning/dirty-sites';
 import { Feedback, feedbackWrite, withdrawFeedback } from '../learning/feedback';
 import { Outcome, outcomeWrites } from './author-history';
 import { auditWrite } from './audit';
@@ -105,6 +106,7 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
     });
     w.add('LPUSH', keys.reviewLatency(siteId), String(latencyMs)).add('LTRIM', keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1);
     await w.exec(d.redis);
+    if (feedback.length) await markFeedback(d.redis, siteId);
 
     metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
     const data = {
@@ -177,6 +179,7 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
       from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: true },
     });
     await w.exec(d.redis);
+    if (u.feedback?.length) await markFeedback(d.redis, s);
     if (u.feedbackIds?.length) await withdrawFeedback(d.redis, s, u.feedbackIds);
     await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
 
