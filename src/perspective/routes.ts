@@ -81,7 +81,7 @@ export function perspectiveRoutes(ctx: AppContext): Router {
     await limit(ctx, site);
     const { models } = ctx.moderation;
     if (method === 'comments:analyze') {
-      res.json(analyzeComment(models, site.id, parseBody(analyzeRequestSchema, req.body)));
+      res.json(analyzeComment(models, site, parseBody(analyzeRequestSchema, req.body)));
     } else {
       const limits = { perHour: ctx.config.LEARN_FEEDBACK_PER_HOUR, retentionSeconds: ctx.config.RETENTION_DAYS * 86400 };
       res.json(await suggestScore(ctx.redis, models, site.id, parseBody(suggestRequestSchema, req.body), limits));

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { checkSchema, explainQuerySchema } from '../schemas';
 import { parse, requireJson } from '../validate';
 import { decide } from '../../moderation/policy';
+import { linkListsOf } from '../../moderation/link-lists';
 
 /** POST /v1/check (secret key): scores a text and says what Vigil would decide, storing nothing. */
 export function checkRoutes(ctx: AppContext): Router {
@@ -16,7 +17,7 @@ export function checkRoutes(ctx: AppContext): Router {
     const explain = q.explain === 'true' || q.explain === '1';
     const { spam: spamModel, toxicity: toxModel } = ctx.moderation.models;
     const t0 = process.hrtime.bigint();
-    const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url }, { explain, siteId: site.id });
+    const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url, ...linkListsOf(site.policy) }, { explain, siteId: site.id });
     const t1 = process.hrtime.bigint();
     const toxicity = toxModel.score({ text: input.body }, { explain, siteId: site.id });
     metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);

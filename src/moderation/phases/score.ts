@@ -1,4 +1,5 @@
 import { metrics } from '../../infra/metrics';
+import { linkListsOf } from '../link-lists';
 import type { Phase } from '../types';
 
 const LINK = /\bhttps?:\/\/|\bwww\./gi;
@@ -9,9 +10,7 @@ export const scorePhase: Phase = (ctx) => {
   ctx.meta.linkCount = (body.match(LINK) ?? []).length;
   const opts = { explain: ctx.explain, siteId: ctx.site.id };
   const t0 = process.hrtime.bigint();
-  const { allow, deny } = ctx.site.policy.links ?? { allow: [], deny: [] };
-  const domains = allow.length || deny.length ? { domains: { allow, deny } } : {};
-  const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta, ...domains }, opts);
+  const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta, ...linkListsOf(ctx.site.policy) }, opts);
   const t1 = process.hrtime.bigint();
   const toxicity = ctx.deps.models.toxicity.score({ text: body }, opts);
   metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);
