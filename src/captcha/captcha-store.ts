@@ -132,7 +132,11 @@ export async function spendPow(redis: Redis, siteId: string, id: string, expires
 }
 
 export async function captchaStats(redis: Redis, siteId: string): Promise<Record<CaptchaMode, Record<CaptchaOutcome, number>>> {
-  const h = await redis.hgetall(keys.captchaStats(siteId));
+  return statsOf(await redis.hgetall(keys.captchaStats(siteId)));
+}
+
+/** Counters by mode and outcome from a stats hash (one site's, or the sum of all, captcha/totals.ts). */
+export function statsOf(h: Record<string, string | number>): Record<CaptchaMode, Record<CaptchaOutcome, number>> {
   const of = (mode: CaptchaMode) =>
     Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[field(mode, o)] ?? 0)])) as Record<CaptchaOutcome, number>;
   return Object.fromEntries(MODES.map((m) => [m, of(m)])) as Record<CaptchaMode, Record<CaptchaOutcome, number>>;

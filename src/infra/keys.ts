@@ -28,6 +28,10 @@ export const keys = {
   powSpent: (siteId: string, id: string) => site(siteId, 'pow-spent', id),
   /** Hash: captcha counters (issued, solved, failed, expired; `pow:`-prefixed for proof of work). */
   captchaStats: (siteId: string) => site(siteId, 'captcha-stats'),
+  /** Hash: every site's captcha counters summed (captchaStats' fields) and `at`, when they were summed; TTL a day. */
+  captchaTotals: () => global('captcha-totals'),
+  /** String: held by the one process summing captchaTotals this interval; TTL = the interval. */
+  captchaTotalsLock: () => global('captcha-totals-lock'),
   /** String: wrong captcha answers charged to one client (keyed IP hash); TTL = the failure window. */
   captchaFailures: (siteId: string, clientHash: string) => site(siteId, 'captcha-fail', clientHash),
 
