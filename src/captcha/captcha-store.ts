@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
+import { FIXED_WINDOW_LUA, type Limit } from '../infra/rate-limit';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 
 /** Kept past expiry so that a late answer is told "expired" rather than "invalid". */
@@ -29,17 +30,15 @@ export function answerHmac(secret: Buffer, siteId: string, id: string, answer: s
 }
 
 /**
- * One round trip for issuing: spend a point of the per-IP captcha rate limit (the same fixed window and key as
- * rate-limiter-flexible), refuse a client over the failure limit (answering the seconds left), else store the captcha
+ * One round trip for issuing: spend a point of the per-IP captcha rate limit (the one fixed-window limiter of
+ * infra/rate-limit.ts, embedded), refuse a client over the failure limit (answering the seconds left), else store the captcha
  * (when there is one to store) and count it. Issuance time is dominated by Redis round trips, so the checks and the
  * writes share one script; all keys carry the site's hash tag. Returns 0, or seconds to wait.
  */
-const ISSUE = luaScript(`
+const ISSUE = luaScript(`${FIXED_WINDOW_LUA}
 if ARGV[5] ~= '' then
-  redis.call('SET', KEYS[4], 0, 'EX', ARGV[6], 'NX')
-  if redis.call('INCR', KEYS[4]) > tonumber(ARGV[5]) then
-    return math.max(1, math.ceil(redis.call('PTTL', KEYS[4]) / 1000))
-  end
+  local wait = spend(KEYS[4], ARGV[5], ARGV[6])
+  if wait > 0 then return math.ceil(wait / 1000) end
 end
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then
@@ -51,12 +50,8 @@ if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 return 0`);
 
-/** The per-IP limit on new captchas: infra/keys' rateLimit prefix (the client is appended) and allowance per window. */
-export interface IssueLimit {
-  prefix: string;
-  points: number;
-  windowSeconds: number;
-}
+/** The per-IP limit on new captchas (its key from infra/keys' rateLimit, for the client). */
+export type IssueLimit = Limit;
 
 /**
  * Counts a new challenge and, for an image, stores its answer as an HMAC only: a Redis dump reveals no captcha text.
@@ -69,7 +64,7 @@ export async function admitCaptcha(
 ): Promise<void> {
   const refused = await runLua<number>(
     redis, ISSUE,
-    [keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'), limit ? `${limit.prefix}:${client}` : keys.captchaFailures(siteId, client)],
+    [keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'), limit ? limit.key : keys.captchaFailures(siteId, client)],
     [MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0, limit?.points ?? '', limit?.windowSeconds ?? 0],
   );
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);

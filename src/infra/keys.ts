@@ -50,8 +50,8 @@ export const keys = {
   /** Sorted set of author (e-mail hash) -> last post time, per linked domain hash; TTL = the campaign window. */
   linkAuthors: (siteId: string, domainHash: string) => site(siteId, 'link-authors', domainHash),
 
-  /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
-  rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
+  /** String: one fixed-window limit's count (infra/rate-limit.ts) for a subject (a keyed IP or e-mail hash, or `site`); TTL = the window. */
+  rateLimit: (siteId: string, name: string, subject: string) => site(siteId, 'rl', name, subject),
 
   /** String: an integration's settings for a site (JSON; secrets inside encrypted with the server secret). */
   integration: (siteId: string, name: string) => site(siteId, 'integration', name),
