@@ -82,3 +82,6 @@ export class NotReportedError extends VigilError {
 export class SignatureInvalidError extends VigilError {
   constructor(message = 'The request signature is missing or does not match the body.') { super('signature_invalid', 401, message); }
 }
+export class AuthorNotVerifiedError extends VigilError {
+  constructor() { super('author_unverified', 422, 'Only an e-mail the site vouched for (a signed-in author) can be trusted: anyone can type an address into a form.'); }
+}

@@ -63,6 +63,12 @@ export interface TrainOptions {
    * unconstrained, some classes came out negative. @defaultValue spam true, toxicity false
    */
   nonNegativeCalibration?: boolean;
+  /**
+   * What the review threshold maximises out of fold: the toxic (spam) class's F1, or macro-F1, which per-language
+   * models use because on a set where most comments are toxic the best toxic-class F1 is to flag them all.
+   * @defaultValue 'f1'
+   */
+  reviewBy?: 'f1' | 'macroF1';
 }
 
 interface HeadSpec {
@@ -191,7 +197,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, ...opts,
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, reviewBy: 'f1', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -230,7 +236,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
       });
     }
     if (spec.name === 'score') {
-      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights);
+      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights, o.reviewBy);
       thresholds = { review: t.review, reject: t.reject };
       oofMetrics = t;
     }

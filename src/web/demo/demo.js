@@ -117,8 +117,9 @@
   /** Puts Vigil's refusal beside the fields it names; returns true when every part of it found a field. */
   function showRefusal(p) {
     if (p.code === 'captcha_invalid' || p.code === 'captcha_expired') {
-      markField('captcha', FIELD_WORDS.captcha.invalid);
-      say('The captcha answer is wrong; a new picture is shown.', 'error');
+      // Only the picture has a field to mark; a proof of work that did not pass just starts again.
+      if (markField('captcha', FIELD_WORDS.captcha.invalid)) say('The captcha answer is wrong; a new picture is shown.', 'error');
+      else say('The background check did not pass; it has started again, so please send your comment once more.', 'error');
       return;
     }
     var named = [];
