@@ -14,7 +14,9 @@ const GRACE_SECONDS = 600;
 export const MAX_FAILURES = 20;
 export const FAILURE_WINDOW_SECONDS = 600;
 
-export type CaptchaMode = 'svg' | 'pow';
+/** The modes counted apart in the stats (every site mode but `off`). */
+export type CaptchaMode = 'svg' | 'pow' | 'pow+svg';
+const MODES: CaptchaMode[] = ['svg', 'pow', 'pow+svg'];
 export type CaptchaOutcome = 'issued' | 'solved' | 'failed' | 'expired';
 const OUTCOMES: CaptchaOutcome[] = ['issued', 'solved', 'failed', 'expired'];
 
@@ -73,15 +75,18 @@ export async function admitCaptcha(
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
 }
 
-/** Stores a new image captcha's answer under its id (see admitCaptcha). */
+/**
+ * Stores a new image captcha's answer under its id (see admitCaptcha); in pow+svg mode the same id is the salt of the
+ * proof of work that goes with it.
+ */
 export async function storeCaptcha(
   redis: Redis, secret: Buffer, siteId: string, captcha: { id: string; answer: string }, ttlSeconds: number, now = Date.now(), client = '',
-  limit?: IssueLimit,
+  limit?: IssueLimit, mode: CaptchaMode = 'svg',
 ): Promise<{ id: string; expiresAt: string }> {
   const { id, answer } = captcha;
   const expiresAt = now + ttlSeconds * 1000;
   const value = `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`;
-  await admitCaptcha(redis, siteId, 'svg', client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit);
+  await admitCaptcha(redis, siteId, mode, client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit);
   return { id, expiresAt: new Date(expiresAt).toISOString() };
 }
 
@@ -97,7 +102,8 @@ export async function consumeCaptcha(
   await record(redis, siteId, 'svg', outcome, stored?.split(':')[2]);
 }
 
-function judge(stored: string | null, presented: string, now: number): CaptchaOutcome {
+/** The outcome of an answer against a stored image captcha (`expiresAt:hmac:client`, or null when unknown or spent). */
+export function judge(stored: string | null, presented: string, now: number): CaptchaOutcome {
   if (!stored) return 'failed';
   const [expiresAt, hmac] = stored.split(':');
   if (now > Number(expiresAt)) return 'expired';
@@ -129,5 +135,5 @@ export async function captchaStats(redis: Redis, siteId: string): Promise<Record
   const h = await redis.hgetall(keys.captchaStats(siteId));
   const of = (mode: CaptchaMode) =>
     Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[field(mode, o)] ?? 0)])) as Record<CaptchaOutcome, number>;
-  return { svg: of('svg'), pow: of('pow') };
+  return Object.fromEntries(MODES.map((m) => [m, of(m)])) as Record<CaptchaMode, Record<CaptchaOutcome, number>>;
 }

@@ -17,10 +17,14 @@ export interface CaptchaDeps {
   prepare?: () => PreparedCaptcha;
 }
 
-/** What POST /v1/captchas answers: an image (svg mode) or a proof-of-work challenge (pow mode). */
+/**
+ * What POST /v1/captchas answers: an image (svg mode), a proof-of-work challenge (pow mode) or both (pow+svg mode,
+ * where the id is the signed proof-of-work token and its salt is the image's own id, so one id names both).
+ */
 export type CaptchaChallenge =
   | { id: string; type: 'svg'; svg: string; expiresAt: string }
   | { id: string; type: 'pow'; pow: PowChallenge; expiresAt: string }
+  | { id: string; type: 'pow+svg'; pow: PowChallenge; svg: string; expiresAt: string }
   | { type: 'off' };
 
 /**
@@ -44,8 +48,16 @@ export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', n
     return json({ id: token, type: 'pow', pow: { algorithm: 'SHA-256', salt: id, difficulty }, expiresAt: new Date(expiresAt).toISOString() });
   }
   const prepared = (deps.prepare ?? prepareCaptcha)();
-  const { expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, prepared, deps.ttlSeconds, now, client, limit);
-  return completeBody(prepared, expiresAt);
+  if (mode === 'svg') {
+    const { expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, prepared, deps.ttlSeconds, now, client, limit);
+    return completeBody(prepared, expiresAt);
+  }
+  const difficulty = site.policy.powDifficulty;
+  const { expiresAt } = await storeCaptcha(deps.redis, deps.secret, site.id, prepared, deps.ttlSeconds, now, client, limit, 'pow+svg');
+  const token = signPowToken(deps.secret, { siteId: site.id, id: prepared.id, difficulty, expiresAt: Date.parse(expiresAt), client });
+  // The prepared bytes are an svg-mode answer; pow+svg is for high-risk sites, rare enough to build its JSON anew.
+  const { svg } = JSON.parse(completeBody(prepared, expiresAt).toString()) as { svg: string };
+  return json({ id: token, type: 'pow+svg', pow: { algorithm: 'SHA-256', salt: prepared.id, difficulty }, svg, expiresAt });
 }
 
 const json = (challenge: CaptchaChallenge) => Buffer.from(JSON.stringify(challenge));

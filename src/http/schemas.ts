@@ -7,6 +7,7 @@ const text = (max: number) => z.string().max(max);
 export const captchaAnswerSchema = z.object({
   id: z.string().min(1).max(2000).describe('The id of the captcha (or proof-of-work challenge) being answered.'),
   answer: z.string().min(1).max(200).describe('The characters in the image (case-insensitive), or the proof-of-work solution.'),
+  pow: z.string().regex(/^\d{1,16}$/).optional().describe('In pow+svg mode, the proof-of-work solution (the answer is then the characters in the image).'),
 });
 
 export const commentSchema = z.object({

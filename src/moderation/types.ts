@@ -14,7 +14,8 @@ export interface CommentInput {
   honeypot?: string;
   renderedAt?: string;
   client?: { ip?: string; userAgent?: string; referrer?: string };
-  captcha?: { id: string; answer: string };
+  /** `pow` carries the proof-of-work solution in pow+svg mode, where `answer` is the image's characters. */
+  captcha?: { id: string; answer: string; pow?: string };
 }
 
 export type { CommentStatus };

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
 const threshold = z.number().min(0).max(1);
+
+/** What a browser must solve: an image, proof of work, both (for high-risk sites), or nothing. */
+export const CAPTCHA_MODES = ['svg', 'pow', 'pow+svg', 'off'] as const;
+export type CaptchaMode = (typeof CAPTCHA_MODES)[number];
+/**
+ * The mode createSite gives a new site unless told otherwise. Not the schema's default: a stored policy written before
+ * the field existed was an image-captcha site and must keep reading as one, so changing this never moves an existing
+ * site to another mode.
+ */
+export const NEW_SITE_CAPTCHA: CaptchaMode = 'pow';
 const pair = z
   .object({ review: threshold, reject: threshold })
   .refine((t) => t.review <= t.reject, { message: 'review must not exceed reject' });
@@ -11,7 +21,7 @@ export const policySchema = z.object({
   moderation: z.enum(['auto', 'pre', 'post']).default('auto'),
   /** Record what Vigil would decide but approve everything, so a site can try Vigil before it enforces. */
   shadowMode: z.boolean().default(false),
-  captcha: z.enum(['svg', 'pow', 'off']).default('svg'),
+  captcha: z.enum(CAPTCHA_MODES).default('svg'),
   /** Leading zero bits a proof-of-work solution needs; each bit doubles the browser's work. */
   powDifficulty: z.number().int().min(8).max(26).default(16),
   /** Per-model thresholds; when absent the model card's defaults apply. */
@@ -56,7 +66,7 @@ export const policyPatchSchema = z
   .object({
     moderation: policySchema.shape.moderation.unwrap().optional(),
     shadowMode: z.boolean().optional(),
-    captcha: z.enum(['svg', 'pow', 'off']).optional(),
+    captcha: z.enum(CAPTCHA_MODES).optional(),
     powDifficulty: z.number().int().min(8).max(26).optional(),
     thresholds: z.object({ spam: pair.nullable().optional(), toxicity: pair.nullable().optional(), threat: pair.nullable().optional() }).strict().optional(),
     minFillTimeMs: z.number().int().min(0).max(600000).optional(),
