@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
+import { ipSubject } from '../moderation/ip-subject';
 
 /**
  * Online guessing of Akismet keys. An Akismet-format key has 48 random bits, enough only when guesses are few: every
@@ -18,24 +19,11 @@ export interface KeyGuardOptions {
 
 /**
  * The network a client address belongs to for counting: IPv4 /24, IPv6 /48 (one site's allocation), with
- * IPv4-mapped IPv6 addresses counted as the IPv4 address they are.
+ * IPv4-mapped IPv6 addresses (dotted or hex) counted as the IPv4 address they are.
  */
 export function clientNetwork(address: string | undefined): string {
-  let ip = (address ?? '').trim();
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  if (mapped) ip = mapped[1];
-  if (net.isIPv4(ip)) return `${ip.split('.').slice(0, 3).join('.')}.0/24`;
-  if (net.isIPv6(ip)) return `${expandIpv6(ip).slice(0, 3).join(':')}::/48`;
-  return 'unknown';
-}
-
-function expandIpv6(ip: string): string[] {
-  const [head, tail] = ip.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail ? tail.split(':') : [];
-  // An embedded IPv4 tail (::1.2.3.4) fills the last two groups; it is past the /48 anyway.
-  const fill = new Array(Math.max(0, 8 - h.length - t.length)).fill('0');
-  return [...h, ...(tail !== undefined ? fill : []), ...t].map((g) => (g.includes('.') ? g : g.toLowerCase().padStart(4, '0')));
+  const ip = (address ?? '').trim();
+  return net.isIP(ip) ? ipSubject(ip, 48, 24) : 'unknown';
 }
 
 function counterKey(opts: KeyGuardOptions, network: string): string {

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { keys } from '../infra/keys';
+import { ipSubject } from '../moderation/ip-subject';
 import type { CommentInput, ModerationDeps } from '../moderation/types';
+
+type MatchDeps = Pick<ModerationDeps, 'secret' | 'settings'>;
 
 /**
  * WordPress's submit-spam and submit-ham carry no `guid`: the plugin sends the comment as it was submitted (author,
@@ -9,33 +12,29 @@ import type { CommentInput, ModerationDeps } from '../moderation/types';
  * comment an (author, IP, body) triple became, under a keyed hash of the triple; a submission finds it in one read,
  * and only within its own site. Two identical comments from one author and IP map to the later one.
  */
-function matchHash(secret: Buffer, input: Pick<CommentInput, 'author' | 'body' | 'client'>): string {
+function matchHash(deps: MatchDeps, input: Pick<CommentInput, 'author' | 'body' | 'client'>): string {
   const name = input.author.name.trim().toLowerCase();
-  const ip = canonicalIp(input.client?.ip ?? '');
+  // The IP counts as the subject intake hashes it under (mapped IPv4 as IPv4, IPv6 as its prefix), so a submission
+  // from another address of the same /64 still finds the comment.
+  const raw = (input.client?.ip ?? '').trim();
+  const ip = net.isIP(raw) ? ipSubject(raw, deps.settings.ipv6Prefix) : '';
   // Whitespace is collapsed so that a CMS re-wrapping lines does not break the match; the rest must be exact.
   const body = input.body.trim().replace(/\s+/g, ' ');
-  return crypto.createHmac('sha256', secret).update(`akismet-match\0${name}\0${ip}\0${body}`).digest('hex').slice(0, 32);
-}
-
-function canonicalIp(ip: string): string {
-  const s = ip.trim().toLowerCase();
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
-  if (mapped) return mapped[1];
-  return net.isIP(s) ? s : '';
+  return crypto.createHmac('sha256', deps.secret).update(`akismet-match\0${name}\0${ip}\0${body}`).digest('hex').slice(0, 32);
 }
 
 /** Remembers the comment comment-check stored, and whether Vigil answered spam, for the retention period. */
 export async function rememberCheckedComment(
   deps: ModerationDeps, siteId: string, input: CommentInput, commentId: string, spam: boolean, retentionSeconds: number,
 ): Promise<void> {
-  await deps.redis.set(keys.akismetMatch(siteId, matchHash(deps.secret, input)), `${commentId}|${spam ? 1 : 0}`, 'EX', retentionSeconds);
+  await deps.redis.set(keys.akismetMatch(siteId, matchHash(deps, input)), `${commentId}|${spam ? 1 : 0}`, 'EX', retentionSeconds);
 }
 
 /** The comment comment-check stored for the same author, IP and body on this site, and what Vigil answered then. */
 export async function findCheckedComment(
-  deps: Pick<ModerationDeps, 'redis' | 'secret'>, siteId: string, input: CommentInput,
+  deps: Pick<ModerationDeps, 'redis' | 'secret' | 'settings'>, siteId: string, input: CommentInput,
 ): Promise<{ commentId: string; answeredSpam: boolean } | undefined> {
-  const raw = await deps.redis.get(keys.akismetMatch(siteId, matchHash(deps.secret, input)));
+  const raw = await deps.redis.get(keys.akismetMatch(siteId, matchHash(deps, input)));
   if (!raw) return undefined;
   const [commentId, spam] = raw.split('|');
   return { commentId, answeredSpam: spam === '1' };

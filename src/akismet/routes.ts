@@ -150,7 +150,7 @@ export function akismetRoutes(ctx: AppContext): { v11: Router; v12: Router; api:
       const missing = missingField(form);
       if (missing) return answer(res, missing.body, { 'X-akismet-debug-help': missing.help });
       const outcome = await akismetSubmit(
-        { redis: ctx.redis, events: ctx.events, secret: ctx.moderation.secret, retentionSeconds, feedbackPerHour: ctx.config.LEARN_FEEDBACK_PER_HOUR },
+        { redis: ctx.redis, events: ctx.events, secret: ctx.moderation.secret, settings: ctx.moderation.settings, retentionSeconds, feedbackPerHour: ctx.config.LEARN_FEEDBACK_PER_HOUR },
         site, form, kind,
       );
       if (outcome.contradicts) await count(ctx.redis, site.id, own(form, 'blog')!, [kind === 'spam' ? 'missed_spam' : 'false_positives'], now());

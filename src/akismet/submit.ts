@@ -5,6 +5,7 @@ import { getComment, setCommentStatus, type StoredComment } from '../comments/co
 import { RateLimitedError } from '../errors';
 import { recordFeedback } from '../learning/feedback';
 import { maskEmail } from '../moderation/identity';
+import type { ModerationDeps } from '../moderation/types';
 import { commentInputOf, flag, own, type AkismetForm } from './fields';
 import { findCheckedComment } from './match';
 import { verdictOf } from './comment-check';
@@ -14,6 +15,8 @@ export interface SubmitDeps {
   events: EventBus;
   /** The server secret, for the keyed hash that finds a comment without a guid. */
   secret: Buffer;
+  /** IPV6_PREFIX among them: the IP is matched as the network intake hashes it under. */
+  settings: ModerationDeps['settings'];
   retentionSeconds: number;
   /** Feedback examples the site may send per hour (LEARN_FEEDBACK_PER_HOUR); past it submissions are not learnt. */
   feedbackPerHour?: number;

@@ -31,7 +31,7 @@ async function authenticate(ctx: AppContext, req: Request): Promise<Site> {
 async function limit(ctx: AppContext, site: Site): Promise<void> {
   const points = site.policy.rateLimits.perspectivePerMinute ?? 600;
   try {
-    await consume(ctx.redis, { prefix: keys.rateLimit(site.id, 'perspective'), points, durationSeconds: 60 }, 'site');
+    await consume(ctx.redis, { key: keys.rateLimit(site.id, 'perspective', 'site'), points, windowSeconds: 60 });
   } catch (err) {
     const e = toVigilError(err, ctx.redis);
     if (e?.status === 429) throw new GoogleApiError('RESOURCE_EXHAUSTED', `Quota exceeded: at most ${points} requests per minute for this site.`, e.headers);
@@ -81,7 +81,7 @@ export function perspectiveRoutes(ctx: AppContext): Router {
     await limit(ctx, site);
     const { models } = ctx.moderation;
     if (method === 'comments:analyze') {
-      res.json(analyzeComment(models, site.id, parseBody(analyzeRequestSchema, req.body)));
+      res.json(analyzeComment(models, site, parseBody(analyzeRequestSchema, req.body)));
     } else {
       const limits = { perHour: ctx.config.LEARN_FEEDBACK_PER_HOUR, retentionSeconds: ctx.config.RETENTION_DAYS * 86400 };
       res.json(await suggestScore(ctx.redis, models, site.id, parseBody(suggestRequestSchema, req.body), limits));

@@ -3,7 +3,7 @@ import { keys } from '../infra/keys';
 import { NotFoundError } from '../errors';
 import { credentialMatches, hashCredential, newCredential, newId, parseCredential } from './credentials';
 import { announceSiteChange, siteCacheFor } from './site-cache';
-import { applyPolicyPatch, defaultPolicy, Policy, PolicyPatch, policySchema } from './policy';
+import { applyPolicyPatch, defaultPolicy, NEW_SITE_CAPTCHA, Policy, PolicyPatch, policySchema } from './policy';
 
 export interface Site {
   id: string;
@@ -24,12 +24,15 @@ export interface CreateSiteInput {
   policy?: PolicyPatch;
 }
 
-/** Creates a site with fresh keys. The keys are returned once; Redis keeps only their hashes. */
+/**
+ * Creates a site with fresh keys. The keys are returned once; Redis keeps only their hashes. Its captcha mode is
+ * NEW_SITE_CAPTCHA unless the input names one.
+ */
 export async function createSite(redis: Redis, input: CreateSiteInput, now = new Date()): Promise<CreatedSite> {
   const siteId = newId();
   const siteKey = newCredential('pk', siteId);
   const secretKey = newCredential('sk', siteId);
-  const policy = applyPolicyPatch(defaultPolicy(), { ...input.policy, allowedOrigins: input.origins });
+  const policy = applyPolicyPatch(defaultPolicy(), { ...input.policy, captcha: input.policy?.captcha ?? NEW_SITE_CAPTCHA, allowedOrigins: input.origins });
   await redis
     .multi()
     .hset(keys.site(siteId), {

@@ -75,4 +75,25 @@ describe('links in comments', () => {
     const b = await api(t.url, 'POST', '/v1/comments', { key: allowing.secretKey, body: serverComment({ body }) });
     expect(b.json.scores.spam).toBeLessThan(a.json.scores.spam);
   });
+
+  it.each([
+    ['denies', { deny: ['weekly-roundup-news.com'] }, 'Local news roundup for the week: https://www.weekly-roundup-news.com/issue/12'],
+    ['allows', { allow: ['bit.ly'] }, 'Check the new listings here https://bit.ly/3xKq9Zt before Friday'],
+  ])('when a site %s a domain, then Perspective SPAM reads the list as /v1/check does', async (_verb, links, text) => {
+    const plain = await t.site();
+    const listing = await t.site({ links });
+    const spamOf = async (key: string) => {
+      const p = await api(t.url, 'POST', `/v1alpha1/comments:analyze?key=${key}`, { body: { comment: { text }, requestedAttributes: { SPAM: {} } } });
+      const c = await api(t.url, 'POST', '/v1/check', { key, body: { body: text } });
+      expect(p.status).toBe(200);
+      expect(c.status).toBe(200);
+      return { perspective: p.json.attributeScores.SPAM.summaryScore.value as number, check: c.json.scores.spam as number };
+    };
+    const before = await spamOf(plain.secretKey);
+    const after = await spamOf(listing.secretKey);
+    expect(after.perspective).toBeCloseTo(after.check, 5);
+    expect(before.perspective).toBeCloseTo(before.check, 5);
+    if ('deny' in links) expect(after.perspective).toBeGreaterThan(before.perspective + 0.01);
+    else expect(after.perspective).toBeLessThan(before.perspective - 0.01);
+  });
 });

@@ -21,6 +21,13 @@ describe('ipSubject', () => {
     expect(ipSubject('2001:db8:1:2:aaab::1', 56)).toBe('2001:db8:1:0:0:0:0:0/56');
   });
 
+  it('when an IPv4 prefix is asked for, then the subject is the IPv4 network, mapped forms included', () => {
+    expect(ipSubject('203.0.113.77', 64, 24)).toBe('203.0.113.0/24');
+    expect(ipSubject('::ffff:cb00:7109', 64, 24)).toBe('203.0.113.0/24');
+    expect(ipSubject('::ffff:203.0.113.200', 64, 20)).toBe('203.0.112.0/20');
+    expect(ipSubject('203.0.113.77', 64, 0)).toBe('0.0.0.0/0');
+  });
+
   it('when the value is not an IP, then it is kept as it is', () => {
     expect(ipSubject('unknown')).toBe('unknown');
   });

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { loadConfiguredSecret } from '../../infra/server-secret';
 import { AkismetKeyExistsError, issueAkismetKey } from '../../akismet/akismet-key';
 
-export const sitesHelp = `vigil sites create --name NAME --origin URL [--origin URL...] [--captcha svg|pow|off] [--moderation auto|pre|post] [--json]
+export const sitesHelp = `vigil sites create --name NAME --origin URL [--origin URL...] [--captcha pow|pow+svg|svg|off] [--moderation auto|pre|post] [--json]
 vigil sites list [--json]
 vigil sites show SITE_ID
 vigil sites policy SITE_ID [--set JSON]     show, or merge a JSON patch into, the site's policy

@@ -94,9 +94,11 @@ describe('Akismet key guessing and stats helpers', () => {
   it('when clients are counted, then by IPv4 /24 and IPv6 /48, mapped addresses as IPv4', () => {
     expect(clientNetwork('203.0.113.77')).toBe('203.0.113.0/24');
     expect(clientNetwork('::ffff:203.0.113.9')).toBe('203.0.113.0/24');
-    expect(clientNetwork('2001:db8:abcd:12::1')).toBe('2001:0db8:abcd::/48');
+    expect(clientNetwork('::ffff:cb00:7109')).toBe('203.0.113.0/24');
+    expect(clientNetwork('2001:db8:abcd:12::1')).toBe('2001:db8:abcd:0:0:0:0:0/48');
     expect(clientNetwork('2001:db8:abcd:ffff:1:2:3:4')).toBe(clientNetwork('2001:DB8:ABCD::9'));
-    expect(clientNetwork('::1')).toBe('0000:0000:0000::/48');
+    expect(clientNetwork('::1')).toBe('0:0:0:0:0:0:0:0/48');
+    expect(clientNetwork('::1')).not.toBe(clientNetwork('::ffff:cb00:7109'));
     expect(clientNetwork(undefined)).toBe('unknown');
   });
 
