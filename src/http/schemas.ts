@@ -17,6 +17,17 @@ export const captchaAnswerSchema = z.object({
   pow: z.string().regex(/^\d{1,16}$/).optional().describe('In pow+svg mode, the proof-of-work solution (the answer is then the characters in the image).'),
 });
 
+/** The article a thread belongs to, as moderators see it; stored once per thread (comments/thread-info.ts). */
+export const threadInfoSchema = z
+  .object({
+    title: z.string().trim().min(1).max(300).optional().describe("The article's headline."),
+    url: z.string().max(2000).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).optional()
+      .describe("The article's address; from a browser (site key) it must be on one of the site's allowed origins."),
+  })
+  .strict()
+  .refine((t) => t.title !== undefined || t.url !== undefined, { message: 'give a title, a url or both' })
+  .describe('Optional: the article this thread belongs to. The first value is kept per thread; the server\'s wins over a browser\'s.');
+
 export const commentSchema = z.object({
   threadId: z.string().trim().min(1).max(500).describe('Article id or URL.'),
   parentId: z.string().min(1).max(100).optional().describe('The comment this one replies to.'),
@@ -40,6 +51,7 @@ export const commentSchema = z.object({
     .optional()
     .describe("The commenter's IP, user agent and referrer; server callers must pass the IP."),
   captcha: captchaAnswerSchema.optional(),
+  thread: threadInfoSchema.optional(),
   language: languageTag.optional(),
 });
 

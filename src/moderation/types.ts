@@ -16,6 +16,8 @@ export interface CommentInput {
   client?: { ip?: string; userAgent?: string; referrer?: string };
   /** `pow` carries the proof-of-work solution in pow+svg mode, where `answer` is the image's characters. */
   captcha?: { id: string; answer: string; pow?: string };
+  /** The article the thread belongs to (comments/thread-info.ts), stored once per thread, not with the comment. */
+  thread?: { title?: string; url?: string };
   /** The comment's language as the site declares it (BCP 47 or ISO 639-1); it picks the toxicity model. */
   language?: string;
 }
@@ -63,6 +65,12 @@ export interface ModerationContext {
   linkDomains?: string[];
   /** Author standing and history counts, when the rate-limit phase fetched them in its round trip. */
   signals?: IntakeSignals;
+  /** Moderator actions on the author, read with the author's standing (signals, or the standing phase's own read). */
+  authorActions?: RawAuthorActions;
+  /** A moderator trusts the author: besides skipping review for borderline scores, pre-moderation does not hold them. */
+  trustedByModerator?: boolean;
+  /** Writes a phase adds to this comment's own transaction once its status is known (like ModerationDeps.inPersist). */
+  persistWrites?: Array<(w: AtomicWrites, comment: StoredComment) => void>;
 }
 
 /** A phase reads and adds to the context; it throws a VigilError to refuse the request outright. */
@@ -87,4 +95,9 @@ export interface IntakeSignals {
   postsPerIp: number;
   /** Per linked domain (`linkDomainsOf`), distinct authors who linked it on the site within the campaign window, this one included. */
   linkAuthors: number[];
+  /** The stored moderator actions (ban, suspension, trust) on the e-mail and IP, as raw JSON (review/author-action-record.ts). */
+  actions?: RawAuthorActions;
 }
+
+/** What keys.authorAction holds for the comment's e-mail and IP, unparsed (null: nothing). */
+export interface RawAuthorActions { email: string | null; ip: string | null }
