@@ -17,6 +17,8 @@ export interface LabeledDoc {
    * all rated toxic before sampling, so their overall label would teach the main score a wrong prior.
    */
   attrsOnly?: boolean;
+  /** ISO 639-1 language of the set, where the loader knows it (language-datasets.ts). */
+  lang?: string;
 }
 
 /** Toxicity attributes the model scores separately where the data labels them (Jigsaw only). */

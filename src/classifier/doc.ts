@@ -80,7 +80,7 @@ function metaBucketOf(name: string, l: Layout): number {
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
   const l = layoutFor(opt);
   let t = lastText;
-  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1];
+  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1] && lastOpt.stem === opt.stem;
   if (!t || !same || input.text !== lastInput) {
     t = scanFeatures(input.text, opt, l);
     lastInput = input.text;

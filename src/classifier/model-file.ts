@@ -68,6 +68,8 @@ export interface ModelFile {
    */
   spanRule?: SpanRule;
   heads: Record<string, HeadFile>;
+  /** The one language a per-language model was trained for (ISO 639-1); absent in the English (multilingual) files. */
+  language?: string;
   /** Free-form training provenance and measurements; not read when scoring. */
   training?: Record<string, unknown>;
 }

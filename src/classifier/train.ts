@@ -63,7 +63,22 @@ export interface TrainOptions {
    * unconstrained, some classes came out negative. @defaultValue spam true, toxicity false
    */
   nonNegativeCalibration?: boolean;
+  /**
+   * What the review threshold maximises out of fold: the toxic (spam) class's F1, or macro-F1, which per-language
+   * models use because on a set where most comments are toxic the best toxic-class F1 is to flag them all.
+   * @defaultValue 'f1'
+   */
+  reviewBy?: 'f1' | 'macroF1';
+  /**
+   * Documents of these sources (by file name) weigh at most `features / (their bucket count)` on top of their source
+   * weight, so a long comment adds no more word mass to its class than a short one: long news and forum comments
+   * would otherwise outweigh the short comments of the other sources in every word's ratio. @defaultValue none
+   */
+  massCap?: { features: number; sources: string[] };
 }
+
+/** Every option with its default filled in (`massCap` stays optional: none is the default). */
+type Settings = Required<Omit<TrainOptions, 'massCap'>> & Pick<TrainOptions, 'massCap'>;
 
 interface HeadSpec {
   name: string;
@@ -84,9 +99,9 @@ function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[]): HeadSpec[] {
  * Trains one head: out-of-fold group sums fit the calibration (so it is measured on documents the
  * counts never saw), then the counts are rebuilt from all documents for the shipped file.
  */
-function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Required<TrainOptions>, main?: number[], keep?: Set<number>) {
+function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Settings, main?: number[], keep?: Set<number>) {
   const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
-  const w = docs.map((d) => o.sourceWeights[d.source] ?? 1);
+  const w = docs.map((d, i) => (o.sourceWeights[d.source] ?? 1) * massFactor(feats[i], d.source, o.massCap));
   const layout = layoutFor(o.features);
   const size = layout.size;
   const oof: Float64Array[] = new Array(docs.length);
@@ -152,6 +167,12 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) }, all, mainZ };
 }
 
+/** The weight factor `massCap` gives a document (1 for sources it does not name). */
+function massFactor(d: Doc, source: string, cap: TrainOptions['massCap']): number {
+  if (!cap || !cap.sources.includes(source)) return 1;
+  return Math.min(1, cap.features / Math.max(1, d.v.length + d.meta.length));
+}
+
 /** Toxicity features: the defaults plus threat cues (threat-cues.ts). */
 export const TOXICITY_FEATURES: FeatureOptions = { ...DEFAULT_FEATURES, threat: true };
 
@@ -185,13 +206,13 @@ export const THREAT_RECALL = 0.8;
 
 /** Trains a model file from labelled documents; deterministic for a given seed and input order. */
 export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
-  const o: Required<TrainOptions> = {
+  const o: Settings = {
     seed: 1, alpha: opts.task === 'toxicity' ? 1 : 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2,
     features: opts.task === 'toxicity' ? TOXICITY_FEATURES : DEFAULT_FEATURES, version: 1, sourceWeights: {},
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, ...opts,
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, reviewBy: 'f1', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -230,7 +251,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
       });
     }
     if (spec.name === 'score') {
-      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights);
+      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights, o.reviewBy);
       thresholds = { review: t.review, reject: t.reject };
       oofMetrics = t;
     }
@@ -251,7 +272,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     ...(Object.keys(attributeThresholds).length ? { attributeThresholds } : {}),
     heads,
     training: {
-      seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, ...(o.bucketWeights ? { bucketWeights: o.bucketWeights } : {}),
+      seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, ...(o.massCap ? { massCap: o.massCap } : {}), ...(o.bucketWeights ? { bucketWeights: o.bucketWeights } : {}),
       sources, outOfFold: oofMetrics, ...(threatCurve ? { threatOutOfFold: threatCurve } : {}),
     },
   };

@@ -10,10 +10,12 @@ import { ValidationError } from '../../errors';
 import { decide, decideMany, undoDecision } from '../../review/decisions';
 import { readAudit } from '../../review/audit';
 import { authorHistory } from '../../review/author-history';
+import { itemContext } from '../../review/item-context';
 import { getComment } from '../../comments/comment-store';
 import { getSite } from '../../sites/site-store';
 import { siteOfComment, sitesFor } from '../../review/claims';
 import { NotFoundError } from '../../errors';
+import { nowOf } from '../../review/deps';
 import { actorOf, moderatorAuth } from './review-auth';
 
 /** Site and comment ids are hex and UUIDs; anything else would only be spliced into a Redis key. */
@@ -121,9 +123,11 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
     if (!c) throw new NotFoundError(`Comment ${req.params.commentId}`);
     const site = await getSite(ctx.redis, s);
     const { client: _client, ...rest } = c;
+    const history = await authorHistory(ctx.redis, s, c.author.emailHash, site?.policy.trustedAuthorApprovals ?? 3);
+    const { lastComments, actions, ...context } = await itemContext(ctx.redis, c, history.recent, nowOf(d).getTime());
     res.setHeader('Cache-Control', 'no-store').json({
-      ...rest, author: { name: c.author.name, emailMasked: c.author.emailMasked, url: c.author.url },
-      history: await authorHistory(ctx.redis, s, c.author.emailHash, site?.policy.trustedAuthorApprovals ?? 3),
+      ...rest, author: { name: c.author.name, emailMasked: c.author.emailMasked, url: c.author.url, lastComments, actions },
+      history, ...context,
     });
   });
   r.post('/v1/review/:commentId/decision', auth, requireJson, async (req, res) => {
