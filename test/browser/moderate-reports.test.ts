@@ -1,6 +1,8 @@
 import { launchBrowser, TestBrowser } from '../helpers/browser';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { createModerator } from '../../src/sites/moderator-store';
+import { reportsOf } from '../../src/reports';
+import { seriousViolations } from '../helpers/axe';
 
 /**
  * src/web/moderate/reports.js, the piece the /moderate item view uses to show a comment's reader reports and to keep
@@ -9,7 +11,7 @@ import { createModerator } from '../../src/sites/moderator-store';
 let t: TestApp;
 let browser: TestBrowser;
 beforeAll(async () => {
-  t = await startTestApp({}, { workers: false });
+  t = await startTestApp({ REVIEW_UNDO_SECONDS: '60' });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -51,6 +53,41 @@ describe('reader reports in the moderator workspace', () => {
     const again = await page.evaluate(async ([id, token]) =>
       (window as unknown as { VigilReports: { decide(b: string, t: string, i: string, d: string): Promise<unknown> } }).VigilReports.decide('', token, id, 'keep').catch((e: { code: string }) => e.code), [c.id, mod.token]);
     expect(again).toBe('not_reported');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('when a moderator opens a reported comment in /moderate, then its reports show below it with Keep and Remove, and Keep can be undone', async () => {
+    const origin = 'https://news.example';
+    const site = await t.site({ captcha: 'off', moderation: 'pre' }, [origin]);
+    const mod = await createModerator(t.redis, { name: 'Ann', role: 'moderator', siteIds: [site.siteId] });
+    const c = (await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment() })).json as { id: string };
+    const sent = await api(t.url, 'POST', `/v1/comments/${c.id}/reports`, {
+      key: site.siteKey, headers: { origin }, body: { reason: 'other', text: 'Names a neighbour', reader: 'reader-token-cccccccc' },
+    });
+    expect(sent.status).toBe(201);
+
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/moderate/`);
+    await page.waitForFunction(() => document.activeElement?.id === 'token');
+    await page.keyboard.type(mod.token);
+    await page.keyboard.press('Enter');
+    const summary = page.locator('.reports-panel .reports-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toBe('1 report: 1 something else');
+    expect(await page.locator('.reports-panel .report-text').textContent()).toBe('Names a neighbour');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Keep: close the reports' }).click();
+    const undo = page.locator('.reports-undo button');
+    await undo.waitFor();
+    expect(await reportsOf(t.redis, site.siteId, c.id)).toEqual([]);
+    expect(await page.locator('.reports-panel .reports-summary').count()).toBe(0);
+    await undo.click();
+    await page.locator('.reports-panel .reports-summary').waitFor();
+    expect(await reportsOf(t.redis, site.siteId, c.id)).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();
   });
