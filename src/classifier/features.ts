@@ -30,6 +30,11 @@ export interface FeatureOptions {
    * @defaultValue none
    */
   stem?: StemLang;
+  /**
+   * Identity cues (threat-cues.ts `id:*`, identity-lexicon.ts) with the threat cues; absent in files trained before them.
+   * @defaultValue false
+   */
+  identity?: boolean;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 4] };
@@ -163,7 +168,7 @@ export class WordCache {
   readonly hashOf = new Int32Array(this.slots);
   readonly sizeOf = new Int32Array(this.slots);
   /** Per slot the word's threat-lexicon class bits (threat-lexicon.ts), 0 for most words. */
-  readonly cue = new Uint16Array(this.slots);
+  readonly cue = new Uint32Array(this.slots);
   private size = 0;
 
   /** Slot of `s` (FNV hash `hu`), or -1. */

@@ -28,6 +28,10 @@ export const keys = {
   powSpent: (siteId: string, id: string) => site(siteId, 'pow-spent', id),
   /** Hash: captcha counters (issued, solved, failed, expired; `pow:`-prefixed for proof of work). */
   captchaStats: (siteId: string) => site(siteId, 'captcha-stats'),
+  /** Hash: every site's captcha counters summed (captchaStats' fields) and `at`, when they were summed; TTL a day. */
+  captchaTotals: () => global('captcha-totals'),
+  /** String: held by the one process summing captchaTotals this interval; TTL = the interval. */
+  captchaTotalsLock: () => global('captcha-totals-lock'),
   /** String: wrong captcha answers charged to one client (keyed IP hash); TTL = the failure window. */
   captchaFailures: (siteId: string, clientHash: string) => site(siteId, 'captcha-fail', clientHash),
   /**
@@ -62,8 +66,8 @@ export const keys = {
   /** Sorted set: the Reported queue, comment ids by the time they reached the report threshold; TTL = retention. */
   reported: (siteId: string) => site(siteId, 'reported'),
 
-  /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
-  rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
+  /** String: one fixed-window limit's count (infra/rate-limit.ts) for a subject (a keyed IP or e-mail hash, or `site`); TTL = the window. */
+  rateLimit: (siteId: string, name: string, subject: string) => site(siteId, 'rl', name, subject),
 
   /** String: an integration's settings for a site (JSON; secrets inside encrypted with the server secret). */
   integration: (siteId: string, name: string) => site(siteId, 'integration', name),
@@ -74,6 +78,13 @@ export const keys = {
   learnSnapshot: (siteId: string) => site(siteId, 'learn', 'snapshot'),
   /** Hash: the global delta sites agreed on (`version`, and per task its buckets as JSON); rewritten by every fold. */
   learnAgreed: () => global('learn', 'agreed'),
+  /**
+   * Sorted set: site id -> the feedback sequence number of its latest feedback write, so learners read only the streams
+   * that changed since their last look. At most one member per site; no TTL (a lost set only makes learners rescan).
+   */
+  learnDirty: () => global('learn', 'dirty'),
+  /** String: the feedback sequence counter learnDirty's scores come from; no TTL (a reset makes learners rescan). */
+  learnSeq: () => global('learn', 'seq'),
   /** String: the lock of the one instance folding feedback streams; TTL a few fold intervals. */
   learnLock: () => global('learn', 'lock'),
 

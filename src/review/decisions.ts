@@ -5,6 +5,7 @@ import type { EventType, VigilEvent } from '../events/events';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 import { metrics } from '../infra/metrics';
+import { markFeedback } from '../learning/dirty-sites';
 import { Feedback, feedbackWrite, withdrawFeedback } from '../learning/feedback';
 import { Outcome, outcomeWrites } from './author-history';
 import { auditWrite } from './audit';
@@ -113,6 +114,7 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
     // A revision is not a first decision: the submission-to-decision time is the first one's.
     if (!revise) w.add('LPUSH', keys.reviewLatency(siteId), String(latencyMs)).add('LTRIM', keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1);
     await w.exec(d.redis);
+    if (feedback.length) await markFeedback(d.redis, siteId);
 
     if (!revise) metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
     const data = {
@@ -186,6 +188,7 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
       from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: !!restored.needsReview },
     });
     await w.exec(d.redis);
+    if (u.feedback?.length) await markFeedback(d.redis, s);
     if (u.feedbackIds?.length) await withdrawFeedback(d.redis, s, u.feedbackIds);
     if (restored.needsReview) await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
 

@@ -4,7 +4,7 @@ import { loadDataset } from '../../classifier/datasets';
 import { evalOnlyLanguageSource, loadToxicityDataset, MODEL_LANGS, type ModelLang } from '../../classifier/language-datasets';
 import { heldOutFigures, trainLanguageModel } from '../../classifier/language-train';
 import { NaiveBayesModel } from '../../classifier/model';
-import { chooseSpanRule } from '../../classifier/span-floor';
+import { learnSpanRule } from '../../classifier/span-train';
 import { loadToxicSpans } from '../../classifier/spans';
 import { evalOnlySource, loadSpamDataset } from '../../classifier/spam-datasets';
 import { isHeldOut, splitHoldout } from '../../classifier/split';
@@ -94,9 +94,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (values.spans) {
       // Which words the highlights mark is chosen on the toxic-spans posts outside the held-out part.
       const posts = loadToxicSpans(values.spans).filter((p) => !isHeldOut(p.text, holdout, seed));
-      const rule = chooseSpanRule(new NaiveBayesModel(model), posts);
-      model.spanRule = { floor: rule.floor, relative: rule.relative };
-      model.training = { ...model.training, spans: { source: path.basename(values.spans), posts: posts.length, f1: Math.round(rule.f1 * 1000) / 1000 } };
+      // Span words are learnt from the posts' token labels and kept when they beat the plain rule (span-train.ts).
+      const rule = learnSpanRule(new NaiveBayesModel(model), posts, seed);
+      model.spanRule = { floor: rule.floor, relative: rule.relative, ...(rule.words ? { words: rule.words } : {}) };
+      const f1 = (x: number): number => Math.round(x * 1000) / 1000;
+      model.training = { ...model.training, spans: { source: path.basename(values.spans), posts: posts.length, f1: f1(rule.f1), plain: { floor: rule.plain.floor, relative: rule.plain.relative, f1: f1(rule.plain.f1) } } };
     }
     mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     writeFileSync(values.out, JSON.stringify(model) + '\n');

@@ -16,7 +16,7 @@ export function captchaRoutes(ctx: AppContext): Router {
     const { redis, secret, settings } = ctx.moderation;
     const client = identityHash(secret, 'ip', ipSubject(req.ip ?? 'unknown', settings.ipv6Prefix));
     // The limit is spent in the same Redis round trip as the captcha is stored.
-    const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
+    const limit = { key: keys.rateLimit(site.id, 'captcha-ip', client), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
     const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.prepareCaptcha ? { prepare: ctx.prepareCaptcha } : {}) };
     // ?alternative=pow: the reader cannot read the image and asks to verify without it (captcha/alternative.ts).
     const alternative = req.query.alternative;

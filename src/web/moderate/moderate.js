@@ -268,10 +268,27 @@
     return select(Math.max(0, i));
   }
 
+  /** On the Reported list: keep the comment (its reports close) or remove it (it is rejected). */
+  async function decideReport(decision) {
+    var row = state.rows[state.index];
+    if (!row) return;
+    var res = await guarded(function () {
+      var body = { decision: decision, siteId: row.siteId };
+      var note = $('note').value.trim();
+      if (note) body.note = note;
+      $('note').value = '';
+      return api('POST', '/v1/review/' + enc(row.commentId) + '/reports/decision', body);
+    });
+    if (!res) return;
+    if (res.status !== 200) return say('Could not decide: ' + ((res.data && res.data.detail) || res.status));
+    say(decision === 'keep' ? 'Kept; its reports are closed.' : 'Removed; the comment is rejected.');
+    return dropRows([row.commentId]);
+  }
+
   async function decide(decision) {
     var row = state.rows[state.index];
     if (!row) return;
-    if (state.queue === 'reported') return say('Reported items are decided with their own buttons below the item.');
+    if (state.queue === 'reported') return decideReport(decision === 'approve' ? 'keep' : 'remove');
     var res = await guarded(function () {
       var body = Object.assign(takeOptions(decision), { siteId: row.siteId });
       return api('POST', '/v1/review/' + enc(row.commentId) + '/decision', body);
@@ -376,7 +393,7 @@
     VigilRender.list($('list'), state.rows, state.index, state.checked, state.thresholds);
     var h = state.item;
     VigilRender.item($('item'), h, {
-      thresholds: state.thresholds, queue: state.queue, notice: h && h.notice, api: api,
+      thresholds: state.thresholds, queue: state.queue, notice: h && h.notice, api: api, decideReport: decideReport,
       emptyText: state.queue === 'pending' ? 'Nothing waiting. New comments appear here as they arrive.' : 'Nothing in this list.',
       refresh: function () { refreshCounts(); loadList(state.cursor); },
     });
