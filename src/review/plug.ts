@@ -5,9 +5,12 @@ import { keys } from '../infra/keys';
 import { reviewRoutes } from '../http/routes/review';
 import { reviewAdminRoutes } from '../http/routes/review-admin';
 import { reviewEventRoutes } from '../http/routes/review-events';
+import { reviewAuthorRoutes } from '../http/routes/review-authors';
+import { reviewReportRoutes } from '../http/routes/review-reports';
 import type { ReviewDeps } from './deps';
 import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
 import { LiveHub } from './live';
+import { facetWrites } from './search-index';
 import { ReviewQueues } from './queue';
 
 /** Nearest-rank quantile of a sorted list. */
@@ -52,7 +55,8 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
 
   ctx.moderation.afterPersist.push((c) => onCommentStored(d, c));
   ctx.moderation.inPersist?.push(countAutoOutcome);
-  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewRoutes(ctx, d));
+  ctx.moderation.inPersist?.push(facetWrites(ctx.moderation.secret, d.settings.retentionSeconds));
+  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewAuthorRoutes(ctx, d), reviewRoutes(ctx, d), reviewReportRoutes(ctx, d));
   extras.metricsCollectors.push(async () => {
     const perSite = config.METRICS_PER_SITE;
     const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
