@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { CommentInput } from '../moderation/types';
+import { articleUrl } from '../comments/thread-info';
 
 /** The fields Akismet documents for comment-check, submit-spam and submit-ham. */
 export const AKISMET_FIELDS = [
@@ -86,8 +87,11 @@ function webUrl(raw: string | undefined): string | undefined {
 export function commentInputOf(form: AkismetForm): CommentInput {
   const url = webUrl(own(form, 'comment_author_url'));
   const honeypot = honeypotValue(form);
+  const article = articleUrl(own(form, 'permalink'));
   return {
     threadId: limit(own(form, 'permalink'), 500) || limit(own(form, 'blog'), 500),
+    // The permalink is the article's address: moderators see it as the thread's link (Akismet sends no title).
+    ...(article ? { thread: { url: article } } : {}),
     author: { name: limit(own(form, 'comment_author'), 100), email: limit(own(form, 'comment_author_email'), 320), ...(url ? { url } : {}) },
     body: (own(form, 'comment_content') ?? '').trim(),
     ...(honeypot ? { honeypot } : {}),

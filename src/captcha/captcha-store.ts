@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
+import { FIXED_WINDOW_LUA, type Limit } from '../infra/rate-limit';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
+import type { PressureKeys } from './difficulty';
 
 /** Kept past expiry so that a late answer is told "expired" rather than "invalid". */
 const GRACE_SECONDS = 600;
@@ -29,50 +31,64 @@ export function answerHmac(secret: Buffer, siteId: string, id: string, answer: s
 }
 
 /**
- * One round trip for issuing: spend a point of the per-IP captcha rate limit (the same fixed window and key as
- * rate-limiter-flexible), refuse a client over the failure limit (answering the seconds left), else store the captcha
- * (when there is one to store) and count it. Issuance time is dominated by Redis round trips, so the checks and the
- * writes share one script; all keys carry the site's hash tag. Returns 0, or seconds to wait.
+ * One round trip for issuing: spend a point of the per-IP captcha rate limit (the one fixed-window limiter of
+ * infra/rate-limit.ts, embedded), refuse a client over the failure limit (answering the seconds left), else store the
+ * captcha (when there is one to store) and count it, and for proof of work count the challenge in the site's and the
+ * network's current pressure buckets and read their sliding-window counts (difficulty.ts). Issuance time is dominated
+ * by Redis round trips, so the checks and the writes share one script; all keys carry the site's hash tag. Returns
+ * {0 or seconds to wait, site count, network count}.
  */
-const ISSUE = luaScript(`
+const ISSUE = luaScript(`${FIXED_WINDOW_LUA}
 if ARGV[5] ~= '' then
-  redis.call('SET', KEYS[4], 0, 'EX', ARGV[6], 'NX')
-  if redis.call('INCR', KEYS[4]) > tonumber(ARGV[5]) then
-    return math.max(1, math.ceil(redis.call('PTTL', KEYS[4]) / 1000))
-  end
+  local wait = spend(KEYS[4], ARGV[5], ARGV[6])
+  if wait > 0 then return {math.ceil(wait / 1000), 0, 0} end
 end
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then
   local ttl = redis.call('TTL', KEYS[1])
-  if ttl > 0 then return ttl end
-  return -1
+  if ttl > 0 then return {ttl, 0, 0} end
+  return {-1, 0, 0}
 end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-return 0`);
+local counts = {0, 0, 0}
+if ARGV[7] ~= '' then
+  for i = 0, 1 do
+    local cur = redis.call('INCR', KEYS[5 + 2 * i])
+    redis.call('EXPIRE', KEYS[5 + 2 * i], ARGV[7], 'NX')
+    local prev = tonumber(redis.call('GET', KEYS[6 + 2 * i]) or '0')
+    counts[2 + i] = cur + math.floor(prev * tonumber(ARGV[8]) / 1000)
+  end
+end
+return counts`);
 
-/** The per-IP limit on new captchas: infra/keys' rateLimit prefix (the client is appended) and allowance per window. */
-export interface IssueLimit {
-  prefix: string;
-  points: number;
-  windowSeconds: number;
-}
+/** The per-IP limit on new captchas (its key from infra/keys' rateLimit, for the client). */
+export type IssueLimit = Limit;
 
 /**
  * Counts a new challenge and, for an image, stores its answer as an HMAC only: a Redis dump reveals no captcha text.
- * The stored value is `expiresAt:hmac:client`, the client being a keyed hash of the requester's IP. Throws
- * rate_limited when the client is over `limit` or has given too many wrong answers lately.
+ * The stored value is `expiresAt:hmac:client`, the client being a keyed hash of the requester's IP. With `pressure`
+ * (proof-of-work modes) the challenge is counted for the adaptive difficulty and the recent counts are returned.
+ * Throws rate_limited when the client is over `limit` or has given too many wrong answers lately.
  */
 export async function admitCaptcha(
   redis: Redis, siteId: string, mode: CaptchaMode, client: string,
-  stored?: { id: string; value: string; ttlSeconds: number }, limit?: IssueLimit,
-): Promise<void> {
-  const refused = await runLua<number>(
+  stored?: { id: string; value: string; ttlSeconds: number }, limit?: IssueLimit, pressure?: PressureKeys,
+): Promise<{ site: number; network: number }> {
+  const [refused, site, network] = await runLua<[number, number, number]>(
     redis, ISSUE,
-    [keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'), limit ? `${limit.prefix}:${client}` : keys.captchaFailures(siteId, client)],
-    [MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0, limit?.points ?? '', limit?.windowSeconds ?? 0],
+    [
+      keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'),
+      limit ? limit.key : keys.captchaFailures(siteId, client),
+      ...(pressure ? [...pressure.site, ...pressure.network] : []),
+    ],
+    [
+      MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0, limit?.points ?? '', limit?.windowSeconds ?? 0,
+      pressure?.ttlSeconds ?? '', pressure?.previousShare ?? 0,
+    ],
   );
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
+  return { site, network };
 }
 
 /**
@@ -81,13 +97,13 @@ export async function admitCaptcha(
  */
 export async function storeCaptcha(
   redis: Redis, secret: Buffer, siteId: string, captcha: { id: string; answer: string }, ttlSeconds: number, now = Date.now(), client = '',
-  limit?: IssueLimit, mode: CaptchaMode = 'svg',
-): Promise<{ id: string; expiresAt: string }> {
+  limit?: IssueLimit, mode: CaptchaMode = 'svg', pressure?: PressureKeys,
+): Promise<{ id: string; expiresAt: string; counts: { site: number; network: number } }> {
   const { id, answer } = captcha;
   const expiresAt = now + ttlSeconds * 1000;
   const value = `${expiresAt}:${answerHmac(secret, siteId, id, answer)}:${client}`;
-  await admitCaptcha(redis, siteId, mode, client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit);
-  return { id, expiresAt: new Date(expiresAt).toISOString() };
+  const counts = await admitCaptcha(redis, siteId, mode, client, { id, value, ttlSeconds: ttlSeconds + GRACE_SECONDS }, limit, pressure);
+  return { id, expiresAt: new Date(expiresAt).toISOString(), counts };
 }
 
 /**
@@ -111,28 +127,72 @@ export function judge(stored: string | null, presented: string, now: number): Ca
   return ok ? 'solved' : 'failed';
 }
 
-/** Counts an outcome, charges a failure to the client that asked for the captcha, and throws unless solved. */
+/**
+ * Counts an outcome, charges a failure to the client that asked for the captcha, and throws unless solved. With
+ * `pressure` (proof-of-work modes) a failure also weighs `weight` events in the site's and the client's current
+ * buckets, in the same transaction.
+ */
 export async function record(
   redis: Redis, siteId: string, mode: CaptchaMode, outcome: CaptchaOutcome, client?: string,
+  pressure?: { keys: PressureKeys; weight: number },
 ): Promise<void> {
   const m = redis.multi().hincrby(keys.captchaStats(siteId), field(mode, outcome), 1);
   if (outcome === 'failed' && client) {
     const k = keys.captchaFailures(siteId, client);
     m.incr(k).expire(k, FAILURE_WINDOW_SECONDS, 'NX');
+    if (pressure && pressure.weight > 0) {
+      for (const key of [pressure.keys.site[0], pressure.keys.network[0]]) m.incrby(key, pressure.weight).expire(key, pressure.keys.ttlSeconds, 'NX');
+    }
   }
   await m.exec();
   if (outcome === 'expired') throw new CaptchaExpiredError();
   if (outcome === 'failed') throw new CaptchaInvalidError();
 }
 
-/** Marks a proof-of-work challenge spent; false when it already was (a replay). */
-export async function spendPow(redis: Redis, siteId: string, id: string, expiresAt: number, now = Date.now()): Promise<boolean> {
-  const ttl = Math.max(1, Math.ceil((expiresAt - now) / 1000) + 1);
-  return (await redis.set(keys.powSpent(siteId, id), '1', 'EX', ttl, 'NX')) === 'OK';
+/**
+ * Answers a proof-of-work challenge in one round trip: marks its id spent (SET NX, kept until the token would have
+ * expired anyway), counts the outcome, and on a failure charges the client and weighs on the adaptive difficulty, as
+ * `record` does. Solved only when the id was fresh and `solutionOk`; a wrong answer burns the challenge too.
+ */
+const SPEND_POW = luaScript(`
+local fresh = redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX')
+if fresh and ARGV[2] == '1' then
+  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+  return 1
+end
+redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
+if ARGV[5] ~= '' then
+  redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[5], 'NX')
+end
+if ARGV[6] ~= '' then
+  for i = 4, 5 do
+    redis.call('INCRBY', KEYS[i], ARGV[6])
+    redis.call('EXPIRE', KEYS[i], ARGV[7], 'NX')
+  end
+end
+return 0`);
+
+export async function spendPow(
+  redis: Redis, siteId: string, claims: { id: string; expiresAt: number; client: string }, solutionOk: boolean,
+  pressure: { keys: PressureKeys; weight: number }, now = Date.now(),
+): Promise<void> {
+  const ttl = Math.max(1, Math.ceil((claims.expiresAt - now) / 1000) + 1);
+  const failures = keys.captchaFailures(siteId, claims.client);
+  const solved = await runLua<number>(
+    redis, SPEND_POW,
+    [keys.powSpent(siteId, claims.id), keys.captchaStats(siteId), failures, pressure.keys.site[0], pressure.keys.network[0]],
+    [ttl, solutionOk ? '1' : '0', field('pow', 'solved'), field('pow', 'failed'), claims.client ? FAILURE_WINDOW_SECONDS : '', pressure.weight > 0 ? pressure.weight : '', pressure.keys.ttlSeconds],
+  );
+  if (solved !== 1) throw new CaptchaInvalidError();
 }
 
 export async function captchaStats(redis: Redis, siteId: string): Promise<Record<CaptchaMode, Record<CaptchaOutcome, number>>> {
-  const h = await redis.hgetall(keys.captchaStats(siteId));
+  return statsOf(await redis.hgetall(keys.captchaStats(siteId)));
+}
+
+/** Counters by mode and outcome from a stats hash (one site's, or the sum of all, captcha/totals.ts). */
+export function statsOf(h: Record<string, string | number>): Record<CaptchaMode, Record<CaptchaOutcome, number>> {
   const of = (mode: CaptchaMode) =>
     Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[field(mode, o)] ?? 0)])) as Record<CaptchaOutcome, number>;
   return Object.fromEntries(MODES.map((m) => [m, of(m)])) as Record<CaptchaMode, Record<CaptchaOutcome, number>>;

@@ -1,8 +1,9 @@
 import type { Site } from '../sites/site-store';
 import { CaptchaRequiredError } from '../errors';
 import { keys } from '../infra/keys';
-import { answerHmac, consumeCaptcha, judge, record, spendPow } from './captcha-store';
+import { answerHmac, CaptchaOutcome, consumeCaptcha, judge, record, spendPow } from './captcha-store';
 import type { CaptchaDeps } from './issue';
+import { pressureKeys } from './difficulty';
 import { checkPowSolution, readPowToken } from './pow';
 
 /**
@@ -24,15 +25,21 @@ export async function verifyCaptcha(
   // A token signed for another site is as good as a forged one here.
   if (!claims || claims.siteId !== site.id) return record(deps.redis, site.id, mode, 'failed');
   if (now > claims.expiresAt) return record(deps.redis, site.id, mode, 'expired');
+  // A wrong answer weighs on the adaptive difficulty of the network that fetched the challenge, written with the
+  // failure count (no extra round trip); a right one needs no key names at all.
+  const judged = (outcome: CaptchaOutcome) => record(deps.redis, site.id, mode, outcome, claims.client, outcome !== 'failed' ? undefined : {
+    keys: pressureKeys(site.id, claims.client, site.policy.powAdaptive, now), weight: site.policy.powAdaptive.failureWeight,
+  });
   if (mode === 'pow+svg') {
     // The image is burnt by reading it (one guess, as in svg mode), which also makes the token single-use: no spent id.
     const stored = await deps.redis.getdel(keys.captcha(site.id, claims.id));
     const image = judge(stored, answerHmac(deps.secret, site.id, claims.id, answer.answer), now);
     const work = answer.pow !== undefined && checkPowSolution(claims.id, claims.difficulty, answer.pow);
-    return record(deps.redis, site.id, mode, image === 'solved' && !work ? 'failed' : image, claims.client);
+    return judged(image === 'solved' && !work ? 'failed' : image);
   }
-  // Spent before the solution is checked, so that a wrong answer burns the challenge as it does in svg mode.
-  const fresh = await spendPow(deps.redis, site.id, claims.id, claims.expiresAt, now);
-  const ok = fresh && checkPowSolution(claims.id, claims.difficulty, answer.answer);
-  return record(deps.redis, site.id, 'pow', ok ? 'solved' : 'failed', claims.client);
+  // One round trip spends the id whatever the answer (a wrong one burns the challenge, as in svg mode) and counts the
+  // outcome; the solution is checked first because it is one hash and needs no state.
+  const ok = checkPowSolution(claims.id, claims.difficulty, answer.answer);
+  const pressure = { keys: pressureKeys(site.id, claims.client, site.policy.powAdaptive, now), weight: site.policy.powAdaptive.failureWeight };
+  await spendPow(deps.redis, site.id, claims, ok, pressure, now);
 }

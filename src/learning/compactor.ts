@@ -4,6 +4,7 @@ import type { Model } from '../classifier';
 import { keys } from '../infra/keys';
 import type { Logger } from '../logger';
 import { agree, flatten, type Contribution } from './agreement';
+import { markFeedback } from './dirty-sites';
 import { compareIds, parseEntry, SiteState, TASKS } from './site-state';
 
 export interface CompactorOptions {
@@ -112,6 +113,8 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     else m.expire(keys.learnSnapshot(siteId), SNAPSHOT_TTL_SECONDS);
     if (cut) m.xtrim(stream, 'MINID', cut);
     await m.exec();
+    // A mark lost between a feedback write and its mark (a crash) is made good here, within a pass.
+    if (state && state.pos !== k.pos) await markFeedback(redis, siteId);
     const pos = state?.pos ?? k.pos;
     return { pos, contrib: state?.contrib ?? k.contrib, trimSafe: pos };
   }

@@ -11,6 +11,18 @@ export type CaptchaMode = (typeof CAPTCHA_MODES)[number];
  * site to another mode.
  */
 export const NEW_SITE_CAPTCHA: CaptchaMode = 'pow';
+
+/** One step of the adaptive proof of work: from `from` recent events in the window on, ask for `difficulty` bits. */
+const powLevel = z.object({ from: z.number().int().min(1).max(10_000_000), difficulty: z.number().int().min(8).max(26) }).strict();
+const powLevels = z.array(powLevel).max(8).refine((ls) => ls.every((l, i) => i === 0 || l.from > ls[i - 1].from), { message: 'levels must be in ascending order of from' });
+const POW_ADAPTIVE_DEFAULTS = {
+  windowSeconds: 60,
+  failureWeight: 5,
+  // One network: a reader posts a few comments an hour; ten challenges a minute is already unusual, hundreds a flood.
+  network: [{ from: 10, difficulty: 18 }, { from: 30, difficulty: 20 }, { from: 100, difficulty: 22 }, { from: 300, difficulty: 24 }],
+  // The whole site: high enough that a busy site's readers never see it, except in a flood spread over many networks.
+  site: [{ from: 2000, difficulty: 18 }, { from: 10000, difficulty: 20 }, { from: 50000, difficulty: 22 }],
+};
 const pair = z
   .object({ review: threshold, reject: threshold })
   .refine((t) => t.review <= t.reject, { message: 'review must not exceed reject' });
@@ -24,6 +36,20 @@ export const policySchema = z.object({
   captcha: z.enum(CAPTCHA_MODES).default('svg'),
   /** Leading zero bits a proof-of-work solution needs; each bit doubles the browser's work. */
   powDifficulty: z.number().int().min(8).max(26).default(16),
+  /**
+   * Adaptive proof of work: the difficulty rises above `powDifficulty` with the events of the last `windowSeconds`
+   * (challenges issued, plus `failureWeight` per wrong answer or rejected comment), counted per client network and
+   * per site, to the highest level reached in either table; it falls back as the window slides past. Empty tables
+   * turn it off.
+   */
+  powAdaptive: z
+    .object({
+      windowSeconds: z.number().int().min(10).max(3600).default(POW_ADAPTIVE_DEFAULTS.windowSeconds),
+      failureWeight: z.number().int().min(0).max(100).default(POW_ADAPTIVE_DEFAULTS.failureWeight),
+      network: powLevels.default(POW_ADAPTIVE_DEFAULTS.network),
+      site: powLevels.default(POW_ADAPTIVE_DEFAULTS.site),
+    })
+    .default(POW_ADAPTIVE_DEFAULTS),
   /** Per-model thresholds; when absent the model card's defaults apply. */
   thresholds: z.object({ spam: pair.optional(), toxicity: pair.optional(), threat: pair.optional() }).default({}),
   /** A form submitted faster than this after it was shown counts against the comment. */
@@ -58,6 +84,17 @@ export const policySchema = z.object({
       deny: z.array(z.string().min(1).max(253)).max(5000).default([]),
     })
     .default({ allow: [], deny: [] }),
+  /**
+   * Reader reports: a comment enters the Reported queue once reports from this many different networks (keyed IP
+   * hashes) are open on it; one reader behind many client tokens counts once. Reports per IP per hour are capped.
+   */
+  reports: z
+    .object({
+      pendingThreshold: z.number().int().min(1).max(1000).default(1),
+      approvedThreshold: z.number().int().min(1).max(1000).default(3),
+      perIpPerHour: z.number().int().min(1).max(100000).default(20),
+    })
+    .default({ pendingThreshold: 1, approvedThreshold: 3, perIpPerHour: 20 }),
 });
 export type Policy = z.output<typeof policySchema>;
 
@@ -68,6 +105,15 @@ export const policyPatchSchema = z
     shadowMode: z.boolean().optional(),
     captcha: z.enum(CAPTCHA_MODES).optional(),
     powDifficulty: z.number().int().min(8).max(26).optional(),
+    powAdaptive: z
+      .object({
+        windowSeconds: z.number().int().min(10).max(3600).optional(),
+        failureWeight: z.number().int().min(0).max(100).optional(),
+        network: powLevels.optional(),
+        site: powLevels.optional(),
+      })
+      .strict()
+      .optional(),
     thresholds: z.object({ spam: pair.nullable().optional(), toxicity: pair.nullable().optional(), threat: pair.nullable().optional() }).strict().optional(),
     minFillTimeMs: z.number().int().min(0).max(600000).optional(),
     rateLimits: z
@@ -97,6 +143,14 @@ export const policyPatchSchema = z
       })
       .strict()
       .optional(),
+    reports: z
+      .object({
+        pendingThreshold: z.number().int().min(1).max(1000).optional(),
+        approvedThreshold: z.number().int().min(1).max(1000).optional(),
+        perIpPerHour: z.number().int().min(1).max(100000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
@@ -118,8 +172,10 @@ export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
     ...stripUndefined(patch),
     thresholds,
     rateLimits: { ...policy.rateLimits, ...stripUndefined(patch.rateLimits ?? {}) },
+    powAdaptive: { ...policy.powAdaptive, ...stripUndefined(patch.powAdaptive ?? {}) },
     blocked: { ...policy.blocked, ...stripUndefined(patch.blocked ?? {}) },
     links: { ...policy.links, ...stripUndefined(patch.links ?? {}) },
+    reports: { ...policy.reports, ...stripUndefined(patch.reports ?? {}) },
     allowedOrigins: (patch.allowedOrigins ?? policy.allowedOrigins).map((o) => new URL(o).origin),
   });
 }

@@ -94,3 +94,22 @@ describe('figures in the docs match the model files', () => {
     });
   });
 });
+
+describe('per-language figures in the model card match the language model files', () => {
+  type Figures = { n: number; positive: number; auc: number; threshold: number; macroF1: number; precision: number; recall: number; fpr: number };
+  const langs = fs.readdirSync(path.join(root, 'models')).map((f) => /^toxicity-([a-z]{2})\.json$/.exec(f)?.[1]).filter((l): l is string => !!l);
+
+  it('when language models ship, then German, Spanish and Portuguese are among them', () => {
+    expect(langs).toEqual(expect.arrayContaining(['de', 'es', 'pt']));
+  });
+
+  it.each(langs)('when the model card gives the held-out figures of toxicity-%s.json, then they are training.heldOut of the file', (lang) => {
+    const m = JSON.parse(read(`models/toxicity-${lang}.json`)) as ModelFile & { language: string; training: { heldOut: Record<string, Figures> } };
+    expect(m.language).toBe(lang);
+    expect(row(card, `toxicity-${lang}.json`)[3]).toBe(`${two(m.thresholds.review)} / ${two(m.thresholds.reject)}`);
+    for (const [file, f] of Object.entries(m.training.heldOut)) {
+      const cells = row(card, `${lang}: ${file}`);
+      expect(cells.slice(1)).toEqual([`${f.n} (${f.positive})`, three(f.auc), `${three(f.macroF1)} @ ${two(f.threshold)}`, three(f.precision), three(f.recall), three(f.fpr)]);
+    }
+  });
+});

@@ -1,4 +1,6 @@
+import { pressureKeys } from '../../captcha/difficulty';
 import { verifyCaptcha } from '../../captcha/verify';
+import { verifyAlternative } from '../../captcha/alternative';
 import { admitComment } from '../intake-script';
 import type { Phase } from '../types';
 
@@ -10,6 +12,18 @@ import type { Phase } from '../types';
 export const captchaPhase: Phase = async (ctx) => {
   if (ctx.via === 'server') return;
   const { redis, secret, settings } = ctx.deps;
-  await verifyCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, ctx.site, ctx.input.captcha);
+  const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds };
+  // A reader who could not read the image answered the proof-of-work alternative instead.
+  if (!(await verifyAlternative(deps, ctx.site, ctx.input.captcha))) await verifyCaptcha(deps, ctx.site, ctx.input.captcha);
   if (ctx.site.policy.captcha !== 'off' && !ctx.signals) ctx.signals = await admitComment(ctx, 'after-captcha');
+  const { captcha, powAdaptive } = ctx.site.policy;
+  if ((captcha === 'pow' || captcha === 'pow+svg') && powAdaptive.failureWeight > 0) {
+    // A rejected comment weighs on the adaptive proof of work of its network and site like a wrong answer does, in the
+    // comment's own transaction: a bot whose comments are refused pays more for the next ones.
+    ctx.persistWrites = [...(ctx.persistWrites ?? []), (w, comment) => {
+      if (comment.status !== 'rejected') return;
+      const p = pressureKeys(comment.siteId, comment.client.ipHash, powAdaptive, ctx.now.getTime());
+      for (const key of [p.site[0], p.network[0]]) w.add('INCRBY', key, powAdaptive.failureWeight).add('EXPIRE', key, p.ttlSeconds, 'NX');
+    }];
+  }
 };

@@ -1,7 +1,8 @@
 'use strict';
 /*
  * Vigil's proof-of-work solver: finds n such that SHA-256(salt + n) starts with `difficulty` zero bits. Runs as a
- * Web Worker (new Worker('pow-worker.js'), message {salt, difficulty} -> {n} or {error}); loaded as a plain script it
+ * Web Worker (new Worker('pow-worker.js'), message {salt, difficulty} -> {tried} now and then, then {n} or {error});
+ * loaded as a plain script it
  * defines window.VigilPow.search(salt, difficulty, from, count) for a chunked main-thread fallback. SHA-256 is done in
  * JS rather than with crypto.subtle: one async digest per try is slow, and subtle is missing outside secure contexts.
  */
@@ -63,9 +64,11 @@
     self.onmessage = function (ev) {
       var salt = String(ev.data.salt), difficulty = ev.data.difficulty | 0;
       if (difficulty > 32) { self.postMessage({ error: 'difficulty too high' }); return; }
-      for (var from = 0; from < 1e12; from += 65536) {
-        var n = search(salt, difficulty, from, 65536);
+      // Chunks of 2^15 tries (a few hundredths of a second) so the page can show progress as the work goes on.
+      for (var from = 0; from < 1e12; from += 32768) {
+        var n = search(salt, difficulty, from, 32768);
         if (n >= 0) { self.postMessage({ n: n }); return; }
+        self.postMessage({ tried: from + 32768 });
       }
       self.postMessage({ error: 'no solution' });
     };

@@ -12,11 +12,18 @@ describe('Akismet fields', () => {
   it('when WordPress fields arrive, then they map to a server comment on the permalink thread', () => {
     expect(commentInputOf(wp)).toEqual({
       threadId: 'https://news.example/a',
+      thread: { url: 'https://news.example/a' },
       author: { name: 'Ann', email: 'ann@example.org', url: 'https://ann.example/' },
       body: 'Nice piece.',
       client: { ip: '203.0.113.9', userAgent: 'Mozilla/5.0', referrer: 'https://news.example/a' },
     });
     expect(commentInputOf({ ...wp, permalink: '' }).threadId).toBe('https://news.example');
+  });
+
+  it('when the permalink is not an explicit http(s) URL, then it names the thread but gives it no link', () => {
+    for (const permalink of ['javascript:alert(1)', 'news.example/a', `https://news.example/${'a'.repeat(2000)}`, '']) {
+      expect(commentInputOf({ ...wp, permalink }).thread).toBeUndefined();
+    }
   });
 
   it('when the author URL is not an http(s) URL, then it is dropped; a bare host gets http://', () => {

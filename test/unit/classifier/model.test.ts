@@ -82,6 +82,20 @@ describe('loadModelFile', () => {
   });
 });
 
+describe('gated attribute heads', () => {
+  it('when a head has a gate on a cue, then its log-odds are re-scaled by whether the comment has the cue', () => {
+    const file = (loadBundledModels().toxicity as NaiveBayesModel).toFile();
+    const gated = structuredClone(file);
+    gated.heads.threat.gate = { cue: 'thr:strong', with: [4, 0], without: [-4, 0] };
+    const m = new NaiveBayesModel(gated);
+    expect(m.score({ text: 'I know where you live and I will find you.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(-4)), 6);
+    expect(m.score({ text: 'The council is killing small businesses.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(4)), 6);
+    // Other heads are untouched.
+    const plain = new NaiveBayesModel({ ...file, heads: { ...file.heads, threat: { ...file.heads.threat, gate: undefined } } });
+    expect(m.score({ text: 'you idiot' }).attributes!.insult).toBeCloseTo(plain.score({ text: 'you idiot' }).attributes!.insult, 9);
+  });
+});
+
 describe('bundled models', () => {
   it('when loaded from models/, then both score and toxicity has attributes', () => {
     const { spam, toxicity } = loadBundledModels();
