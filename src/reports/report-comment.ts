@@ -47,7 +47,7 @@ export interface ReportInput {
 export async function reportComment(d: ReportDeps, site: Site, input: ReportInput): Promise<{ commentId: string; reason: ReportReason; at: string }> {
   const subject = ipSubject(input.ip, d.ipv6Prefix);
   const network = identityHash(d.secret, 'ip', subject);
-  await consume(d.redis, { prefix: keys.rateLimit(site.id, 'report-ip'), points: site.policy.reports.perIpPerHour, durationSeconds: 3600 }, network);
+  await consume(d.redis, { key: keys.rateLimit(site.id, 'report-ip', network), points: site.policy.reports.perIpPerHour, windowSeconds: 3600 });
   const comment = await getComment(d.redis, site.id, input.commentId);
   if (!comment || comment.status === 'rejected') throw new NotFoundError('The comment');
   const now = d.now?.() ?? new Date();

@@ -30,7 +30,7 @@ export function publishedThreadRoutes(ctx: AppContext): Router {
     const q = parse(publishedQuerySchema, req.query);
     const thread = parse(threadId, req.params.threadId);
     const client = identityHash(ctx.moderation.secret, 'ip', ipSubject(req.ip ?? 'unknown', ctx.config.IPV6_PREFIX));
-    await consume(ctx.redis, { prefix: keys.rateLimit(site.id, 'thread-read-ip'), points: THREAD_READS_PER_IP_PER_MINUTE, durationSeconds: 60 }, client);
+    await consume(ctx.redis, { key: keys.rateLimit(site.id, 'thread-read-ip', client), points: THREAD_READS_PER_IP_PER_MINUTE, windowSeconds: 60 });
     const page = await listPublished(ctx.redis, site.id, thread, q.limit, q.cursor);
     res.setHeader('Cache-Control', 'no-store').json(page);
   });
