@@ -4,6 +4,7 @@
  * vocabulary) and tested on the same held-out 20%, each in its own child process so RSS figures do not mix:
  *   node scripts/run-ts.js bench/classifier.ts [--data DIR] [--max N]
  *   node scripts/run-ts.js bench/classifier.ts --worker shipped [--models DIR]   (only the shipped-models part)
+ *   node scripts/run-ts.js bench/classifier.ts --worker languages [--models DIR] (only the per-language part)
  * Prints one side-by-side table. Times are CPU time of the measuring process (the machine may be shared).
  * A script, not a timed test: numbers depend on the machine.
  */
@@ -18,7 +19,9 @@ import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { mulberry32, shuffle } from '../src/classifier/random';
 import { splitHoldout } from '../src/classifier/split';
 import { trainModel } from '../src/classifier/train';
-import { loadBundledModels, loadModelFile } from '../src/classifier';
+import { loadBundledModels, loadModelFile, toxicityModelFor } from '../src/classifier';
+import { loadToxicityDataset } from '../src/classifier/language-datasets';
+import { LANGUAGE_FILES } from './language-files';
 
 const { values } = parseArgs({
   options: { data: { type: 'string' }, worker: { type: 'string' }, task: { type: 'string' }, max: { type: 'string', default: '4000' }, models: { type: 'string' } },
@@ -131,6 +134,34 @@ function shipped(): Record<string, number> {
   return { loadMs, rssModelsMb: rssModels, bothPerSec: both.median, bothBest: both.best, avgChars, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
+/**
+ * Every shipped model, the per-language ones included, in a fresh process: load time and RSS of all of them, then per
+ * language the rate of spam + that language's toxicity model on its held-out comments, both with the language
+ * declared and detected (eld, docs/decisions/0036). English is measured the same way, on Jigsaw.
+ */
+function languages(): Record<string, unknown> {
+  const dir = values.models ?? path.join(REPO, 'models');
+  const rss0 = process.memoryUsage().rss;
+  const t0 = cpuMs();
+  const models = loadBundledModels(dir);
+  const own = models.languages.loadAll();
+  const loadMs = cpuMs() - t0;
+  const rssModelsMb = (process.memoryUsage().rss - rss0) / 1e6;
+  const sets: Record<string, string[]> = { en: data('toxicity').test.map((d) => d.input.text) };
+  for (const lang of Object.keys(own)) {
+    const files = LANGUAGE_FILES[lang as keyof typeof LANGUAGE_FILES].train;
+    sets[lang] = files.flatMap((f) => splitHoldout(loadToxicityDataset(path.join(D, f)), 0.2, 42).test.map((d) => d.input.text)).slice(0, 2000);
+  }
+  const per: Record<string, Record<string, number>> = {};
+  for (const [lang, texts] of Object.entries(sets)) {
+    const declared = rate(texts, (t) => (models.spam.score({ text: t }), toxicityModelFor(models, lang, t).model.score({ text: t })), 300, 5);
+    const detected = rate(texts, (t) => (models.spam.score({ text: t }), toxicityModelFor(models, undefined, t).model.score({ text: t })), 300, 5);
+    const picked = texts.filter((t) => toxicityModelFor(models, undefined, t).model === (own[lang] ?? models.toxicity)).length / texts.length;
+    per[lang] = { comments: texts.length, avgChars: texts.reduce((a, t) => a + t.length, 0) / texts.length, declaredPerSec: declared.median, detectedPerSec: detected.median, pickedOwnModel: picked };
+  }
+  return { loadMs, rssModelsMb, maxRssMb: process.resourceUsage().maxRSS / 1024, languages: Object.keys(own), per };
+}
+
 function child(args: string[]): unknown {
   const out = execFileSync(process.execPath, [path.join(REPO, 'scripts/run-ts.js'), __filename, ...args, '--data', D, '--max', values.max!], {
     encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'],
@@ -139,6 +170,7 @@ function child(args: string[]): unknown {
 }
 
 if (values.worker === 'shipped') console.log(JSON.stringify(shipped()));
+else if (values.worker === 'languages') console.log(JSON.stringify(languages()));
 else if (values.worker) console.log(JSON.stringify(worker(values.worker, values.task as 'spam' | 'toxicity')));
 else {
   const rows: Result[] = [];
@@ -157,6 +189,10 @@ else {
     `shipped models (spam + toxicity) on Wikipedia comments (avg ${f(s.avgChars)} chars): load ${f(s.loadMs)} CPU ms, ` +
       `${f(s.bothPerSec)} comments per CPU-second scored by both (median of 5 rounds; best ${f(s.bothBest)}), models add ${f(s.rssModelsMb)} MB RSS, peak RSS ${f(s.maxRssMb)} MB`,
   );
+  const L = child(['--worker', 'languages']) as { loadMs: number; rssModelsMb: number; maxRssMb: number; per: Record<string, Record<string, number>> };
+  console.log(`all shipped models (spam, toxicity, ${Object.keys(L.per).filter((l) => l !== 'en').join(', ')}): load ${f(L.loadMs)} CPU ms, ${f(L.rssModelsMb)} MB RSS`);
+  const langRows = Object.entries(L.per).map(([lang, r]) => [lang, r.comments, f(r.avgChars), f(r.declaredPerSec), f(r.detectedPerSec), f(r.pickedOwnModel, 3)]);
+  for (const r of langRows) console.log(`| ${r.join(' | ')} |`);
   recordBench('classifier', {
     title: "Classifier speed and memory against natural's BayesClassifier",
     command: commandLine('npm run bench:classify --'),
@@ -170,8 +206,13 @@ else {
         columns: ['avg chars', 'load CPU ms', 'comments per CPU-s, both models (median of 5)', 'best round', 'models RSS MB', 'peak RSS MB'],
         rows: [[f(s.avgChars), f(s.loadMs), f(s.bothPerSec), f(s.bothBest), f(s.rssModelsMb), f(s.maxRssMb)]],
       },
+      {
+        caption: `Per language, spam + the language's toxicity model (all shipped models load in ${f(L.loadMs)} CPU ms, ${f(L.rssModelsMb)} MB RSS):`,
+        columns: ['language', 'held-out comments', 'avg chars', 'comments per CPU-s, language declared', 'language detected', 'share detected as its language'],
+        rows: langRows,
+      },
     ],
     notes: [`Target: >= 30,000 comments per CPU-second on English with both models (${s.bothPerSec >= 30000 ? 'PASS' : 'FAIL'}).`],
-    raw: { rows, shipped: s },
+    raw: { rows, shipped: s, languages: L },
   });
 }

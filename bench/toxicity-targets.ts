@@ -1,10 +1,11 @@
 /**
  * The toxicity targets of MODEL_CARD.md ("Attributes, threats and highlights"), against seeded held-out splits
  * (20%, seed 42, the split `vigil train/eval --holdout 0.2 --seed 42` use) of every file:
- *   node scripts/run-ts.js bench/toxicity-targets.ts [--data DIR] [--tox-opts JSON] [--no-civil] [--no-spans] [--save F | --model F]
+ *   node scripts/run-ts.js bench/toxicity-targets.ts [--data DIR] [--tox-opts JSON] [--no-civil] [--no-spans] [--save F | --model F] [--inner SEED]
  * Trains on the training parts of the shipped toxicity files plus civil-comments-toxicspans (threat head only);
  * ETHOS (GPL, never trained on) is scored whole. The span floor is chosen on the training part of
- * toxic-spans-semeval2021 and the F1 reported on its held-out part.
+ * toxic-spans-semeval2021 and the F1 reported on its held-out part. `--inner SEED` compares variants on training data
+ * only: each training part is split again (20%, SEED) and everything is measured on that inner part.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,8 @@ import type { ModelFile } from '../src/classifier/model-file';
 import { loadDataset, type LabeledDoc } from '../src/classifier/datasets';
 import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { NaiveBayesModel } from '../src/classifier/model';
-import { chooseSpanRule, spanF1ByRule } from '../src/classifier/span-floor';
+import { DEFAULT_SPAN_RULE } from '../src/classifier/explain';
+import { learnSpanRule, spanF1Of } from '../src/classifier/span-train';
 import { loadToxicSpans } from '../src/classifier/spans';
 import { isHeldOut, splitHoldout } from '../src/classifier/split';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
@@ -27,6 +29,7 @@ const CIVIL = 'civil-comments-toxicspans/toxicspans_civil_comments_train80.csv';
 const ETHOS = 'ethos/Ethos_Dataset_Multi_Label_train80.csv';
 const SPANS = 'toxic-spans-semeval2021/tsd_train_trial.csv';
 const FIXTURE = path.resolve(__dirname, '../test/fixtures/classifier/threat-sentences.json');
+const DEV_FIXTURE = path.resolve(__dirname, '../test/fixtures/classifier/threat-dev-sentences.json');
 
 /** Whether decide() sends a comment with these toxicity scores to review or rejects it (spam left out). */
 function reachesReview(m: NaiveBayesModel, text: string): boolean {
@@ -47,6 +50,11 @@ export interface TargetRun {
   /** A model file written earlier with `save`, scored instead of training again. */
   model?: string;
   save?: string;
+  /**
+   * Selection mode: every training part is split again (20%, this seed) and the figures are measured on that inner
+   * part, so variants are compared without reading the held-out parts.
+   */
+  inner?: number;
 }
 
 /** Trains (or reads) a model on the training parts and prints every toxicity target; returns the figures. */
@@ -58,6 +66,7 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
   const split: Record<string, { train: LabeledDoc[]; test: LabeledDoc[] }> = {};
   for (const k of SHIPPED) split[k] = splitHoldout(loadDataset(path.join(D, TOXICITY_FILES[k])), 0.2, 42);
   split.civil = splitHoldout(loadDataset(path.join(D, CIVIL)), 0.2, 42);
+  if (run.inner !== undefined) for (const k of Object.keys(split)) split[k] = splitHoldout(split[k].train, 0.2, run.inner);
   const train = [...SHIPPED.flatMap((s) => split[s].train), ...(civil ? split.civil.train : [])];
   const t0 = Date.now();
   // --model reads a file trained earlier by this script (--save), to re-measure without training again.
@@ -121,17 +130,33 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
   out['fixture.threats'] = fxT / fx.threats.length;
   out['fixture.news'] = fxN / fx.newsNonThreats.length;
   console.log(`fixture: threats reaching review ${fxT}/${fx.threats.length}; strongly worded news sentences flagged by threat ${fxN}/${fx.newsNonThreats.length} = ${f3(fxN / fx.newsNonThreats.length)} (target <= 0.05)`);
+  // The development sentences the cue rules were revised against (the fixture above is the test).
+  const dev = JSON.parse(readFileSync(DEV_FIXTURE, 'utf8')) as { threats: string[]; newsNonThreats: string[] };
+  const devT = dev.threats.filter((t) => reachesReview(m, t)).length;
+  const devN = dev.newsNonThreats.filter((t) => (m.score({ text: t }).attributes?.threat ?? 0) >= thr).length;
+  out['dev.threats'] = devT / dev.threats.length;
+  out['dev.news'] = devN / dev.newsNonThreats.length;
+  console.log(`development sentences: threats reaching review ${devT}/${dev.threats.length}; news sentences flagged by threat ${devN}/${dev.newsNonThreats.length}`);
   if (!values['no-spans']) {
     const posts = loadToxicSpans(path.join(D, SPANS));
-    const tr = posts.filter((p) => !isHeldOut(p.text, 0.2, 42));
-    const te = posts.filter((p) => isHeldOut(p.text, 0.2, 42));
-    const best = chooseSpanRule(m, tr);
-    const f1 = spanF1ByRule(m, te, [best])[0];
-    const f1Model = spanF1ByRule(m, te, [m.spanRule])[0];
-    out['spans.floor'] = best.floor;
-    out['spans.relative'] = best.relative;
+    let tr = posts.filter((p) => !isHeldOut(p.text, 0.2, 42));
+    let te = posts.filter((p) => isHeldOut(p.text, 0.2, 42));
+    if (run.inner !== undefined) {
+      te = tr.filter((p) => isHeldOut(p.text, 0.2, run.inner!));
+      tr = tr.filter((p) => !isHeldOut(p.text, 0.2, run.inner!));
+    }
+    const best = learnSpanRule(m, tr);
+    const f1 = spanF1Of(m, te, best);
+    const f1Plain = spanF1Of(m, te, best.plain);
+    const f1Old = spanF1Of(m, te, DEFAULT_SPAN_RULE);
+    out['spans.floor'] = best.plain.floor;
+    out['spans.relative'] = best.plain.relative;
     out['spans.f1'] = f1;
-    console.log(`\nspans (SemEval-2021 Task 5 F1): rule floor ${best.floor}, relative ${best.relative} chosen on ${tr.length} training posts (F1 ${f3(best.f1)}); held-out ${te.length} posts: F1 ${f3(f1)} (target >= 0.68); with the model file's rule ${JSON.stringify(m.spanRule)}: ${f3(f1Model)}`);
+    out['spans.f1.plain'] = f1Plain;
+    console.log(`\nspans (SemEval-2021 Task 5 F1), chosen on ${tr.length} training posts, measured on ${te.length} held-out posts (target >= 0.68):`);
+    console.log(`- ${best.words ? 'span words (learnt from token labels)' : 'plain rule (span words did not beat it on training posts)'}: training F1 ${f3(best.f1)}, held-out F1 ${f3(f1)}`);
+    console.log(`- plain rule floor ${best.plain.floor}, relative ${best.plain.relative}: training F1 ${f3(best.plain.f1)}, held-out F1 ${f3(f1Plain)}`);
+    console.log(`- the rule for files without one ${JSON.stringify(DEFAULT_SPAN_RULE)}: held-out F1 ${f3(f1Old)}`);
   }
   console.log('');
   return out;
@@ -139,10 +164,11 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
 
 if (require.main === module) {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, 'tox-opts': { type: 'string' }, 'no-civil': { type: 'boolean' }, 'no-spans': { type: 'boolean' }, save: { type: 'string' }, model: { type: 'string' } },
+    options: { data: { type: 'string' }, 'tox-opts': { type: 'string' }, 'no-civil': { type: 'boolean' }, 'no-spans': { type: 'boolean' }, save: { type: 'string' }, model: { type: 'string' }, inner: { type: 'string' } },
   });
   toxicityTargets({
     data: values.data ?? path.resolve(__dirname, '../../shared/datasets'), opts: values['tox-opts'] ? JSON.parse(values['tox-opts']) : {},
     civil: !values['no-civil'], spans: !values['no-spans'], model: values.model, save: values.save,
-  }, values['no-civil'] ? 'without civil-comments-toxicspans' : 'shipped recipe');
+    inner: values.inner === undefined ? undefined : Number(values.inner),
+  }, `${values['no-civil'] ? 'without civil-comments-toxicspans' : 'shipped recipe'}${values.inner === undefined ? '' : ` (inner split, seed ${values.inner}: training data only)`}`);
 }

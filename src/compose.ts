@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import type { Model } from './classifier';
+import type { ScoringModels } from './classifier';
 import { modelsAnswer } from './classifier/ready';
 import type { AppContext } from './http/context';
 import type { ModerationDeps } from './moderation/types';
@@ -40,7 +40,7 @@ export async function composeService(opts: {
   config: Config;
   redis: Redis;
   logger: Logger;
-  models: { spam: Model; toxicity: Model };
+  models: ScoringModels;
   redisUrl: string;
   /** Start the queue workers in this process. @defaultValue true */
   workers?: boolean;

@@ -73,6 +73,15 @@ export class AlreadyDecidedError extends VigilError {
 export class UndoExpiredError extends VigilError {
   constructor() { super('undo_expired', 409, 'There is no decision on this comment that can still be undone.'); }
 }
+export class AlreadyReportedError extends VigilError {
+  constructor() { super('already_reported', 409, 'You have already reported this comment.'); }
+}
+export class NotReportedError extends VigilError {
+  constructor() { super('not_reported', 409, 'This comment has no open reader reports.'); }
+}
 export class SignatureInvalidError extends VigilError {
   constructor(message = 'The request signature is missing or does not match the body.') { super('signature_invalid', 401, message); }
+}
+export class AuthorNotVerifiedError extends VigilError {
+  constructor() { super('author_unverified', 422, 'Only an e-mail the site vouched for (a signed-in author) can be trusted: anyone can type an address into a form.'); }
 }

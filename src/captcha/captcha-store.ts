@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
+import { FIXED_WINDOW_LUA, type Limit } from '../infra/rate-limit';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 import type { PressureKeys } from './difficulty';
 
@@ -30,19 +31,17 @@ export function answerHmac(secret: Buffer, siteId: string, id: string, answer: s
 }
 
 /**
- * One round trip for issuing: spend a point of the per-IP captcha rate limit (the same fixed window and key as
- * rate-limiter-flexible), refuse a client over the failure limit (answering the seconds left), else store the captcha
- * (when there is one to store) and count it, and for proof of work count the challenge in the site's and the
+ * One round trip for issuing: spend a point of the per-IP captcha rate limit (the one fixed-window limiter of
+ * infra/rate-limit.ts, embedded), refuse a client over the failure limit (answering the seconds left), else store the
+ * captcha (when there is one to store) and count it, and for proof of work count the challenge in the site's and the
  * network's current pressure buckets and read their sliding-window counts (difficulty.ts). Issuance time is dominated
  * by Redis round trips, so the checks and the writes share one script; all keys carry the site's hash tag. Returns
  * {0 or seconds to wait, site count, network count}.
  */
-const ISSUE = luaScript(`
+const ISSUE = luaScript(`${FIXED_WINDOW_LUA}
 if ARGV[5] ~= '' then
-  redis.call('SET', KEYS[4], 0, 'EX', ARGV[6], 'NX')
-  if redis.call('INCR', KEYS[4]) > tonumber(ARGV[5]) then
-    return {math.max(1, math.ceil(redis.call('PTTL', KEYS[4]) / 1000)), 0, 0}
-  end
+  local wait = spend(KEYS[4], ARGV[5], ARGV[6])
+  if wait > 0 then return {math.ceil(wait / 1000), 0, 0} end
 end
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n >= tonumber(ARGV[1]) then
@@ -63,12 +62,8 @@ if ARGV[7] ~= '' then
 end
 return counts`);
 
-/** The per-IP limit on new captchas: infra/keys' rateLimit prefix (the client is appended) and allowance per window. */
-export interface IssueLimit {
-  prefix: string;
-  points: number;
-  windowSeconds: number;
-}
+/** The per-IP limit on new captchas (its key from infra/keys' rateLimit, for the client). */
+export type IssueLimit = Limit;
 
 /**
  * Counts a new challenge and, for an image, stores its answer as an HMAC only: a Redis dump reveals no captcha text.
@@ -84,7 +79,7 @@ export async function admitCaptcha(
     redis, ISSUE,
     [
       keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'),
-      limit ? `${limit.prefix}:${client}` : keys.captchaFailures(siteId, client),
+      limit ? limit.key : keys.captchaFailures(siteId, client),
       ...(pressure ? [...pressure.site, ...pressure.network] : []),
     ],
     [
@@ -193,7 +188,11 @@ export async function spendPow(
 }
 
 export async function captchaStats(redis: Redis, siteId: string): Promise<Record<CaptchaMode, Record<CaptchaOutcome, number>>> {
-  const h = await redis.hgetall(keys.captchaStats(siteId));
+  return statsOf(await redis.hgetall(keys.captchaStats(siteId)));
+}
+
+/** Counters by mode and outcome from a stats hash (one site's, or the sum of all, captcha/totals.ts). */
+export function statsOf(h: Record<string, string | number>): Record<CaptchaMode, Record<CaptchaOutcome, number>> {
   const of = (mode: CaptchaMode) =>
     Object.fromEntries(OUTCOMES.map((o) => [o, Number(h[field(mode, o)] ?? 0)])) as Record<CaptchaOutcome, number>;
   return Object.fromEntries(MODES.map((m) => [m, of(m)])) as Record<CaptchaMode, Record<CaptchaOutcome, number>>;

@@ -38,7 +38,7 @@ export type CaptchaChallenge =
 export async function issueCaptcha(deps: CaptchaDeps, site: Site, client = '', now = Date.now(), limit?: IssueLimit): Promise<Buffer> {
   const mode = site.policy.captcha;
   if (mode === 'off') {
-    if (limit) await consume(deps.redis, { prefix: limit.prefix, points: limit.points, durationSeconds: limit.windowSeconds }, client);
+    if (limit) await consume(deps.redis, limit);
     return json({ type: 'off' });
   }
   const pressure = mode === 'svg' ? undefined : pressureKeys(site.id, client, site.policy.powAdaptive, now);

@@ -17,6 +17,8 @@ export interface LabeledDoc {
    * all rated toxic before sampling, so their overall label would teach the main score a wrong prior.
    */
   attrsOnly?: boolean;
+  /** ISO 639-1 language of the set, where the loader knows it (language-datasets.ts). */
+  lang?: string;
 }
 
 /** Toxicity attributes the model scores separately where the data labels them (Jigsaw only). */
@@ -41,8 +43,13 @@ function htmlToText(t: string): string {
  * words like "stupidity" as threats. Evaluations count those posts as non-threats (missing label = 0).
  */
 function threatShare(share: number): Record<string, 0 | 1> {
-  if (share >= 0.5) return { threat: 1 };
-  return share > 0 ? {} : { threat: 0 };
+  return raterShare('threat', share);
+}
+
+/** An attribute label from the share of raters who marked a span of its type (the rule of `threatShare`). */
+function raterShare(attr: string, share: number): Record<string, 0 | 1> {
+  if (share >= 0.5) return { [attr]: 1 };
+  return share > 0 ? {} : { [attr]: 0 };
 }
 
 function lines(text: string): string[] {
@@ -81,11 +88,13 @@ export function loadDataset(file: string): LabeledDoc[] {
   if (/^id,comment_text,toxicity,obscene,threat,insult,identity_attack/.test(first)) {
     const rows = parseDelimited(text);
     const h = header(rows);
-    // Shares of raters; a type a majority marked counts. Only the threat share is used (THREAT_SOURCES):
-    // span types were asked mainly to engage raters, and threat is the one the ToxicSpans authors vouch for at >= 0.5.
+    // Shares of raters; a type a majority marked counts. Threat, insult and identity attack are read; which heads
+    // learn from them is a training option (train.ts `attrsOnlyHeads`): span types were asked mainly to engage
+    // raters, and threat is the one the ToxicSpans authors vouch for at >= 0.5.
     return rows.slice(1).filter((r) => r.length > h.n_raters).map((r) => ({
       input: { text: r[h.comment_text] }, label: Number(r[h.toxicity]) >= 0.5 ? 1 : 0,
-      attrs: threatShare(Number(r[h.threat])), task: 'toxicity', source, natural: false, attrsOnly: true,
+      attrs: { ...threatShare(Number(r[h.threat])), ...raterShare('insult', Number(r[h.insult])), ...raterShare('identity_hate', Number(r[h.identity_attack])) },
+      task: 'toxicity', source, natural: false, attrsOnly: true,
     }));
   }
   if (/^comment;violence;directed_vs_generalized/.test(first)) {

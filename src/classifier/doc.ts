@@ -1,6 +1,6 @@
 import { flatten, layoutOf, metaBucket, scanFeatures, type FeatureOptions, type FeatureVector, type Layout, type LinkInfo, type TextFeatures } from './features';
 import { metaFeatures } from './meta';
-import { cueNames } from './threat-cues';
+import { IDENTITY_MASK, cueNames } from './threat-cues';
 import { tokenize, type Token } from './tokenize';
 import type { ScoreInput } from './types';
 
@@ -80,7 +80,7 @@ function metaBucketOf(name: string, l: Layout): number {
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
   const l = layoutFor(opt);
   let t = lastText;
-  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1];
+  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1] && lastOpt.stem === opt.stem;
   if (!t || !same || input.text !== lastInput) {
     t = scanFeatures(input.text, opt, l);
     lastInput = input.text;
@@ -89,8 +89,9 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
   }
   if (!useMeta) {
     // Threat cues ride in the metadata group: a few whole-comment features, like the spam model's signals.
-    if (!opt.threat || t.cues === 0) return new FeaturizedDoc(input.text, t.text, [], []);
-    const cues = cueNames(t.cues);
+    const mask = opt.identity ? t.cues : t.cues & ~IDENTITY_MASK;
+    if (!opt.threat || mask === 0) return new FeaturizedDoc(input.text, t.text, [], []);
+    const cues = cueNames(mask);
     return new FeaturizedDoc(input.text, t.text, cues, cues.map((m) => metaBucketOf(m, l)));
   }
   // Only link features carry labels, so most comments allocate no label list.

@@ -2,6 +2,7 @@ import { layoutFor, type Doc } from './doc';
 import { bigramBucket, tokenHash, type FeatureOptions } from './features';
 import type { ScoringTable } from './scoring-table';
 import { markExplanation, type SpanRule } from './span-floor';
+import type { WordBuckets } from './span-words';
 import type { Explanation } from './types';
 
 /** How many tokens an explanation lists (besides every marked one). @defaultValue 10 */
@@ -21,11 +22,21 @@ export const DEFAULT_SPAN_RULE: SpanRule = { floor: 0.5, relative: 0.25 };
  * the score's log-odds.
  */
 export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPLAIN_TOP, site?: (f: number) => number, rule?: SpanRule): Explanation[] {
+  const { entries, words } = explainWords(d, t, opt, site);
+  // Every marked word is listed, even past `top`, so highlights never lose one.
+  const sorted = entries.filter((e) => Math.abs(e.contribution) > 1e-6).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  if (rule) markExplanation(sorted, rule, words);
+  return sorted.filter((e, i) => i < top || e.marked).map((e) => ({ ...e, contribution: Math.round(e.contribution * 1e4) / 1e4 }));
+}
+
+/** Every token's share of the log-odds (unsorted, unrounded) and each word's buckets, for explanations and span training. */
+export function explainWords(d: Doc, t: ScoringTable, opt: FeatureOptions, site?: (f: number) => number): { entries: Explanation[]; words: WordBuckets } {
   const H = t.heads.length;
   const l = layoutFor(opt);
   // With a site's learned feedback, each bucket also carries the site's adjustment (site-overlay.ts).
   const at = (f: number): number => t.q[f * H] + (site ? site(f) : 0);
   const byValue = new Map<string, Explanation>();
+  const words: WordBuckets = new Map();
   const entryOf = (value: string): Explanation => {
     let e = byValue.get(value);
     if (!e) byValue.set(value, (e = { token: value, contribution: 0, spans: [] }));
@@ -39,6 +50,7 @@ export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPL
     if (e.spans.length > 1) continue;
     const buckets = d.text.words[w++];
     if (!buckets) continue;
+    words.set(e, buckets);
     for (let k = 1; k < buckets.length; k++) e.contribution += at(buckets[k]);
   }
   // Bigrams are re-derived in token order with the same de-duplication, so each is credited to its pair.
@@ -60,8 +72,5 @@ export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPL
     const detail = d.metaLabels?.[i];
     out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [], ...(detail ? { detail } : {}) });
   });
-  // Every marked word is listed, even past `top`, so highlights never lose one.
-  const sorted = out.filter((e) => Math.abs(e.contribution) > 1e-6).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-  if (rule) markExplanation(sorted, rule);
-  return sorted.filter((e, i) => i < top || e.marked).map((e) => ({ ...e, contribution: Math.round(e.contribution * 1e4) / 1e4 }));
+  return { entries: out, words };
 }

@@ -2,6 +2,7 @@ import { FNV_OFFSET, FNV_PRIME, fnv } from './hash';
 import { scan, type Token, type TokenSink } from './tokenize';
 import { ThreatCueScanner } from './threat-cues';
 import { cueClass } from './threat-lexicon';
+import { stem, type StemLang } from './stemming/stem';
 
 /** Feature groups; each gets its own weights in the calibration, because they double-count one another. */
 export const GROUPS = ['unigram', 'bigram', 'char', 'meta'] as const;
@@ -23,6 +24,17 @@ export interface FeatureOptions {
    * @defaultValue false
    */
   threat?: boolean;
+  /**
+   * Snowball stemmer of a language (stemming/stem.ts) applied to each word's unigram; char n-grams and bigrams keep the
+   * word as written. Absent in English files and wherever the ablation showed no gain (models/MODEL_CARD.md).
+   * @defaultValue none
+   */
+  stem?: StemLang;
+  /**
+   * Identity cues (threat-cues.ts `id:*`, identity-lexicon.ts) with the threat cues; absent in files trained before them.
+   * @defaultValue false
+   */
+  identity?: boolean;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 4] };
@@ -87,6 +99,13 @@ export function metaBucket(name: string, l: Layout): number {
 /** Receives every feature occurrence: its bucket, and the token indices it came from (b = -1 if one). */
 export type Emit = (bucket: number, a: number, b: number) => void;
 
+/** Hash of a token's unigram: of its stem for a word under a stemming model, else `hu`, the token's own hash. */
+function unigramHash(s: string, hu: number, word: boolean, opt: FeatureOptions): number {
+  if (!opt.stem || !word) return hu;
+  const st = stem(opt.stem, s);
+  return st === s ? hu : fnv(st, 0, st.length, FNV_OFFSET);
+}
+
 /** Emits unigram, bigram and char n-gram features for `tokens`. */
 export function extract(tokens: Token[], opt: FeatureOptions, l: Layout, emit: Emit): void {
   const [cmin, cmax] = opt.char;
@@ -97,7 +116,7 @@ export function extract(tokens: Token[], opt: FeatureOptions, l: Layout, emit: E
     const t = tokens[i];
     const s = t.value;
     const hu = fnv(s, 0, s.length, FNV_OFFSET);
-    emit(oU + (mix(hu) & mU), i, -1);
+    emit(oU + (mix(unigramHash(s, hu, t.word, opt)) & mU), i, -1);
     if (opt.bigrams && i > 0) emit(oB + (mix(Math.imul(prev ^ 0x2f, FNV_PRIME) ^ hu) & mB), i - 1, i);
     prev = hu;
     if (cmin > 0 && t.word) {
@@ -149,7 +168,7 @@ export class WordCache {
   readonly hashOf = new Int32Array(this.slots);
   readonly sizeOf = new Int32Array(this.slots);
   /** Per slot the word's threat-lexicon class bits (threat-lexicon.ts), 0 for most words. */
-  readonly cue = new Uint16Array(this.slots);
+  readonly cue = new Uint32Array(this.slots);
   private size = 0;
 
   /** Slot of `s` (FNV hash `hu`), or -1. */
@@ -207,7 +226,7 @@ const wordCaches = new Map<string, WordCache>();
 
 /** The word cache for feature options (one per distinct options, shared by models that use them). */
 export function wordCacheFor(opt: FeatureOptions): WordCache {
-  const sig = `${opt.bits}|${opt.char[0]}|${opt.char[1]}`;
+  const sig = `${opt.bits}|${opt.char[0]}|${opt.char[1]}|${opt.stem ?? ''}`;
   let cache = wordCaches.get(sig);
   if (!cache) wordCaches.set(sig, (cache = new WordCache()));
   return cache;
@@ -227,7 +246,7 @@ function wordSlot(s: string, word: boolean, opt: FeatureOptions, l: Layout, cach
   if (cmin > 0 && word) for (let k = cmin; k <= cmax; k++) nChar += Math.max(0, w - k + 1);
   let e = new Int32Array(2 + nChar);
   e[0] = hu;
-  e[1] = l.offset[G_UNI] + (mix(hu) & l.mask[G_UNI]);
+  e[1] = l.offset[G_UNI] + (mix(unigramHash(s, hu, word, opt)) & l.mask[G_UNI]);
   let n = 2;
   if (nChar > 0) {
     const oC = l.offset[G_CHAR];

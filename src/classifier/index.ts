@@ -2,10 +2,12 @@ import path from 'node:path';
 import { readModelFile } from './model-file';
 import { NaiveBayesModel } from './model';
 import type { Model } from './types';
+import { LanguageModels } from './language/toxicity-models';
 
 export type { Explanation, Model, ModelResult, ScoreInput, SpamMeta } from './types';
 export { NaiveBayesModel } from './model';
 export { FORMAT, FORMAT_VERSION } from './model-file';
+export { LanguageModels, toxicityModelFor, type ScoringModels } from './language/toxicity-models';
 
 /** Loads one model file; throws an Error naming the file for a missing file, bad JSON or a wrong format version. */
 export function loadModelFile(file: string): Model {
@@ -25,14 +27,15 @@ export function bundledModelPath(name: 'spam' | 'toxicity', dir: string = DEFAUL
 }
 
 /**
- * Loads the shipped spam and toxicity models.
+ * Loads the shipped spam and toxicity models; the per-language toxicity models (toxicity-<lang>.json) are only
+ * listed, and each is read on the first comment in its language.
  * @param dir - directory holding spam.json and toxicity.json
  * @defaultValue dir: `<repo>/models`, resolved from this file so it works from src/ and from dist/
  */
-export function loadBundledModels(dir: string = DEFAULT_DIR): { spam: Model; toxicity: Model } {
+export function loadBundledModels(dir: string = DEFAULT_DIR): { spam: Model; toxicity: Model; languages: LanguageModels } {
   const spam = loadModelFile(path.join(dir, 'spam.json'));
   const toxicity = loadModelFile(path.join(dir, 'toxicity.json'));
   if (spam.task !== 'spam') throw new Error(`${path.join(dir, 'spam.json')} is a ${spam.task} model, expected spam`);
   if (toxicity.task !== 'toxicity') throw new Error(`${path.join(dir, 'toxicity.json')} is a ${toxicity.task} model, expected toxicity`);
-  return { spam, toxicity };
+  return { spam, toxicity, languages: new LanguageModels(dir) };
 }

@@ -58,16 +58,16 @@ export function rocAuc(probs: number[], labels: number[]): number {
 const GRID = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 
 /**
- * Picks default thresholds from measured precision/recall: `review` maximises F1 (the best trade-off
+ * Picks default thresholds from measured precision/recall: `review` maximises F1 (or `reviewBy`; the best trade-off
  * for sending to a human), `reject` is the lowest threshold whose precision reaches `rejectPrecision`,
  * so an automatic rejection is wrong at most that rarely on the calibration data. Documents count
  * with their source weight, so a down-weighted source (SMS for comment spam) does not set thresholds.
  */
-export function chooseThresholds(probs: number[], labels: number[], rejectPrecision = 0.97, weights?: number[]) {
+export function chooseThresholds(probs: number[], labels: number[], rejectPrecision = 0.97, weights?: number[], reviewBy: 'f1' | 'macroF1' = 'f1') {
   let best = metricsAt(probs, labels, 0.5, weights);
   for (const t of GRID) {
     const m = metricsAt(probs, labels, t, weights);
-    if (m.f1 > best.f1) best = m;
+    if (m[reviewBy] > best[reviewBy]) best = m;
   }
   let reject = 0.99;
   for (const t of GRID) {

@@ -2,19 +2,20 @@ import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
-import type { SpanRule } from './span-floor';
+import type { SpanRule } from './types';
 import { vocabulary, type NbCounts } from './naive-bayes';
 import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
- * `attributeThresholds`, `spanFloor`); a version 5 file has none of them and scores as before. An older build
- * must not read a version 6 file: it would ignore the cues and the stacking and mis-score silently.
+ * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
+ * words in `spanRule.words`). A file of an earlier version has none of them and scores as before. An older build
+ * must not read a newer file: it would ignore the new fields and mis-score silently.
  */
-export const READABLE_VERSIONS = [5, 6];
+export const READABLE_VERSIONS = [5, 6, 7];
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {
@@ -44,6 +45,19 @@ export interface HeadFile {
    * absent: 0. Attribute heads only.
    */
   stack?: number;
+  /**
+   * Re-calibration by a cue of the comment (train.ts `gatedHeads`): the head's log-odds z becomes
+   * `with[0] + with[1] * z` when the comment has metadata feature `cue`, else `without[0] + without[1] * z`.
+   * Absent: none. Attribute heads only.
+   */
+  gate?: HeadGate;
+}
+
+/** See HeadFile.gate. */
+export interface HeadGate {
+  cue: string;
+  with: [number, number];
+  without: [number, number];
 }
 
 export interface ModelFile {
@@ -68,6 +82,8 @@ export interface ModelFile {
    */
   spanRule?: SpanRule;
   heads: Record<string, HeadFile>;
+  /** The one language a per-language model was trained for (ISO 639-1); absent in the English (multilingual) files. */
+  language?: string;
   /** Free-form training provenance and measurements; not read when scoring. */
   training?: Record<string, unknown>;
 }

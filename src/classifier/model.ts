@@ -153,6 +153,13 @@ export class NaiveBayesModel implements Model {
     // Stacked attribute heads add a share of the main score's log-odds (HeadFile.stack).
     const st = this.table.stack;
     for (let h = 1; h < H; h++) z[h] += st[h] * z[0];
+    const gates = this.table.gates;
+    for (let h = 1; h < H; h++) {
+      const g = gates[h];
+      if (!g) continue;
+      const [a, s] = d.metaNames.includes(g.cue) ? g.with : g.without;
+      z[h] = a + s * z[h];
+    }
     return z;
   }
 

@@ -1,5 +1,5 @@
 import { metaBucket, type Layout } from './features';
-import { WEIGHT_SCALE, type HeadFile, type ModelFile } from './model-file';
+import { WEIGHT_SCALE, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { inputCount } from './naive-bayes';
 import { VarintReader } from './varint';
 
@@ -21,6 +21,8 @@ export interface ScoringTable {
   lengthWeight: Float64Array;
   /** Per head, the weight of the main score's log-odds in its own (HeadFile.stack; 0 for the main score). */
   stack: Float64Array;
+  /** Per head, its gate (HeadFile.gate) or undefined. */
+  gates: Array<HeadGate | undefined>;
   attributes?: AttributeTable;
 }
 
@@ -198,6 +200,7 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
   const bias = new Float64Array(all.length);
   const lengthWeight = new Float64Array(all.length);
   const stack = new Float64Array(all.length);
+  const gates = all.map((name) => file.heads[name].gate);
   all.forEach((name, h) => {
     const head = file.heads[name];
     bias[h] = head.calibration.bias;
@@ -212,5 +215,5 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     // spam model, which would have turned a site's allow list into spam evidence).
     for (const [k, llr] of Object.entries(file.metaPriors)) q[metaBucket(k, l)] = llr;
   }
-  return { heads: ['score'], q, bias, lengthWeight, stack, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
+  return { heads: ['score'], q, bias, lengthWeight, stack, gates, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
 }

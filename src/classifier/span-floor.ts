@@ -1,5 +1,6 @@
 import type { Explanation, Model, SpanRule } from './types';
 import { markedOffsets, spanF1, type SpanPost } from './spans';
+import { maxEvidence, spanEvidence, spanInputs, spanWordMarked, type WordBuckets } from './span-words';
 
 export type { SpanRule };
 
@@ -8,14 +9,33 @@ export function isMarked(c: number, top: number, rule: SpanRule): boolean {
   return c >= rule.floor && c >= rule.relative * top && c > 0;
 }
 
-/** Sets `marked` on every token with spans: whether `rule` marks it. */
-export function markExplanation(ex: Explanation[], rule: SpanRule): Explanation[] {
+/**
+ * Sets `marked` on every token with spans: whether `rule` marks it. A rule with span words also needs each word's
+ * buckets (`words`); a word without them is judged by the floor alone.
+ */
+export function markExplanation(ex: Explanation[], rule: SpanRule, words?: WordBuckets): Explanation[] {
   let top = 0;
   for (const e of ex) if (e.spans.length && e.contribution > top) top = e.contribution;
+  const sw = rule.words;
+  // Span evidence of every word the main score counts as toxic, and the comment's highest.
+  const ev = new Map<Explanation, [number, number]>();
+  if (sw && words) {
+    for (const e of ex) {
+      const b = words.get(e);
+      if (e.spans.length && e.contribution > 0 && b) ev.set(e, spanEvidence(sw, b));
+    }
+  }
+  const maxEv = maxEvidence([...ev.values()]);
   // Every word gets the flag, false included, so a reader can tell "nothing to mark" from an older explanation.
   for (const e of ex) {
-    if (e.spans.length) e.marked = isMarked(e.contribution, top, rule);
-    else delete e.marked;
+    if (!e.spans.length) {
+      delete e.marked;
+      continue;
+    }
+    let m = isMarked(e.contribution, top, rule);
+    const v = ev.get(e);
+    if (m && sw && v) m = spanWordMarked(sw, spanInputs(v, e.contribution, top, maxEv));
+    e.marked = m;
   }
   return ex;
 }

@@ -35,6 +35,15 @@ export const THREAT_CUES = [
   'thr:figurative',
   /** A violent word in a report ("the man was shot", "police said"). */
   'thr:report',
+  /**
+   * Identity cues (identity-lexicon.ts), for the identity-attack head; they ride in the same scan and mask, and only
+   * files trained with `features.identity` count them. A group of people named by what its members are.
+   */
+  'id:group',
+  /** A slur for such a group. */
+  'id:slur',
+  /** A generalisation or slight over a group: a quantifier or hostile adjective up to 2 tokens before it ("all Muslims", "dirty Jews"). */
+  'id:general',
 ] as const;
 
 const VIOLENT = 0;
@@ -49,6 +58,11 @@ const STALK_YOU = 8;
 const STRONG = 9;
 const FIGURATIVE = 10;
 const REPORTED = 11;
+const ID_GROUP = 12;
+const ID_SLUR = 13;
+const ID_GENERAL = 14;
+/** The identity cues' bits of a mask (doc.ts drops them for files trained without `features.identity`). */
+export const IDENTITY_MASK = (1 << ID_GROUP) | (1 << ID_SLUR) | (1 << ID_GENERAL);
 const STRONG_MASK = (1 << INTENT) | (1 << AGENT_CALL) | (1 << STALK_YOU);
 
 const FAR = -1000;
@@ -74,12 +88,16 @@ export class ThreatCueScanner {
   private thing = FAR;
   private report = FAR;
   private where = FAR;
+  private general = FAR;
+  private be = FAR;
+  private deserve = FAR;
 
   reset(): void {
     this.mask = 0;
     this.modal = this.violent = this.modalViolent = this.you = this.target = FAR;
     this.agent = this.agentModal = this.speaker = this.speakerModal = this.stalk = FAR;
-    this.agentViolent = this.speakerViolent = this.thing = this.report = this.where = FAR;
+    this.agentViolent = this.speakerViolent = this.thing = this.report = this.where = this.general = FAR;
+    this.be = this.deserve = FAR;
   }
 
   /** Token `i` (its index in the comment) has class bits `c`. */
@@ -92,13 +110,24 @@ export class ThreatCueScanner {
       if (i - this.speaker <= 2) this.speakerModal = i;
       this.modal = i;
     }
+    if (c & CUE.DESERVE) this.deserve = i;
+    if (c & CUE.BE) this.be = i;
     if (c & (CUE.VIOLENT | CUE.WEAPON)) {
       m |= 1 << (c & CUE.VIOLENT ? VIOLENT : WEAPON);
       if (c & CUE.VIOLENT && c & CUE.WEAPON) m |= 1 << WEAPON;
-      if (i - this.modal <= 5 && this.modal !== i) {
+      const mo = this.modal;
+      if (i - mo <= 5 && mo !== i) {
         m |= 1 << MODAL_VIOLENT;
         this.modalViolent = i;
-        if (i - this.you <= 6 || i - this.target <= 6) m |= 1 << INTENT;
+      }
+      if (i - mo <= 7 && mo !== i) {
+        // Intent needs the victim where the grammar puts it: between the modal and the violence ("I'll put you in
+        // the hospital"), or before the modal when the verb is passive or the modal is "deserve" ("they should be
+        // shot", "that judge deserves a bullet"). The subject of an active verb is the agent: "the senator wants to
+        // kill the tax credit" is not a threat to the senator.
+        const victim = Math.max(this.you, this.target);
+        const passive = (this.be > mo && this.be < i) || this.deserve === mo;
+        if ((victim > mo && victim < i) || (passive && victim < mo && mo - victim <= 4)) m |= 1 << INTENT;
       }
       if (i - this.you <= 3) m |= 1 << VIOLENT_YOU;
       if (i - this.thing <= 3) m |= 1 << FIGURATIVE;
@@ -122,8 +151,8 @@ export class ThreatCueScanner {
       this.you = i;
     }
     if (c & CUE.WHERE) this.where = i;
-    // "where you live", "where you sleep", "your address".
-    if (c & CUE.HOME && i - this.you === 1 && i - this.where <= 2) m |= 1 << STALK_YOU;
+    // "where you live", "where you sleep", "where your kids go to school".
+    if (c & CUE.HOME && i - this.you <= 2 && this.you - this.where === 1) m |= 1 << STALK_YOU;
     if (c & CUE.TARGET) {
       if (i - this.violent <= 3 && this.violent !== i) m |= 1 << VIOLENT_OTHER;
       if (i - this.modalViolent <= 4 && this.modalViolent !== i) m |= 1 << INTENT;
@@ -138,6 +167,12 @@ export class ThreatCueScanner {
       this.report = i;
     }
     if (c & CUE.STALK) this.stalk = i;
+    if (c & (CUE.IDENTITY | CUE.SLUR)) {
+      m |= 1 << ID_GROUP;
+      if (c & CUE.SLUR) m |= 1 << ID_SLUR;
+      if (i - this.general <= 2 && this.general !== i) m |= 1 << ID_GENERAL;
+    }
+    if (c & CUE.GENERAL) this.general = i;
     if (m & STRONG_MASK) m |= 1 << STRONG;
     this.mask = m;
   }

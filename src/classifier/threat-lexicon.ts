@@ -1,3 +1,5 @@
+import { IDENTITY_GENERAL, IDENTITY_GROUPS, IDENTITY_SLURS } from './identity-lexicon';
+
 /**
  * The threat lexicon: word classes that, in combination, mark a threat or a call for violence. Threats are
  * rare in every public data set (Jigsaw has under 1% of them) and phrased in many ways, so word counts alone
@@ -34,8 +36,18 @@ export const CUE = {
   REPORT: 512,
   /** "where", as in "I know where you live". */
   WHERE: 1024,
-  /** Where a person lives or sleeps: live, lives, sleep. */
+  /** Where a person lives, sleeps or works, or their family: live, sleep, work, kids, school... */
   HOME: 2048,
+  /** A group of people named by religion, origin, colour, sexuality or gender identity (identity-lexicon.ts). */
+  IDENTITY: 4096,
+  /** A slur for such a group (identity-lexicon.ts). */
+  SLUR: 8192,
+  /** A quantifier or hostile adjective that generalises over a group ("all", "those", "dirty"). */
+  GENERAL: 16384,
+  /** A passive auxiliary: be, been, get... ("they should be shot": the person before the modal is the victim). */
+  BE: 32768,
+  /** Modals whose subject receives what follows: deserve ("that judge deserves a bullet"). */
+  DESERVE: 65536,
 } as const;
 
 const VIOLENT = `kill kills killed killing killer murder murders murdered murdering shoot shoots shooting shot
@@ -71,7 +83,11 @@ const STALK = `find hunt hunting track tracking coming waiting outside watch`;
 
 const WHERE = `where`;
 
-const HOME = `live lives sleep`;
+const HOME = `live lives sleep sleeps work works kids children family wife husband school`;
+
+const BE = `be been being get gets got getting`;
+
+const DESERVE = `deserve deserves deserved`;
 
 const THING = `bill bills proposal proposals plan plans reform reforms deal deals law laws budget economy business
   businesses jobs job program programme idea ideas project measure tax taxes pension pensions market markets argument
@@ -101,6 +117,11 @@ export const THREAT_LEXICON: ReadonlyMap<string, number> = (() => {
   add(m, REPORT, CUE.REPORT);
   add(m, WHERE, CUE.WHERE);
   add(m, HOME, CUE.HOME);
+  add(m, BE, CUE.BE);
+  add(m, DESERVE, CUE.DESERVE);
+  add(m, IDENTITY_GROUPS, CUE.IDENTITY);
+  add(m, IDENTITY_SLURS, CUE.SLUR);
+  add(m, IDENTITY_GENERAL, CUE.GENERAL);
   return m;
 })();
 

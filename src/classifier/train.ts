@@ -3,7 +3,7 @@ import { ATTRIBUTES, type LabeledDoc } from './datasets';
 import { featurize, layoutFor, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
-import { FORMAT, FORMAT_VERSION, decodeCounts, encodeCounts, type HeadFile, type ModelFile } from './model-file';
+import { FORMAT, FORMAT_VERSION, decodeCounts, encodeCounts, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { addDocument, buildTable, emptyCounts, groupSums, vocabulary, type NbTable } from './naive-bayes';
 import { chooseThresholds, metricsAt } from './metrics';
 import { mulberry32, shuffle } from './random';
@@ -47,7 +47,8 @@ export interface TrainOptions {
   bucketWeights?: BucketWeightOptions | null;
   /**
    * Attribute heads that also get learned bucket weights (the main score always does when `bucketWeights`
-   * is set). @defaultValue toxicity ['threat'], spam []
+   * is set). Measured on inner splits of the training data (MODEL_CARD.md): every attribute head ranks better with
+   * them. @defaultValue toxicity: every attribute head, spam []
    */
   weightedHeads?: string[];
   /**
@@ -63,18 +64,48 @@ export interface TrainOptions {
    * unconstrained, some classes came out negative. @defaultValue spam true, toxicity false
    */
   nonNegativeCalibration?: boolean;
+  /**
+   * What the review threshold maximises out of fold: the toxic (spam) class's F1, or macro-F1, which per-language
+   * models use because on a set where most comments are toxic the best toxic-class F1 is to flag them all.
+   * @defaultValue 'f1'
+   */
+  reviewBy?: 'f1' | 'macroF1';
+  /**
+   * Documents of these sources (by file name) weigh at most `features / (their bucket count)` on top of their source
+   * weight, so a long comment adds no more word mass to its class than a short one: long news and forum comments
+   * would otherwise outweigh the short comments of the other sources in every word's ratio. @defaultValue none
+   */
+  massCap?: { features: number; sources: string[] };
+  /**
+   * Attribute heads that learn from attribute-only sources (`LabeledDoc.attrsOnly`: civil-comments-toxicspans, whose
+   * posts were all rated toxic before sampling). Measured on inner splits of the training data (MODEL_CARD.md): their
+   * identity-attack shares help the identity_hate head, their insult shares hurt the insult head on Jigsaw.
+   * @defaultValue ['threat', 'identity_hate']
+   */
+  attrsOnlyHeads?: string[];
+  /**
+   * Attribute heads re-calibrated by a cue of the comment (HeadFile.gate): head name -> metadata feature. The threat
+   * head's words say "violence" whether or not the comment threatens anyone; with the gate, its log-odds are
+   * re-scaled separately for comments with and without a threat structure (thr:strong).
+   * @defaultValue toxicity `{ threat: 'thr:strong' }`, spam {}
+   */
+  gatedHeads?: Record<string, string>;
 }
+
+/** Every option with its default filled in (`massCap` stays optional: none is the default). */
+type Settings = Required<Omit<TrainOptions, 'massCap'>> & Pick<TrainOptions, 'massCap'>;
 
 interface HeadSpec {
   name: string;
   label: (d: LabeledDoc) => 0 | 1 | undefined;
 }
 
-function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[]): HeadSpec[] {
+function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[], attrsOnlyHeads: string[]): HeadSpec[] {
   const heads: HeadSpec[] = [{ name: 'score', label: (d) => (d.attrsOnly ? undefined : d.label) }];
   if (task === 'toxicity') {
     for (const a of ATTRIBUTES) {
-      if (docs.some((d) => d.attrs?.[a])) heads.push({ name: a, label: (d) => d.attrs?.[a] });
+      const label = (d: LabeledDoc): 0 | 1 | undefined => (d.attrsOnly && !attrsOnlyHeads.includes(a) ? undefined : d.attrs?.[a]);
+      if (docs.some((d) => label(d))) heads.push({ name: a, label });
     }
   }
   return heads;
@@ -84,9 +115,9 @@ function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[]): HeadSpec[] {
  * Trains one head: out-of-fold group sums fit the calibration (so it is measured on documents the
  * counts never saw), then the counts are rebuilt from all documents for the shipped file.
  */
-function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Required<TrainOptions>, main?: number[], keep?: Set<number>) {
+function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: number[], o: Settings, main?: number[], keep?: Set<number>) {
   const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
-  const w = docs.map((d) => o.sourceWeights[d.source] ?? 1);
+  const w = docs.map((d, i) => (o.sourceWeights[d.source] ?? 1) * massFactor(feats[i], d.source, o.massCap));
   const layout = layoutFor(o.features);
   const size = layout.size;
   const oof: Float64Array[] = new Array(docs.length);
@@ -134,7 +165,24 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   // Enriched sources help the slopes but would inflate the prior: the bias is re-fit on natural sources only.
   const nat = idx.filter((i) => docs[i].natural);
   if (nat.length && nat.length < idx.length) cal = refitBias(cal, nat.map(withMain), nat.map((i) => spec.label(docs[i])!));
-  const z = (i: number): number => applyCalibration(cal, withMain(i));
+  const z0 = (i: number): number => applyCalibration(cal, withMain(i));
+  // The gate is fitted on the out-of-fold log-odds of each part (with / without the cue), one logistic fit each.
+  const cue = o.gatedHeads[spec.name];
+  let gate: HeadGate | undefined;
+  if (cue) {
+    const fitPart = (has: boolean): [number, number] => {
+      const part = idx.filter((i) => feats[i].metaNames.includes(cue) === has);
+      if (!part.some((i) => label(i)) || part.every((i) => label(i))) return [0, 1];
+      const c = fitCalibration(part.map((i) => [z0(i)]), part.map(label), part.map((i) => w[i]));
+      return [Math.round(c.bias * 1e4) / 1e4, Math.round(c.weights[0] * 1e4) / 1e4];
+    };
+    gate = { cue, with: fitPart(true), without: fitPart(false) };
+  }
+  const z = (i: number): number => {
+    if (!gate) return z0(i);
+    const [a, s] = feats[i].metaNames.includes(gate.cue) ? gate.with : gate.without;
+    return a + s * z0(i);
+  };
   const counts = emptyCounts(size);
   for (const i of idx) addDocument(counts, feats[i], spec.label(docs[i])!, w[i], withCues);
   const weights = weighted ? weightsWithout(-1, outer) : undefined;
@@ -143,7 +191,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   // Smoothing keeps the vocabulary the head was trained with, so the stored ratios are the trained ones.
   const vocab = vocabulary(counts);
   if (keep) for (let f = 0; f < counts.size; f++) if (!keep.has(f)) counts.neg[f] = counts.pos[f] = 0;
-  const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), vocab, alpha: o.alpha, calibration, ...(stack !== undefined ? { stack } : {}) };
+  const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), vocab, alpha: o.alpha, calibration, ...(stack !== undefined ? { stack } : {}), ...(gate ? { gate } : {}) };
   const natProbs = nat.map((i) => sigmoid(z(i)));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
   const all = { probs: idx.map((i) => sigmoid(z(i))), labels: ys, index: idx };
@@ -152,8 +200,14 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) }, all, mainZ };
 }
 
-/** Toxicity features: the defaults plus threat cues (threat-cues.ts). */
-export const TOXICITY_FEATURES: FeatureOptions = { ...DEFAULT_FEATURES, threat: true };
+/** The weight factor `massCap` gives a document (1 for sources it does not name). */
+function massFactor(d: Doc, source: string, cap: TrainOptions['massCap']): number {
+  if (!cap || !cap.sources.includes(source)) return 1;
+  return Math.min(1, cap.features / Math.max(1, d.v.length + d.meta.length));
+}
+
+/** Toxicity features: the defaults plus threat and identity cues (threat-cues.ts). */
+export const TOXICITY_FEATURES: FeatureOptions = { ...DEFAULT_FEATURES, threat: true, identity: true };
 
 /**
  * The threat head's own thresholds, from out-of-fold probabilities of every threat-labelled comment. `review` is
@@ -185,13 +239,13 @@ export const THREAT_RECALL = 0.8;
 
 /** Trains a model file from labelled documents; deterministic for a given seed and input order. */
 export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
-  const o: Required<TrainOptions> = {
+  const o: Settings = {
     seed: 1, alpha: opts.task === 'toxicity' ? 1 : 0.5, folds: 5, minCount: opts.task === 'toxicity' ? 3 : 2,
     features: opts.task === 'toxicity' ? TOXICITY_FEATURES : DEFAULT_FEATURES, version: 1, sourceWeights: {},
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['threat'] : [], stackHeads: true, sharedAttributeBuckets: true, ...opts,
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -212,7 +266,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   let main: number[] | undefined;
   let shared: Set<number> | undefined;
   let threatCurve: unknown;
-  for (const spec of headsFor(o.task, docs)) {
+  for (const spec of headsFor(o.task, docs, o.attrsOnlyHeads)) {
     // Attribute heads after the first store only the first one's buckets: one bucket list for all of them keeps the
     // attribute table (and the load time) as small as with Jigsaw alone, though the threat head saw more comments.
     const keep = spec.name !== 'score' && o.sharedAttributeBuckets ? shared : undefined;
@@ -230,7 +284,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
       });
     }
     if (spec.name === 'score') {
-      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights);
+      const t = chooseThresholds(oof.probs, oof.labels, o.rejectPrecision, oof.weights, o.reviewBy);
       thresholds = { review: t.review, reject: t.reject };
       oofMetrics = t;
     }
@@ -251,7 +305,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     ...(Object.keys(attributeThresholds).length ? { attributeThresholds } : {}),
     heads,
     training: {
-      seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, ...(o.bucketWeights ? { bucketWeights: o.bucketWeights } : {}),
+      seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, ...(o.massCap ? { massCap: o.massCap } : {}), ...(o.bucketWeights ? { bucketWeights: o.bucketWeights } : {}),
       sources, outOfFold: oofMetrics, ...(threatCurve ? { threatOutOfFold: threatCurve } : {}),
     },
   };

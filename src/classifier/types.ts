@@ -81,4 +81,21 @@ export interface SpanRule {
   floor: number;
   /** Share of the strongest token's contribution a marked token reaches at least (0: the floor alone). */
   relative: number;
+  /** Span words learnt from token-level labels (span-words.ts); a marked word must pass their rule too. */
+  words?: SpanWords;
+}
+
+/**
+ * Which words annotators mark (span-words.ts): Naive Bayes counts over word buckets of marked and unmarked words, and
+ * a logistic rule over a word's span evidence, contribution and share of the strongest word's.
+ */
+export interface SpanWords {
+  /** Sparse counts as in a model head (model-file.ts HeadFile: entries, index, neg, pos, scale). */
+  counts: { entries: number; index: string; neg: string; pos: string; scale: number };
+  total: [number, number];
+  vocab: number;
+  alpha: number;
+  bias: number;
+  /** Weights of the rule's inputs (span-words.ts `spanInputs`). */
+  weights: number[];
 }

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
+import { reviewListWrites } from './comment-index';
 
 /** Where a comment stands: published, waiting for a moderator, or refused. */
 export type CommentStatus = 'approved' | 'pending' | 'rejected';
@@ -54,6 +55,7 @@ export async function persistComment(redis: Redis, c: StoredComment, opts: Persi
   // Each write pushes the index's expiry to a full retention period after the newest comment in it.
   if (!waits) w.add('EXPIRE', thread, opts.retentionSeconds);
   if (waits) w.add('ZADD', keys.pending(c.siteId), score, c.id);
+  reviewListWrites(w, undefined, c, opts.retentionSeconds);
   if (opts.idempotency) w.add('SET', opts.idempotency.key, opts.idempotency.answer, 'EX', opts.idempotency.ttlSeconds);
   opts.extra?.(w);
   await w.exec(redis);
@@ -95,7 +97,7 @@ export function statusWrites(w: AtomicWrites, before: StoredComment, after: Stor
     w.add('EXPIRE', keys.comment(siteId, id), retentionSeconds).add('ZREM', keys.pending(siteId), id);
     w.add('EXPIRE', keys.thread(siteId, before.threadId, after.status), retentionSeconds);
   }
-  return w;
+  return reviewListWrites(w, before, after, retentionSeconds);
 }
 
 /** Lists a thread's comments of one status, oldest first; entries whose comment has expired are pruned. */

@@ -8,7 +8,8 @@ export type EventType =
   | 'comment.approved'
   | 'comment.rejected'
   | 'comment.spam'
-  | 'review.decided';
+  | 'review.decided'
+  | 'comment.reported';
 
 export interface VigilEvent {
   type: EventType;

@@ -8,6 +8,8 @@ import { requestContext } from './request-context';
 import { healthRoutes } from './routes/health';
 import { captchaRoutes } from './routes/captchas';
 import { commentRoutes } from './routes/comments';
+import { reportRoutes } from './routes/reports';
+import { publishedThreadRoutes } from './routes/published-thread';
 import { checkRoutes } from './routes/check';
 import { siteRoutes } from './routes/site';
 import { metricsRoutes } from './routes/metrics';
@@ -61,6 +63,8 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   });
   app.use(metricsRoutes(ctx, extras.metricsCollectors));
   app.use(siteRoutes(ctx));
+  app.use(reportRoutes(ctx));
+  app.use(publishedThreadRoutes(ctx));
   if (ctx.config.DEMO_PAGE) app.use(demoRoutes(ctx));
   for (const r of extras.routers ?? []) app.use(r);
   app.use(notFoundHandler);

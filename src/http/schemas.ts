@@ -4,11 +4,29 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max);
 
+/** A BCP 47 tag or ISO 639-1 code (`de`, `pt-BR`); bounded repeats only, and capped before the pattern runs. */
+const languageTag = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/, 'must be a language tag such as "de" or "pt-BR"')
+  .describe("The comment's language (BCP 47 or ISO 639-1). It picks the toxicity model; without it the language is detected. See docs/models.md.");
+
 export const captchaAnswerSchema = z.object({
   id: z.string().min(1).max(2000).describe('The id of the captcha (or proof-of-work challenge) being answered.'),
   answer: z.string().min(1).max(200).describe('The characters in the image (case-insensitive), or the proof-of-work solution.'),
   pow: z.string().regex(/^\d{1,16}$/).optional().describe('In pow+svg mode, the proof-of-work solution (the answer is then the characters in the image).'),
 });
+
+/** The article a thread belongs to, as moderators see it; stored once per thread (comments/thread-info.ts). */
+export const threadInfoSchema = z
+  .object({
+    title: z.string().trim().min(1).max(300).optional().describe("The article's headline."),
+    url: z.string().max(2000).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).optional()
+      .describe("The article's address; from a browser (site key) it must be on one of the site's allowed origins."),
+  })
+  .strict()
+  .refine((t) => t.title !== undefined || t.url !== undefined, { message: 'give a title, a url or both' })
+  .describe('Optional: the article this thread belongs to. The first value is kept per thread; the server\'s wins over a browser\'s.');
 
 export const commentSchema = z.object({
   threadId: z.string().trim().min(1).max(500).describe('Article id or URL.'),
@@ -33,11 +51,14 @@ export const commentSchema = z.object({
     .optional()
     .describe("The commenter's IP, user agent and referrer; server callers must pass the IP."),
   captcha: captchaAnswerSchema.optional(),
+  thread: threadInfoSchema.optional(),
+  language: languageTag.optional(),
 });
 
 export const checkSchema = z.object({
   body: z.string().trim().min(1).max(10000),
   author: z.object({ name: z.string().max(100).optional(), email: z.string().max(320).optional(), url: z.string().max(2000).optional() }).optional(),
+  language: languageTag.optional(),
 });
 
 export const threadQuerySchema = z.object({

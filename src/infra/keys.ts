@@ -28,6 +28,10 @@ export const keys = {
   powSpent: (siteId: string, id: string) => site(siteId, 'pow-spent', id),
   /** Hash: captcha counters (issued, solved, failed, expired; `pow:`-prefixed for proof of work). */
   captchaStats: (siteId: string) => site(siteId, 'captcha-stats'),
+  /** Hash: every site's captcha counters summed (captchaStats' fields) and `at`, when they were summed; TTL a day. */
+  captchaTotals: () => global('captcha-totals'),
+  /** String: held by the one process summing captchaTotals this interval; TTL = the interval. */
+  captchaTotalsLock: () => global('captcha-totals-lock'),
   /** String: wrong captcha answers charged to one client (keyed IP hash); TTL = the failure window. */
   captchaFailures: (siteId: string, clientHash: string) => site(siteId, 'captcha-fail', clientHash),
   /**
@@ -51,8 +55,19 @@ export const keys = {
   /** Sorted set of author (e-mail hash) -> last post time, per linked domain hash; TTL = the campaign window. */
   linkAuthors: (siteId: string, domainHash: string) => site(siteId, 'link-authors', domainHash),
 
-  /** Rate-limiter prefix (rate-limiter-flexible appends its own key after it). */
-  rateLimit: (siteId: string, name: string) => site(siteId, 'rl', name),
+  /** Set of keyed reader hashes (IP + client token) that reported a comment: one report per reader; TTL = retention. */
+  reportReaders: (siteId: string, commentId: string) => site(siteId, 'report', 'readers', commentId),
+  /** List of a comment's open reports (JSON: reason, text, time, network hash; capped); TTL = retention. */
+  reports: (siteId: string, commentId: string) => site(siteId, 'report', 'list', commentId),
+  /** Set of keyed network (IP) hashes behind a comment's open reports: what the policy's thresholds count; TTL = retention. */
+  reportNetworks: (siteId: string, commentId: string) => site(siteId, 'report', 'nets', commentId),
+  /** String: what a moderator's keep/remove on a reported comment changed, kept for undo; TTL = REVIEW_UNDO_SECONDS. */
+  reportUndo: (siteId: string, commentId: string) => site(siteId, 'report', 'undo', commentId),
+  /** Sorted set: the Reported queue, comment ids by the time they reached the report threshold; TTL = retention. */
+  reported: (siteId: string) => site(siteId, 'reported'),
+
+  /** String: one fixed-window limit's count (infra/rate-limit.ts) for a subject (a keyed IP or e-mail hash, or `site`); TTL = the window. */
+  rateLimit: (siteId: string, name: string, subject: string) => site(siteId, 'rl', name, subject),
 
   /** String: an integration's settings for a site (JSON; secrets inside encrypted with the server secret). */
   integration: (siteId: string, name: string) => site(siteId, 'integration', name),
@@ -63,6 +78,13 @@ export const keys = {
   learnSnapshot: (siteId: string) => site(siteId, 'learn', 'snapshot'),
   /** Hash: the global delta sites agreed on (`version`, and per task its buckets as JSON); rewritten by every fold. */
   learnAgreed: () => global('learn', 'agreed'),
+  /**
+   * Sorted set: site id -> the feedback sequence number of its latest feedback write, so learners read only the streams
+   * that changed since their last look. At most one member per site; no TTL (a lost set only makes learners rescan).
+   */
+  learnDirty: () => global('learn', 'dirty'),
+  /** String: the feedback sequence counter learnDirty's scores come from; no TTL (a reset makes learners rescan). */
+  learnSeq: () => global('learn', 'seq'),
   /** String: the lock of the one instance folding feedback streams; TTL a few fold intervals. */
   learnLock: () => global('learn', 'lock'),
 
@@ -116,6 +138,17 @@ export const keys = {
   reviewBlockedEmails: (siteId: string) => site(siteId, 'review', 'blocked-emails'),
   /** Set of keyed IP hashes a moderator blocked on the site. */
   reviewBlockedIps: (siteId: string) => site(siteId, 'review', 'blocked-ips'),
+  /**
+   * String: a moderator's ban, suspension or trust of one author identity on the site (`email` or `ip`, keyed hash),
+   * JSON; a suspension's TTL is its end, bans and trust last until lifted.
+   */
+  authorAction: (siteId: string, subject: string, hash: string) => site(siteId, 'author-action', subject, hash),
+  /** Sorted set of the identities with an action on the site (`<subject>:<hash>`, score: when it was taken). */
+  authorActionIndex: (siteId: string) => site(siteId, 'author-actions'),
+  /** List: an identity's recent actions and lifts (capped); TTL a year after the last. */
+  authorActionLog: (siteId: string, subject: string, hash: string) => site(siteId, 'author-action-log', subject, hash),
+  /** Hash: what sites sent about a thread (`server` and `browser` fields, JSON {title, url}, first write wins); TTL = retention. */
+  threadInfo: (siteId: string, threadId: string) => site(siteId, 'thread-info', threadId),
   /** Stream: the append-only audit log of review decisions (capped at a large length). */
   reviewAudit: (siteId: string) => site(siteId, 'review', 'audit'),
   /** List: the latest submission-to-decision times in ms (capped), for the p50/p95 gauges. */
@@ -126,6 +159,18 @@ export const keys = {
   reviewShadowLog: (siteId: string) => site(siteId, 'review', 'shadow-log'),
   /** Pub/sub channel: live review events (new item, decision) for the /moderate page's server-sent events. */
   reviewLive: (siteId: string) => site(siteId, 'review', 'live'),
+  /**
+   * Sorted set: the ids of a site's comments in one review list (`pending` = needs review, `approved`, `rejected`) by
+   * creation time in ms; no TTL for `pending`, a retention period after the last write otherwise.
+   */
+  reviewListByTime: (siteId: string, list: string) => site(siteId, 'review', 'list-time', list),
+  /** Sorted set: the same ids by their highest model score (spam or toxicity) in millionths; same TTL. */
+  reviewListByScore: (siteId: string, list: string) => site(siteId, 'review', 'list-score', list),
+  /**
+   * Sorted set: a site's comment ids by creation time under one search facet (`author`: keyed e-mail hash, `name`:
+   * keyed hash of the author's name, `thread`: thread id); TTL = retention after the last write.
+   */
+  reviewFacet: (siteId: string, facet: 'author' | 'name' | 'thread', value: string) => site(siteId, 'review', 'facet', facet, value),
   /** Pattern matching every site's reviewLive channel. */
   reviewLivePattern: () => `${P}:{*}:review:live`,
 } as const;

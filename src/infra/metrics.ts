@@ -78,7 +78,7 @@ export const metrics = {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
     registers: [registry],
   }),
-  captchaOutcomes: perSiteGauge('vigil_captcha_total', 'Captchas by mode (svg, pow) and outcome (issued, solved, failed, expired), all sites summed (by site with METRICS_PER_SITE), read from Redis at scrape time.', ['mode', 'outcome']),
+  captchaOutcomes: perSiteGauge('vigil_captcha_total', 'Captchas by mode (svg, pow) and outcome (issued, solved, failed, expired), all sites summed (refreshed at most once a minute) or by site with METRICS_PER_SITE (read at scrape time).', ['mode', 'outcome']),
   webhookAttempts: new client.Counter({
     name: 'vigil_webhook_attempts_total',
     help: 'Webhook delivery attempts by outcome (delivered, retry, gone, dead, refused, cancelled).',

@@ -1,44 +1,55 @@
 import type Redis from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError, ServiceUnavailableError } from '../errors';
+import { luaScript, runLua } from './lua';
 
+/**
+ * A fixed window: `points` per `windowSeconds`, the window starting with the first point spent. Every limit of Vigil
+ * (comments per IP and per e-mail, captchas per IP, feedback per site, the Perspective-compatible API per site) is
+ * one of these, its key built by infra/keys (`rateLimit(site, name, subject)`), so all of them live in their site's
+ * hash slot and behave the same.
+ */
 export interface Limit {
-  /** Key prefix from infra/keys (rateLimit), so the counters live in the site's hash slot. */
-  prefix: string;
+  key: string;
   points: number;
-  durationSeconds: number;
-}
-
-const limiters = new Map<string, RateLimiterRedis>();
-/** Per client: resolved once the limiter's script is defined and pipelines opened before it have been sent. */
-const defined = new WeakMap<Redis, Promise<void>>();
-
-function limiterFor(redis: Redis, limit: Limit): RateLimiterRedis {
-  const id = `${limit.prefix}|${limit.points}|${limit.durationSeconds}`;
-  let l = limiters.get(id);
-  if (!l || (l as unknown as { client: Redis }).client !== redis) {
-    l = new RateLimiterRedis({ storeClient: redis, keyPrefix: limit.prefix, points: limit.points, duration: limit.durationSeconds });
-    limiters.set(id, l);
-  }
-  return l;
+  windowSeconds: number;
 }
 
 /**
- * Spends one point for `subject`. Over the limit it throws RateLimitedError with Retry-After; when Redis cannot be
- * reached it throws ServiceUnavailableError, because letting traffic through unlimited is the wrong way to fail.
+ * The one fixed-window limiter, as Lua, for the scripts that spend a limit in the same round trip as their other work
+ * (comment intake, captcha issuing): `spend(key, points, seconds)` answers 0 when the point was granted, else the
+ * milliseconds until the window ends. The window is created with its expiry in the same command; a key that somehow
+ * has none (written by something else) gets one when it refuses, so no limit can lock a client out for good.
  */
-export async function consume(redis: Redis, limit: Limit, subject: string): Promise<void> {
-  const limiter = limiterFor(redis, limit);
-  // rate-limiter-flexible defines its script on the client with ioredis defineCommand. An auto-pipeline opened before
-  // the first definition cannot carry it, and one such call there shifts the replies of every command in that
-  // pipeline (src/infra/lua.ts): so the first calls wait until the pipelines of that turn have been sent.
-  let ready = defined.get(redis);
-  if (!ready) defined.set(redis, (ready = new Promise((resolve) => setImmediate(resolve))));
-  await ready;
+export const FIXED_WINDOW_LUA = `
+local function spend(key, points, seconds)
+  redis.call('SET', key, 0, 'EX', seconds, 'NX')
+  if redis.call('INCR', key) <= tonumber(points) then return 0 end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('EXPIRE', key, seconds)
+    ttl = tonumber(seconds) * 1000
+  end
+  return math.max(1, ttl)
+end
+`;
+
+const SPEND = luaScript(`${FIXED_WINDOW_LUA}
+return spend(KEYS[1], ARGV[1], ARGV[2])`);
+
+/**
+ * Spends one point of `limit`. Over it, throws RateLimitedError with Retry-After; when Redis cannot be reached, throws
+ * ServiceUnavailableError, because letting traffic through unlimited is the wrong way to fail.
+ *
+ * Its own EVALSHA (infra/lua), not rate-limiter-flexible: see docs/decisions/0065-one-rate-limiter.md for the
+ * measurement; and a script ioredis defines on first use (defineCommand, as that library does) is missing from
+ * auto-pipelines opened before, which shifts their replies.
+ */
+export async function consume(redis: Redis, limit: Limit): Promise<void> {
+  let waitMs: number;
   try {
-    await limiter.consume(subject, 1);
-  } catch (err) {
-    if (err instanceof RateLimiterRes) throw new RateLimitedError(err.msBeforeNext / 1000);
+    waitMs = await runLua<number>(redis, SPEND, [limit.key], [limit.points, limit.windowSeconds]);
+  } catch {
     throw new ServiceUnavailableError();
   }
+  if (waitMs > 0) throw new RateLimitedError(waitMs / 1000);
 }

@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import type { AtomicWrites } from '../infra/atomic-writes';
 import { getComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
-import { RateLimitedError } from '../errors';
+import { consume } from '../infra/rate-limit';
+import { markFeedback } from './dirty-sites';
 
 /** A labelled example from a person (a moderator's decision, an Akismet submit-spam/ham). */
 export interface Feedback {
@@ -53,25 +54,16 @@ export async function recordFeedback(redis: Redis, siteId: string, f: Feedback, 
     .exec();
   const [err, id] = res?.[0] ?? [new Error('feedback was not recorded')];
   if (err) throw err;
+  await markFeedback(redis, siteId);
   return (id as string | null) ?? '';
 }
 
-const HOUR_MS = 3600_000;
-
 /**
- * One example off the site's hourly allowance: a counter per clock hour (a fixed window, so a burst across the hour
- * boundary can reach twice the limit; the limit bounds the stream and the learning work, not a precise rate). Not
- * rate-limiter-flexible: its Lua command is defined on the connection at first use, which an auto-pipelined
- * connection with commands already queued sends to a pipeline that lacks it.
+ * One example off the site's hourly allowance (the fixed window of infra/rate-limit.ts, so a burst across a window's
+ * end can reach twice the limit: the limit bounds the stream and the learning work, not a precise rate).
  */
 async function spend(redis: Redis, siteId: string, perHour: number): Promise<void> {
-  const now = Date.now();
-  const window = Math.floor(now / HOUR_MS);
-  const key = `${keys.rateLimit(siteId, 'feedback')}:${window}`;
-  const res = await redis.multi().incr(key).expire(key, 2 * 3600).exec();
-  const [err, used] = res?.[0] ?? [new Error('feedback limit unavailable')];
-  if (err) throw err;
-  if ((used as number) > perHour) throw new RateLimitedError(((window + 1) * HOUR_MS - now) / 1000);
+  await consume(redis, { key: keys.rateLimit(siteId, 'feedback', 'site'), points: perHour, windowSeconds: 3600 });
 }
 
 /** Whether the example is a comment Vigil stored for this site, with the text Vigil scored. */

@@ -3,6 +3,7 @@ import type { Model } from '../classifier';
 import type { Logger } from '../logger';
 import { keys } from '../infra/keys';
 import { unflatten } from './agreement';
+import { feedbackSeq, sitesMarkedAfter } from './dirty-sites';
 import { parseEntry, SiteState, TASKS, type Task } from './site-state';
 
 export interface LearnerOptions {
@@ -11,17 +12,16 @@ export interface LearnerOptions {
   logger: Logger;
   /** Learn only these tasks' feedback. @defaultValue both */
   tasks?: Task[];
-  /** Learn only from these sites' streams. @defaultValue every site */
-  siteIds?: string[];
-  /** How old an entry must be before it is learnt. @defaultValue 0 */
-  settleMs?: number;
   /** @defaultValue 2000, so every instance has learnt a decision within a few seconds. */
   intervalMs?: number;
 }
 
 export interface Learner {
-  /** Reads every settled feedback entry not yet learnt and the agreed global delta; returns how many entries were learnt. */
-  catchUp(now?: number): Promise<number>;
+  /**
+   * Reads the feedback entries not yet learnt (from the sites marked since the last look; every site on the first
+   * call) and the agreed global delta; returns how many entries were learnt.
+   */
+  catchUp(): Promise<number>;
   /** How many entries of one site's stream this process has learnt (those in its snapshot included). */
   learnt(siteId: string): number;
   close(): Promise<void>;
@@ -49,6 +49,8 @@ export function startLearner(opts: LearnerOptions): Learner {
   const started = new Set<string>();
   const counts = new Map<string, number>();
   let agreedVersion: string | null = null;
+  /** The highest feedback mark this process has read the sites of (dirty-sites.ts); undefined until the first tick. */
+  let seen: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let closed = false;
@@ -62,15 +64,15 @@ export function startLearner(opts: LearnerOptions): Learner {
     counts.set(siteId, tasks.reduce((n, t) => n + s.entries[t], 0));
   }
 
-  /** The site's entries after what this process has learnt, up to `until` (its snapshot is loaded first, once). */
-  async function read(siteId: string, until: number): Promise<Array<[string, string[]]>> {
+  /** The site's entries after what this process has learnt (its snapshot is loaded first, once). */
+  async function read(siteId: string): Promise<Array<[string, string[]]>> {
     // Once per site and process: a site with no snapshot yet would otherwise cost a read on every tick.
     if (!started.has(siteId)) {
       await start(siteId);
       started.add(siteId);
     }
     const from = last.has(siteId) ? `(${last.get(siteId)}` : '-';
-    return opts.redis.xrange(keys.feedback(siteId), from, String(until), 'COUNT', BATCH);
+    return opts.redis.xrange(keys.feedback(siteId), from, '+', 'COUNT', BATCH);
   }
 
   /**
@@ -78,9 +80,9 @@ export function startLearner(opts: LearnerOptions): Learner {
    * is synchronous work, and a process catching up on thousands of entries must not hold up requests (or let their
    * Redis replies wait past the command timeout).
    */
-  async function learnSite(siteId: string, until: number, first: Array<[string, string[]]>): Promise<number> {
+  async function learnSite(siteId: string, first: Array<[string, string[]]>): Promise<number> {
     let n = 0;
-    for (let rows = first; ; rows = await read(siteId, until)) {
+    for (let rows = first; ; rows = await read(siteId)) {
       for (const [id, fields] of rows) {
         last.set(siteId, id);
         const f = parseEntry(fields);
@@ -112,19 +114,31 @@ export function startLearner(opts: LearnerOptions): Learner {
     agreedVersion = raw[0];
   }
 
-  async function catchUp(now = Date.now()): Promise<number> {
-    const until = now - (opts.settleMs ?? 0);
+  /**
+   * The sites to read this tick and the mark to remember once they are read: every site on the first tick (or when
+   * the marks were lost), else only those with feedback marked since the last tick. A process that reads every stream
+   * of every site every tick costs idle CPU and Redis commands in proportion to the number of sites.
+   */
+  async function sitesToRead(): Promise<{ ids: string[]; mark: number }> {
+    if (seen !== undefined) {
+      const marked = await sitesMarkedAfter(opts.redis, seen);
+      if (!marked.reset) return { ids: marked.siteIds, mark: marked.seq };
+    }
+    // The counter is read before the index: a mark made after it is seen by the next tick.
+    const mark = await feedbackSeq(opts.redis);
+    return { ids: await opts.redis.zrange(keys.siteIndex(), 0, -1), mark };
+  }
+
+  async function catchUp(): Promise<number> {
     let n = 0;
-    const ids = opts.siteIds ?? (await opts.redis.zrange(keys.siteIndex(), 0, -1));
-    // Sites in batches whose reads share round trips (the connection pipelines them): a tick over many sites costs
-    // a few round trips, not one per site. Each site's entries are still learnt in stream order; sites' overlays are
-    // independent of each other (below the bound on all overlays together, site-overlay.ts).
-    // Only the reads run together; the learning is done one site after another.
+    const { ids, mark } = await sitesToRead();
     for (let i = 0; i < ids.length; i += SITE_BATCH) {
       const batch = ids.slice(i, i + SITE_BATCH);
-      const firsts = await Promise.all(batch.map((id) => read(id, until)));
-      for (let j = 0; j < batch.length; j++) if (firsts[j].length) n += await learnSite(batch[j], until, firsts[j]);
+      const firsts = await Promise.all(batch.map((id) => read(id)));
+      for (let j = 0; j < batch.length; j++) if (firsts[j].length) n += await learnSite(batch[j], firsts[j]);
     }
+    // Only once every marked site was read: a failed tick is retried from the same mark.
+    seen = mark;
     await learnAgreed();
     if (n) opts.logger.info({ learnt: n }, 'models learnt from feedback');
     return n;
@@ -144,9 +158,9 @@ export function startLearner(opts: LearnerOptions): Learner {
   tick();
 
   return {
-    catchUp: async (now) => {
+    catchUp: async () => {
       await running;
-      return catchUp(now);
+      return catchUp();
     },
     learnt: (siteId) => counts.get(siteId) ?? 0,
     close: async () => {

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
  * Keyed hashes of e-mail addresses and IPs. Keyed with the server secret so that a leaked Redis dump cannot be
  * reversed by hashing a list of known addresses.
  */
-export function identityHash(secret: Buffer, kind: 'email' | 'verified-email' | 'ip' | 'body' | 'domain', value: string): string {
+export function identityHash(secret: Buffer, kind: 'email' | 'verified-email' | 'ip' | 'body' | 'domain' | 'reader', value: string): string {
   return crypto.createHmac('sha256', secret).update(`${kind}\0${value}`).digest('hex').slice(0, 32);
 }
 

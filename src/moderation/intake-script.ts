@@ -1,6 +1,7 @@
 import { RateLimitedError } from '../errors';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
+import { FIXED_WINDOW_LUA } from '../infra/rate-limit';
 import { onList, registrableDomain } from '../classifier/links';
 import { emailIdentity, identityHash } from './identity';
 import { ipSubject } from './ip-subject';
@@ -9,21 +10,20 @@ import type { IntakeSignals, ModerationContext } from './types';
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * The comment path's Redis work before scoring, in one round trip: the per-IP and per-e-mail rate limits (the same
- * fixed windows and keys as rate-limiter-flexible, which the other limits still use) and, when asked, the author's
- * review counts, the moderators' e-mail and IP blocks, and the 24-hour duplicate-body and per-IP counts. The profile
- * of the comment path showed it waiting on nine sequential round trips, with socket writes its largest CPU cost;
- * every key carries the site's hash tag, so this runs on Redis Cluster too.
+ * The comment path's Redis work before scoring, in one round trip: the per-IP and per-e-mail rate limits (the one
+ * fixed-window limiter of infra/rate-limit.ts, embedded) and, when asked, the author's review counts, the moderators'
+ * e-mail and IP blocks, bans, suspensions and trust, and the 24-hour duplicate-body and per-IP counts. The profile of
+ * the comment path showed it waiting on nine sequential round trips, with socket writes its largest CPU cost; every
+ * key carries the site's hash tag, so this runs on Redis Cluster too.
  */
-const INTAKE = luaScript(`
+const INTAKE = luaScript(`${FIXED_WINDOW_LUA}
 local anonymous = ARGV[6] == ''
 local first, last = 0, 1
 if ARGV[5] == 'before-captcha' then last = 0 elseif ARGV[5] == 'after-captcha' then first = 1 end
 if anonymous then last = 0 end
 for i = first, last do
-  local k = KEYS[1 + i]
-  redis.call('SET', k, 0, 'EX', ARGV[2 + 2 * i], 'NX')
-  if redis.call('INCR', k) > tonumber(ARGV[1 + 2 * i]) then return {1 + i, redis.call('PTTL', k)} end
+  local wait = spend(KEYS[1 + i], ARGV[1 + 2 * i], ARGV[2 + 2 * i])
+  if wait > 0 then return {1 + i, wait} end
 end
 if ARGV[5] == 'before-captcha' then return {0} end
 local now = tonumber(ARGV[8])
@@ -37,7 +37,7 @@ local function seen(k)
 end
 local win = tonumber(ARGV[11])
 local authors = {}
-for i = 8, #KEYS do
+for i = 10, #KEYS do
   local k = KEYS[i]
   redis.call('ZREMRANGEBYSCORE', k, 0, now - win)
   redis.call('ZADD', k, now, ARGV[12])
@@ -46,7 +46,8 @@ for i = 8, #KEYS do
   authors[#authors + 1] = redis.call('ZCARD', k)
 end
 return {0, 0, anonymous and {} or redis.call('HGETALL', KEYS[3]), anonymous and 0 or redis.call('SISMEMBER', KEYS[4], ARGV[6]),
-  redis.call('SISMEMBER', KEYS[5], ARGV[7]), seen(KEYS[6]), seen(KEYS[7]), authors}`);
+  redis.call('SISMEMBER', KEYS[5], ARGV[7]), seen(KEYS[6]), seen(KEYS[7]), authors,
+  anonymous and false or redis.call('GET', KEYS[8]), redis.call('GET', KEYS[9])}`);
 
 /** How long the campaign count remembers who linked a domain. */
 export const CAMPAIGN_WINDOW_MINUTES = 10;
@@ -109,15 +110,16 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
   const id = identitiesOf(ctx);
   const now = ctx.now.getTime();
   const domains = withSignals ? linkDomainsOf(ctx) : [];
-  const reply = await runLua<[number, number, string[]?, number?, number?, number?, number?, number[]?]>(
+  const reply = await runLua<[number, number, string[]?, number?, number?, number?, number?, number[]?, (string | null)?, (string | null)?]>(
     ctx.deps.redis, INTAKE,
     [
       // Browsers and the site's server count an e-mail separately: whatever reaches the browser path (a solved
       // captcha is cheap for some) must not lock the site's own server calls for that commenter.
-      `${keys.rateLimit(site, 'comment-ip')}:${id.ip}`,
-      `${keys.rateLimit(site, ctx.via === 'browser' ? 'comment-email-browser' : 'comment-email')}:${id.email}`,
+      keys.rateLimit(site, 'comment-ip', id.ip),
+      keys.rateLimit(site, ctx.via === 'browser' ? 'comment-email-browser' : 'comment-email', id.email),
       keys.reviewAuthor(site, id.email), keys.reviewBlockedEmails(site), keys.reviewBlockedIps(site),
       keys.bodySeen(site, id.body), keys.ipPosts(site, id.ip),
+      keys.authorAction(site, 'email', id.email), keys.authorAction(site, 'ip', id.ip),
       ...domains.map((d) => keys.linkAuthors(site, identityHash(ctx.deps.secret, 'domain', d))),
     ],
     [
@@ -134,5 +136,6 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
   return {
     author, blockedEmail: reply[3] === 1, blockedIp: reply[4] === 1, duplicates: Number(reply[5]), postsPerIp: Number(reply[6]),
     linkAuthors: (reply[7] ?? []).map(Number),
+    actions: { email: reply[8] ?? null, ip: reply[9] ?? null },
   };
 }

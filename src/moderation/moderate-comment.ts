@@ -3,6 +3,7 @@ import type { Site } from '../sites/site-store';
 import { ConflictError } from '../errors';
 import { keys } from '../infra/keys';
 import { persistComment, StoredComment } from '../comments/comment-store';
+import { threadInfoWrites } from '../comments/thread-info';
 import { maskEmail } from './identity';
 import { identitiesOf } from './intake-script';
 import { decide } from './policy';
@@ -13,6 +14,7 @@ import { formSignalsPhase } from './phases/form-signals';
 import { historySignalsPhase } from './phases/history-signals';
 import { scorePhase } from './phases/score';
 import { authorStandingPhase } from './phases/author-standing';
+import { authorActionsPhase } from './phases/author-actions';
 import type { CommentInput, ModerationContext, ModerationDeps, ModerationResult, Phase } from './types';
 
 /**
@@ -25,6 +27,7 @@ import type { CommentInput, ModerationContext, ModerationDeps, ModerationResult,
 export const phases: Phase[] = [
   rateLimitPhase, captchaPhase, blocklistPhase,
   authorStandingPhase, // sets ctx.authorStanding from review history; rejects e-mails/IPs blocked from /moderate
+  authorActionsPhase, // moderators' bans and suspensions reject; their trust makes the author trusted (same read)
   formSignalsPhase, historySignalsPhase, scorePhase,
 ];
 
@@ -73,13 +76,15 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
   const { deps, site, input } = ctx;
   const spam = ctx.scores!.spam;
   const toxicity = ctx.scores!.toxicity;
+  const toxModel = ctx.toxicityModel ?? deps.models.toxicity;
   const decision = decide({
     policy: site.policy,
     scores: { spam: spam.score, toxicity: toxicity.score, threat: toxicity.attributes?.threat },
-    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds, threat: deps.models.toxicity.attributeThresholds?.threat },
+    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: toxModel.thresholds, threat: toxModel.attributeThresholds?.threat },
     reasons: ctx.reasons,
     verdict: ctx.verdict,
     authorStanding: ctx.authorStanding,
+    ...(ctx.trustedByModerator ? { trustedByModerator: true } : {}),
   });
   const id = crypto.randomUUID();
   const scores = {
@@ -103,11 +108,19 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
     via: ctx.via, createdAt: ctx.now.toISOString(),
     ...(decision.status !== 'pending' ? { decidedAt: ctx.now.toISOString(), decidedBy: 'vigil' } : {}),
   };
+  // A rejected comment's thread info is not kept: most of those come from bots, which could otherwise be first to
+  // name a thread.
+  const thread = input.thread && decision.status !== 'rejected' ? input.thread : undefined;
   const result: ModerationResult = { id, status: decision.status, scores, reasons: decision.reasons, ...(ctx.explain && explanation ? { explanation } : {}) };
   const extra = ctx.persistWrites ? [...(deps.inPersist ?? []), ...ctx.persistWrites] : deps.inPersist;
   await persistComment(deps.redis, comment, {
     retentionSeconds: Math.round(deps.settings.retentionDays * 86400),
-    ...(extra?.length ? { extra: (m) => extra.forEach((add) => add(m, comment)) } : {}),
+    ...(extra?.length || thread ? {
+      extra: (m) => {
+        if (thread) threadInfoWrites(m, site.id, input.threadId, thread, ctx.via, Math.round(deps.settings.retentionDays * 86400));
+        extra?.forEach((add) => add(m, comment));
+      },
+    } : {}),
     ...(idemKey ? { idempotency: { key: idemKey, answer: JSON.stringify({ fp: fingerprint(ctx.input), result }), ttlSeconds: deps.settings.idempotencyTtlSeconds } } : {}),
   });
   // The comment is stored and its answer is final; a hook that fails (say, the review queue while Redis blinks)

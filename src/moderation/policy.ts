@@ -13,6 +13,8 @@ export interface DecisionInput {
   reasons: string[];
   verdict?: CommentStatus;
   authorStanding?: 'trusted' | 'suspect';
+  /** A moderator trusts the author: pre-moderation does not hold their comments either (hard rules still apply). */
+  trustedByModerator?: boolean;
 }
 
 export interface Decision {
@@ -68,7 +70,11 @@ export function decide(input: DecisionInput): Decision {
   let needsReview = false;
   if (status !== 'rejected') {
     const mode = input.policy.moderation;
-    if (mode === 'pre') {
+    if (mode === 'pre' && input.trustedByModerator && !borderline) {
+      // Trust from a moderator means "post without review": only what would hold anyone's comment (a threat) holds it.
+      status = 'approved';
+      if (!reasons.includes('trusted_author')) reasons.push('trusted_author');
+    } else if (mode === 'pre') {
       status = 'pending';
       reasons.push('pre_moderation');
     } else if (mode === 'post') {

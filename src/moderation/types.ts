@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { AtomicWrites } from '../infra/atomic-writes';
-import type { Model, ModelResult, SpamMeta } from '../classifier';
+import type { Model, ModelResult, ScoringModels, SpamMeta } from '../classifier';
 import type { Site } from '../sites/site-store';
 import type { CommentStatus, StoredComment } from '../comments/comment-store';
 
@@ -16,6 +16,10 @@ export interface CommentInput {
   client?: { ip?: string; userAgent?: string; referrer?: string };
   /** `pow` carries the proof-of-work solution in pow+svg mode, where `answer` is the image's characters. */
   captcha?: { id: string; answer: string; pow?: string };
+  /** The article the thread belongs to (comments/thread-info.ts), stored once per thread, not with the comment. */
+  thread?: { title?: string; url?: string };
+  /** The comment's language as the site declares it (BCP 47 or ISO 639-1); it picks the toxicity model. */
+  language?: string;
 }
 
 export type { CommentStatus };
@@ -23,7 +27,7 @@ export type { CommentStatus };
 /** The dependencies of the moderation use case, passed in so phases can be tested without a server. */
 export interface ModerationDeps {
   redis: Redis;
-  models: { spam: Model; toxicity: Model };
+  models: ScoringModels;
   secret: Buffer;
   settings: { captchaTtlSeconds: number; retentionDays: number; idempotencyTtlSeconds: number; ipv6Prefix?: number };
   /** Called after a comment is stored, e.g. to enqueue review or webhooks. A failure is logged, not returned. */
@@ -53,12 +57,18 @@ export interface ModerationContext {
   /** 'trusted' skips review for borderline scores; 'suspect' sends everything to review. */
   authorStanding?: 'trusted' | 'suspect';
   scores?: { spam: ModelResult; toxicity: ModelResult };
+  /** The toxicity model that scored the comment (its language's own, else the English one): its thresholds decide. */
+  toxicityModel?: Model;
   /** Keyed hashes of the commenter's IP and e-mail and of the body (intake-script identitiesOf). */
   identities?: { ip: string; email: string; body: string };
   /** Registrable domains the body links to, for the campaign count (intake-script linkDomainsOf). */
   linkDomains?: string[];
   /** Author standing and history counts, when the rate-limit phase fetched them in its round trip. */
   signals?: IntakeSignals;
+  /** Moderator actions on the author, read with the author's standing (signals, or the standing phase's own read). */
+  authorActions?: RawAuthorActions;
+  /** A moderator trusts the author: besides skipping review for borderline scores, pre-moderation does not hold them. */
+  trustedByModerator?: boolean;
   /** Writes a phase adds to this comment's own transaction once its status is known (like ModerationDeps.inPersist). */
   persistWrites?: Array<(w: AtomicWrites, comment: StoredComment) => void>;
 }
@@ -85,4 +95,9 @@ export interface IntakeSignals {
   postsPerIp: number;
   /** Per linked domain (`linkDomainsOf`), distinct authors who linked it on the site within the campaign window, this one included. */
   linkAuthors: number[];
+  /** The stored moderator actions (ban, suspension, trust) on the e-mail and IP, as raw JSON (review/author-action-record.ts). */
+  actions?: RawAuthorActions;
 }
+
+/** What keys.authorAction holds for the comment's e-mail and IP, unparsed (null: nothing). */
+export interface RawAuthorActions { email: string | null; ip: string | null }

@@ -1,4 +1,5 @@
-import type { Model, ModelResult } from '../classifier';
+import type { ModelResult, ScoringModels } from '../classifier';
+import { toxicityModelFor } from '../classifier/language/toxicity-models';
 import { linkListsOf } from '../moderation/link-lists';
 import type { Site } from '../sites/site-store';
 import { headValue, lookupAttribute, type AttributeSource } from './attributes';
@@ -17,7 +18,6 @@ export interface AnalyzeResponse {
   clientToken?: string;
 }
 
-type Models = { spam: Model; toxicity: Model };
 
 const probability = (value: number): Score => ({ value: Math.round(value * 1e6) / 1e6, type: 'PROBABILITY' });
 
@@ -27,7 +27,7 @@ const probability = (value: number): Score => ({ value: Math.round(value * 1e6) 
  * PROBABILITY is refused; an attribute the models do not serve, or not in the request's language, is refused unless
  * dropUnsupportedAttributes, in which case it is left out. SPAM reads the site's link lists as /v1/comments does.
  */
-export function analyzeComment(models: Models, site: Pick<Site, 'id' | 'policy'>, req: AnalyzeRequest): AnalyzeResponse {
+export function analyzeComment(models: ScoringModels, site: Pick<Site, 'id' | 'policy'>, req: AnalyzeRequest): AnalyzeResponse {
   const text = req.comment.text;
   const langs = languagesOf(text, req.languages);
   const wanted: Array<{ name: string; source: AttributeSource; threshold?: number }> = [];
@@ -47,8 +47,10 @@ export function analyzeComment(models: Models, site: Pick<Site, 'id' | 'policy'>
 
   const opts = { siteId: site.id };
   const lists = linkListsOf(site.policy);
+  // The toxicity attributes are read from the model of the (first) effective language: its own where it has one.
+  const byModel = { spam: models.spam, toxicity: toxicityModelFor(models, langs.effective[0], text).model };
   const results: Partial<Record<'spam' | 'toxicity', ModelResult>> = {};
-  const scoreWith = (m: 'spam' | 'toxicity', t: string) => models[m].score(m === 'spam' ? { text: t, ...lists } : { text: t }, opts);
+  const scoreWith = (m: 'spam' | 'toxicity', t: string) => byModel[m].score(m === 'spam' ? { text: t, ...lists } : { text: t }, opts);
   for (const w of wanted) results[w.source.model] ??= scoreWith(w.source.model, text);
 
   // Each sentence is scored once per model, whatever number of attributes read it.

@@ -1,5 +1,6 @@
-import type { Model } from '../classifier';
+import type { Model, ScoringModels } from '../classifier';
 import { MODEL_LANGUAGES } from '../classifier/language/supported';
+import { LANGUAGE_MODEL_HEADS } from '../classifier/language/toxicity-models';
 
 /**
  * Perspective's production attributes, each answered by the toxicity model's head of the same meaning (Jigsaw's
@@ -45,21 +46,26 @@ export function headsOf(model: Model): string[] {
   return Array.isArray(named) ? (named as string[]) : ['score'];
 }
 
-/** Which model head answers an attribute, given the loaded models. */
-export function lookupAttribute(name: string, models: { spam: Model; toxicity: Model }): AttributeLookup {
+/**
+ * Which model head answers an attribute, given the loaded models. A toxicity head's languages are the English
+ * model's, plus those with a model of their own when their models have that head (TOXICITY only, so far).
+ */
+export function lookupAttribute(name: string, models: ScoringModels): AttributeLookup {
   if (name === 'SPAM') return { kind: 'served', source: { model: 'spam', head: 'score' }, languages: MODEL_LANGUAGES.spam };
   // Own keys only: a request may name `__proto__` or `constructor`.
   const wanted = Object.hasOwn(TOXICITY_HEADS, name) ? TOXICITY_HEADS[name] : undefined;
   if (wanted) {
     const heads = headsOf(models.toxicity);
     const head = wanted.find((h) => heads.includes(h));
-    return head ? { kind: 'served', source: { model: 'toxicity', head }, languages: MODEL_LANGUAGES.toxicity } : { kind: 'unsupported' };
+    if (!head) return { kind: 'unsupported' };
+    const own = LANGUAGE_MODEL_HEADS.includes(head) ? (models.languages?.languages ?? []) : [];
+    return { kind: 'served', source: { model: 'toxicity', head }, languages: [...MODEL_LANGUAGES.toxicity, ...own] };
   }
   return PERSPECTIVE_ONLY.has(name) ? { kind: 'unsupported' } : { kind: 'unknown' };
 }
 
 /** The attributes the loaded models answer, for the docs and /openapi.json. */
-export function servedAttributes(models: { spam: Model; toxicity: Model }): string[] {
+export function servedAttributes(models: ScoringModels): string[] {
   return [...Object.keys(TOXICITY_HEADS), 'SPAM'].filter((a) => lookupAttribute(a, models).kind === 'served');
 }
 

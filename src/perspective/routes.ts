@@ -31,7 +31,7 @@ async function authenticate(ctx: AppContext, req: Request): Promise<Site> {
 async function limit(ctx: AppContext, site: Site): Promise<void> {
   const points = site.policy.rateLimits.perspectivePerMinute ?? 600;
   try {
-    await consume(ctx.redis, { prefix: keys.rateLimit(site.id, 'perspective'), points, durationSeconds: 60 }, 'site');
+    await consume(ctx.redis, { key: keys.rateLimit(site.id, 'perspective', 'site'), points, windowSeconds: 60 });
   } catch (err) {
     const e = toVigilError(err, ctx.redis);
     if (e?.status === 429) throw new GoogleApiError('RESOURCE_EXHAUSTED', `Quota exceeded: at most ${points} requests per minute for this site.`, e.headers);

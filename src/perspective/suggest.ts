@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { Model } from '../classifier';
+import type { ScoringModels } from '../classifier';
 import { recordFeedback, type Feedback, type RecordOptions } from '../learning/feedback';
 import { lookupAttribute } from './attributes';
 import { invalid } from './google-error';
@@ -23,7 +23,7 @@ export const APPLIES = 0.5;
  * accepted and learn nothing.
  */
 export async function suggestScore(
-  redis: Redis, models: { spam: Model; toxicity: Model }, siteId: string, req: SuggestRequest, limits: RecordOptions,
+  redis: Redis, models: ScoringModels, siteId: string, req: SuggestRequest, limits: RecordOptions,
 ): Promise<SuggestResponse> {
   const text = req.comment.text;
   const langs = languagesOf(text, req.languages);

@@ -5,7 +5,8 @@ import { keys } from '../infra/keys';
 /** One line of the audit log: who did what to which comment, when, and why. */
 export interface AuditEntry {
   at: string;
-  action: 'decision' | 'undo';
+  /** `author`: a ban, suspension, trust or lift (review/author-actions.ts); `decision` names which, from/to the states. */
+  action: 'decision' | 'undo' | 'author';
   commentId: string;
   moderator: { id: string; name: string };
   /** The decision taken, or the one undone. */
@@ -14,6 +15,8 @@ export interface AuditEntry {
   to: { status: string; needsReview: boolean };
   note?: string;
   blocked?: { email?: boolean; ip?: boolean };
+  /** For `author` entries: which identity of the comment's author, and when a suspension ends. */
+  author?: { subject: 'email' | 'ip'; until?: string };
 }
 
 /**

@@ -1,14 +1,18 @@
 import { getComment } from '../comments/comment-store';
-import { ForbiddenError, NotFoundError } from '../errors';
+import crypto from 'node:crypto';
+import { AlreadyDecidedError, ForbiddenError, NotFoundError, ReviewClaimedError } from '../errors';
 import { keys } from '../infra/keys';
 import type { Actor, ReviewDeps } from './deps';
 import { nowOf } from './deps';
 import { reviewItem, ReviewItem } from './item-view';
+import { listCounts } from './list';
 
 export interface Claim {
   moderatorId: string;
   token: string;
   expiresAt: string;
+  /** `item`: taken by opening it from the list, not through the queue's job lock (the token is then no lock). */
+  kind?: 'item';
 }
 
 /** The sites an actor may work on: the one asked for (if theirs), else all of theirs. */
@@ -49,7 +53,16 @@ export async function claimNext(d: ReviewDeps, actor: Actor, siteId?: string): P
       }
       const expiresAt = new Date(nowOf(d).getTime() + d.settings.leaseMs).toISOString();
       const claim: Claim = { moderatorId: actor.id, token: claimed.token, expiresAt };
-      await d.redis.set(keys.reviewClaim(s, commentId), JSON.stringify(claim), 'PX', d.settings.leaseMs);
+      const key = keys.reviewClaim(s, commentId);
+      if (!(await d.redis.set(key, JSON.stringify(claim), 'PX', d.settings.leaseMs, 'NX'))) {
+        const held = await readClaim(d, s, commentId);
+        if (held && held.moderatorId !== actor.id) {
+          // Someone opened this item from the list: it waits, out of the claim order, until their lease would end.
+          await d.queues.defer(s, commentId, claimed.token, Date.parse(held.expiresAt));
+          continue;
+        }
+        await d.redis.set(key, JSON.stringify(claim), 'PX', d.settings.leaseMs);
+      }
       return { item: await reviewItem(d, comment), leaseExpiresAt: expiresAt };
     }
   }
@@ -60,7 +73,7 @@ export async function claimNext(d: ReviewDeps, actor: Actor, siteId?: string): P
 export async function extendClaim(d: ReviewDeps, actor: Actor, commentId: string, siteId?: string): Promise<{ leaseExpiresAt: string }> {
   const s = await siteOfComment(d, actor, commentId, siteId);
   const claim = await readClaim(d, s, commentId);
-  if (!claim || claim.moderatorId !== actor.id || !(await d.queues.extend(s, commentId, claim.token))) {
+  if (!claim || claim.moderatorId !== actor.id || (claim.kind !== 'item' && !(await d.queues.extend(s, commentId, claim.token)))) {
     throw new NotFoundError('Your claim on this item');
   }
   const expiresAt = new Date(nowOf(d).getTime() + d.settings.leaseMs).toISOString();
@@ -73,21 +86,59 @@ export async function releaseClaim(d: ReviewDeps, actor: Actor, commentId: strin
   const s = await siteOfComment(d, actor, commentId, siteId);
   const claim = await readClaim(d, s, commentId);
   if (!claim || claim.moderatorId !== actor.id) throw new NotFoundError('Your claim on this item');
-  await d.queues.release(s, commentId, claim.token);
   await d.redis.del(keys.reviewClaim(s, commentId));
+  if (claim.kind === 'item') await d.queues.promote(s, commentId);
+  else await d.queues.release(s, commentId, claim.token);
+}
+
+/**
+ * Claims one pending item the moderator opened from the list, for one lease; refused (review_claimed) while another
+ * moderator holds it. The claim key is taken with SET NX, the same key a queue claim takes, so of a list claim and a
+ * queue claim racing for one item exactly one wins; a queue claim that finds the item taken sets it aside (claimNext).
+ * Opening an item one already holds renews the lease.
+ */
+export async function claimItem(d: ReviewDeps, actor: Actor, commentId: string, siteId?: string): Promise<{ item: ReviewItem; leaseExpiresAt: string }> {
+  const s = await siteOfComment(d, actor, commentId, siteId);
+  const comment = await getComment(d.redis, s, commentId);
+  if (!comment) throw new NotFoundError(`Comment ${commentId}`);
+  if (!comment.needsReview) throw new AlreadyDecidedError();
+  const key = keys.reviewClaim(s, commentId);
+  const expiresAt = new Date(nowOf(d).getTime() + d.settings.leaseMs).toISOString();
+  const held = await readClaim(d, s, commentId);
+  if (held && held.moderatorId === actor.id) {
+    if (held.kind !== 'item' && !(await d.queues.extend(s, commentId, held.token))) throw new ReviewClaimedError();
+    await d.redis.set(key, JSON.stringify({ ...held, expiresAt }), 'PX', d.settings.leaseMs);
+    return { item: await reviewItem(d, comment), leaseExpiresAt: expiresAt };
+  }
+  const claim: Claim = { moderatorId: actor.id, token: `item:${crypto.randomUUID()}`, expiresAt, kind: 'item' };
+  if (held || !(await d.redis.set(key, JSON.stringify(claim), 'PX', d.settings.leaseMs, 'NX'))) throw new ReviewClaimedError();
+  return { item: await reviewItem(d, comment), leaseExpiresAt: expiresAt };
+}
+
+/** Any item of the moderator's sites as the item view shows it, whatever its status (opened from a decided list). */
+export async function viewItem(d: ReviewDeps, actor: Actor, commentId: string, siteId?: string): Promise<ReviewItem> {
+  const s = await siteOfComment(d, actor, commentId, siteId);
+  const comment = await getComment(d.redis, s, commentId);
+  if (!comment) throw new NotFoundError(`Comment ${commentId}`);
+  return reviewItem(d, comment);
 }
 
 export async function reviewCounts(d: ReviewDeps, actor: Actor, siteId?: string) {
-  const sites: Record<string, { pending: number; waiting: number; claimed: number }> = {};
+  const sites: Record<string, { pending: number; waiting: number; claimed: number; lists: Record<string, number> }> = {};
   let waiting = 0;
   let claimed = 0;
+  const lists: Record<string, number> = {};
   for (const s of sitesFor(actor, siteId)) {
     const c = await d.queues.counts(s);
-    sites[s] = { pending: c.waiting + c.claimed, ...c };
+    const l = await listCounts(d.redis, s);
+    sites[s] = { pending: c.waiting + c.claimed, ...c, lists: l };
+    for (const [k, n] of Object.entries(l)) lists[k] = (lists[k] ?? 0) + n;
     waiting += c.waiting;
     claimed += c.claimed;
   }
-  return { pending: waiting + claimed, waiting, claimed, sites };
+  // `lists`: the sizes of the review lists (the /moderate tabs); `pending` there counts every comment that needs a
+  // person, also those whose queue entry a reconcile has yet to restore.
+  return { pending: waiting + claimed, waiting, claimed, lists, sites };
 }
 
 /** The waiting items of one site in the order they will be served, without claiming them. */

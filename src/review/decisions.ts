@@ -5,6 +5,7 @@ import type { EventType, VigilEvent } from '../events/events';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
 import { metrics } from '../infra/metrics';
+import { markFeedback } from '../learning/dirty-sites';
 import { Feedback, feedbackWrite, withdrawFeedback } from '../learning/feedback';
 import { Outcome, outcomeWrites } from './author-history';
 import { auditWrite } from './audit';
@@ -20,6 +21,11 @@ export interface DecisionInput {
   note?: string;
   /** Also reject every later comment from this author's e-mail and/or IP on the site. */
   block?: { email?: boolean; ip?: boolean };
+  /**
+   * The status the moderator saw on a comment that was already decided (the Approved and Rejected lists): the decision
+   * then revises that one, and is refused as already decided if the comment moved on meanwhile.
+   */
+  from?: 'approved' | 'rejected';
 }
 
 /** What undo needs to put everything back as it was. */
@@ -43,7 +49,7 @@ const OUTCOME: Record<ReviewDecision, Outcome> = { approve: 'approved', reject: 
 const LATENCY_SAMPLES = 1000;
 
 /** Runs `fn` while holding a short per-comment lock, so two requests cannot decide (or undo) one comment at once. */
-async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: string, fn: () => Promise<T>): Promise<T> {
+export async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: string, fn: () => Promise<T>): Promise<T> {
   const key = keys.reviewLock(siteId, commentId);
   const token = crypto.randomUUID();
   if (!(await d.redis.set(key, token, 'PX', 10000, 'NX'))) throw new ConflictError('This comment is being decided right now.');
@@ -58,22 +64,24 @@ async function withCommentLock<T>(d: ReviewDeps, siteId: string, commentId: stri
  * A moderator's decision: take the item off the queue (the claimant by its lease; anyone while it is unclaimed),
  * then record it everywhere it matters in one atomic batch: the comment's status, author history, blocks, learning
  * feedback, the undo record, the audit log and the latency sample. A crash leaves all of them or none, never a
- * decided comment without its audit entry. Events (webhooks), live updates and metrics follow.
+ * decided comment without its audit entry. Events (webhooks), live updates and metrics follow. On a comment already
+ * decided (input.from), the decision revises it: no queue, no lease, and undo puts the earlier decision back.
  */
 export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput): Promise<StoredComment> {
   const siteId = await siteOfComment(d, actor, input.commentId, input.siteId);
   return withCommentLock(d, siteId, input.commentId, async () => {
     const before = await getComment(d.redis, siteId, input.commentId);
     if (!before) throw new NotFoundError(`Comment ${input.commentId}`);
-    if (!before.needsReview) throw new AlreadyDecidedError();
-    const claim = await readClaim(d, siteId, input.commentId);
+    const revise = !before.needsReview;
+    if (revise && (input.from !== before.status || STATUS[input.decision] === before.status)) throw new AlreadyDecidedError();
+    const claim = revise ? undefined : await readClaim(d, siteId, input.commentId);
     if (claim && claim.moderatorId !== actor.id) throw new ReviewClaimedError();
     // Undo removes only the blocks this decision adds, so it must know which the site already had.
     const blocked = {
       email: !!input.block?.email && !(await d.redis.sismember(keys.reviewBlockedEmails(siteId), before.author.emailHash)),
       ip: !!input.block?.ip && !(await d.redis.sismember(keys.reviewBlockedIps(siteId), before.client.ipHash)),
     };
-    const taken = await d.queues.finish(siteId, input.commentId, claim?.token, { decision: input.decision, moderatorId: actor.id });
+    const taken = revise || await d.queues.finish(siteId, input.commentId, claim?.kind === 'item' ? undefined : claim?.token, { decision: input.decision, moderatorId: actor.id });
     if (!taken) throw new ReviewClaimedError();
 
     const now = nowOf(d);
@@ -100,13 +108,15 @@ export async function decide(d: ReviewDeps, actor: Actor, input: DecisionInput):
     w.add('SET', keys.reviewUndo(siteId, before.id), JSON.stringify(undo), 'EX', d.settings.undoSeconds);
     auditWrite(w, siteId, {
       at, action: 'decision', commentId: before.id, moderator: { id: actor.id, name: actor.name }, decision: input.decision,
-      from: { status: before.status, needsReview: true }, to: { status: after.status, needsReview: false },
+      from: { status: before.status, needsReview: !revise }, to: { status: after.status, needsReview: false },
       ...(input.note ? { note: input.note } : {}), ...(input.block ? { blocked: input.block } : {}),
     });
-    w.add('LPUSH', keys.reviewLatency(siteId), String(latencyMs)).add('LTRIM', keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1);
+    // A revision is not a first decision: the submission-to-decision time is the first one's.
+    if (!revise) w.add('LPUSH', keys.reviewLatency(siteId), String(latencyMs)).add('LTRIM', keys.reviewLatency(siteId), 0, LATENCY_SAMPLES - 1);
     await w.exec(d.redis);
+    if (feedback.length) await markFeedback(d.redis, siteId);
 
-    metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
+    if (!revise) metrics.reviewDecisionSeconds.observe({ decision: input.decision }, latencyMs / 1000);
     const data = {
       commentId: after.id, threadId: after.threadId, status: after.status, scores: after.scores, reasons: after.reasons,
       moderator: { id: actor.id, name: actor.name }, decision: input.decision, ...(input.note ? { note: input.note } : {}),
@@ -131,12 +141,13 @@ function feedbackFor(decision: ReviewDecision, c: StoredComment): Feedback[] {
 
 /** Decides many items; each succeeds or fails on its own, like single decisions. */
 export async function decideMany(
-  d: ReviewDeps, actor: Actor, input: { items: Array<{ commentId: string; siteId?: string }>; decision: ReviewDecision; note?: string },
+  d: ReviewDeps, actor: Actor,
+  input: { items: Array<{ commentId: string; siteId?: string }>; decision: ReviewDecision; note?: string; from?: 'approved' | 'rejected' },
 ): Promise<Array<{ commentId: string; status?: string; error?: { code: string; detail: string } }>> {
   const out = [];
   for (const it of input.items) {
     try {
-      const c = await decide(d, actor, { ...it, decision: input.decision, ...(input.note ? { note: input.note } : {}) });
+      const c = await decide(d, actor, { ...it, decision: input.decision, ...(input.note ? { note: input.note } : {}), ...(input.from ? { from: input.from } : {}) });
       out.push({ commentId: it.commentId, status: c.status });
     } catch (err) {
       const e = err as { code?: string; message?: string };
@@ -162,7 +173,7 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
     const current = await getComment(d.redis, s, commentId);
     if (!current) throw new NotFoundError(`Comment ${commentId}`);
     const restored: StoredComment = {
-      ...current, status: u.before.status, needsReview: true, decidedAt: u.before.decidedAt, decidedBy: u.before.decidedBy, reasons: u.before.reasons,
+      ...current, status: u.before.status, needsReview: u.before.needsReview ? true : undefined, decidedAt: u.before.decidedAt, decidedBy: u.before.decidedBy, reasons: u.before.reasons,
     };
     const at = nowOf(d).toISOString();
 
@@ -174,18 +185,19 @@ export async function undoDecision(d: ReviewDeps, actor: Actor, commentId: strin
     for (const f of u.feedback ?? []) feedbackWrite(w, s, { ...f, withdraw: true }, d.settings.retentionSeconds);
     auditWrite(w, s, {
       at, action: 'undo', commentId, moderator: { id: actor.id, name: actor.name }, decision: u.decision,
-      from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: true },
+      from: { status: current.status, needsReview: false }, to: { status: restored.status, needsReview: !!restored.needsReview },
     });
     await w.exec(d.redis);
+    if (u.feedback?.length) await markFeedback(d.redis, s);
     if (u.feedbackIds?.length) await withdrawFeedback(d.redis, s, u.feedbackIds);
-    await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
+    if (restored.needsReview) await d.queues.ensure({ siteId: s, commentId, createdAt: current.createdAt }, UNDO_PRIORITY);
 
     const data = {
       commentId, threadId: restored.threadId, status: restored.status, scores: restored.scores, reasons: restored.reasons,
       moderator: { id: actor.id, name: actor.name }, decision: 'undo', undone: u.decision,
     };
     const back: VigilEvent[] = restored.status !== current.status
-      ? [{ type: restored.status === 'pending' ? 'comment.pending' : 'comment.approved', siteId: s, at, data }]
+      ? [{ type: restored.status === 'pending' ? 'comment.pending' : restored.status === 'approved' ? 'comment.approved' : 'comment.rejected', siteId: s, at, data }]
       : [];
     await d.events.emit(...back, { type: 'review.decided', siteId: s, at, data });
     await publishLive(d.redis, { type: 'undone', siteId: s, commentId });

@@ -1,4 +1,5 @@
-import type { AtomicWrites } from '../infra/atomic-writes';
+import { AtomicWrites } from '../infra/atomic-writes';
+import { reviewListWrites } from '../comments/comment-index';
 import type Redis from 'ioredis';
 import { getComment, StoredComment } from '../comments/comment-store';
 import { keys } from '../infra/keys';
@@ -63,6 +64,19 @@ export async function shadowReport(redis: Redis, siteId: string, limit = 50) {
   };
 }
 
+/**
+ * Files pending comments that are missing from the site's pending review list (stored before the lists existed) in it,
+ * with the same writes a status change makes.
+ */
+async function fillPendingList(d: ReviewDeps, siteId: string, ids: string[]): Promise<void> {
+  const listed = await d.redis.zmscore(keys.reviewListByTime(siteId, 'pending'), ...ids);
+  for (const [i, id] of ids.entries()) {
+    if (listed[i] !== null) continue;
+    const c = await getComment(d.redis, siteId, id);
+    if (c) await reviewListWrites(new AtomicWrites(), undefined, c, d.settings.retentionSeconds).exec(d.redis);
+  }
+}
+
 /** Sites whose pending index is read at once by the reconcile (auto-pipelined into a few round trips). */
 const RECONCILE_BATCH = 200;
 
@@ -80,6 +94,7 @@ export async function reconcileQueues(d: ReviewDeps, siteIds?: string[]): Promis
     const pending = await Promise.all(batch.map((s) => d.redis.zrange(keys.pending(s), 0, -1)));
     for (const [j, siteId] of batch.entries()) {
       if (!pending[j].length) continue;
+      await fillPendingList(d, siteId, pending[j]);
       const missing = await d.queues.missing(siteId, pending[j]);
       if (!missing.length) continue;
       const thresholds = await thresholdsOf(d, siteId);

@@ -3,7 +3,7 @@ import { keys } from '../infra/keys';
 
 /** A live event for the /moderate page: something arrived in, or left, a site's queue. */
 export interface LiveEvent {
-  type: 'item' | 'decided' | 'undone';
+  type: 'item' | 'decided' | 'undone' | 'reported';
   siteId: string;
   commentId: string;
 }

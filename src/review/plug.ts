@@ -5,9 +5,12 @@ import { keys } from '../infra/keys';
 import { reviewRoutes } from '../http/routes/review';
 import { reviewAdminRoutes } from '../http/routes/review-admin';
 import { reviewEventRoutes } from '../http/routes/review-events';
+import { reviewAuthorRoutes } from '../http/routes/review-authors';
+import { reviewReportRoutes } from '../http/routes/review-reports';
 import type { ReviewDeps } from './deps';
 import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
 import { LiveHub } from './live';
+import { facetWrites } from './search-index';
 import { ReviewQueues } from './queue';
 
 /** Nearest-rank quantile of a sorted list. */
@@ -52,16 +55,24 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
 
   ctx.moderation.afterPersist.push((c) => onCommentStored(d, c));
   ctx.moderation.inPersist?.push(countAutoOutcome);
-  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewRoutes(ctx, d));
+  ctx.moderation.inPersist?.push(facetWrites(ctx.moderation.secret, d.settings.retentionSeconds));
+  extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewAuthorRoutes(ctx, d), reviewRoutes(ctx, d), reviewReportRoutes(ctx, d));
   extras.metricsCollectors.push(async () => {
     const perSite = config.METRICS_PER_SITE;
     const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
     const counts = await queues.countsOf(ids);
     metrics.reviewDepth.reset();
-    ids.forEach((site, i) => {
-      metrics.reviewDepth.set({ site, state: 'waiting' }, counts[i].waiting, perSite);
-      metrics.reviewDepth.set({ site, state: 'claimed' }, counts[i].claimed, perSite);
-    });
+    if (perSite) {
+      ids.forEach((site, i) => {
+        metrics.reviewDepth.set({ site, state: 'waiting' }, counts[i].waiting, true);
+        metrics.reviewDepth.set({ site, state: 'claimed' }, counts[i].claimed, true);
+      });
+    } else {
+      // Summed here rather than series by series: two gauge updates per scrape instead of two per site.
+      const sum = (f: (c: (typeof counts)[number]) => number) => counts.reduce((n, c) => n + f(c), 0);
+      metrics.reviewDepth.set({ site: '', state: 'waiting' }, sum((c) => c.waiting), false);
+      metrics.reviewDepth.set({ site: '', state: 'claimed' }, sum((c) => c.claimed), false);
+    }
     // Quantiles of different sites cannot be summed, and reading every site's samples would make a scrape cost grow
     // with the number of sites: they are shown only when the operator asks for per-site series.
     if (!perSite) return;

@@ -228,6 +228,18 @@ export class ReviewQueues {
     if (job) await job.moveToWait(token).catch(() => undefined);
   }
 
+  /** Sets a claimed job aside until `until` (ms): another moderator opened that item from the list meanwhile. */
+  async defer(siteId: string, commentId: string, token: string, until: number): Promise<void> {
+    const job = await this.queue(siteId).getJob(commentId);
+    if (job) await job.moveToDelayed(Math.max(Date.now() + 1000, until), token).catch(() => undefined);
+  }
+
+  /** Brings a set-aside job back to the queue at once (its list claim was handed back). */
+  async promote(siteId: string, commentId: string): Promise<void> {
+    const job = await this.queue(siteId).getJob(commentId);
+    if (job && (await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+  }
+
   async counts(siteId: string): Promise<QueueCounts> {
     const c = await this.queue(siteId).getJobCounts('waiting', 'prioritized', 'active', 'delayed');
     return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), claimed: c.active ?? 0 };

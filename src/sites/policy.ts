@@ -84,6 +84,17 @@ export const policySchema = z.object({
       deny: z.array(z.string().min(1).max(253)).max(5000).default([]),
     })
     .default({ allow: [], deny: [] }),
+  /**
+   * Reader reports: a comment enters the Reported queue once reports from this many different networks (keyed IP
+   * hashes) are open on it; one reader behind many client tokens counts once. Reports per IP per hour are capped.
+   */
+  reports: z
+    .object({
+      pendingThreshold: z.number().int().min(1).max(1000).default(1),
+      approvedThreshold: z.number().int().min(1).max(1000).default(3),
+      perIpPerHour: z.number().int().min(1).max(100000).default(20),
+    })
+    .default({ pendingThreshold: 1, approvedThreshold: 3, perIpPerHour: 20 }),
 });
 export type Policy = z.output<typeof policySchema>;
 
@@ -132,6 +143,14 @@ export const policyPatchSchema = z
       })
       .strict()
       .optional(),
+    reports: z
+      .object({
+        pendingThreshold: z.number().int().min(1).max(1000).optional(),
+        approvedThreshold: z.number().int().min(1).max(1000).optional(),
+        perIpPerHour: z.number().int().min(1).max(100000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
@@ -156,6 +175,7 @@ export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
     powAdaptive: { ...policy.powAdaptive, ...stripUndefined(patch.powAdaptive ?? {}) },
     blocked: { ...policy.blocked, ...stripUndefined(patch.blocked ?? {}) },
     links: { ...policy.links, ...stripUndefined(patch.links ?? {}) },
+    reports: { ...policy.reports, ...stripUndefined(patch.reports ?? {}) },
     allowedOrigins: (patch.allowedOrigins ?? policy.allowedOrigins).map((o) => new URL(o).origin),
   });
 }

@@ -8,7 +8,7 @@ import { generateSecret } from './sign';
 
 /** Every event an endpoint can subscribe to. */
 export const EVENT_TYPES: readonly EventType[] = [
-  'comment.created', 'comment.pending', 'comment.approved', 'comment.rejected', 'comment.spam', 'review.decided',
+  'comment.created', 'comment.pending', 'comment.approved', 'comment.rejected', 'comment.spam', 'review.decided', 'comment.reported',
 ];
 
 /** A site may register this many endpoints; more is almost always a loop in someone's automation. */

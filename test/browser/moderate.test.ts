@@ -57,8 +57,14 @@ async function open(token: string): Promise<{ page: Page; problems: string[] }> 
 
 const statusOf = async (secretKey: string, id: string) => (await api(t.url, 'GET', `/v1/comments/${id}`, { key: secretKey })).json.status;
 
+const shown = (page: Page) => page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId);
+const rows = (page: Page) => page.$$eval('#list li', (els) => els.map((e) => (e as HTMLElement).dataset.commentId!));
+/** Waits until the item view shows another comment than `prev` (or none). */
+const movedOn = (page: Page, prev: string | undefined) =>
+  page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId !== id, prev);
+
 describe('/moderate in headless Chromium', () => {
-  it('when a moderator works through the queue with the keyboard alone, then every item is decided and undo works', async () => {
+  it('when a moderator works through the list with the keyboard alone, then every item is decided and undo works', async () => {
     const bodies = [
       'The new cycle path is great news for everyone who commutes from the northern suburbs every day.',
       'Buy cheap watches and pills online now at http://cheap-deals.example, best prices guaranteed, click here!!!',
@@ -67,22 +73,25 @@ describe('/moderate in headless Chromium', () => {
     ];
     const { site, token, ids } = await setup(bodies);
     const { page, problems } = await open(token);
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 4);
     await page.waitForSelector('#item .body');
-    await page.waitForFunction(() => document.querySelectorAll('#queue li').length === 3);
-    const current = () => page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId);
+    // Newest first by default.
+    expect(await rows(page)).toEqual([...ids].reverse());
 
-    // j and k move between the held items.
-    const first = await current();
+    // j and k move through the list, and the item follows.
+    const first = await shown(page);
+    expect(first).toBe(ids[3]);
     await page.keyboard.press('j');
-    expect(await current()).not.toBe(first);
+    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id, ids[2]);
     await page.keyboard.press('k');
-    expect(await current()).toBe(first);
+    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id, ids[3]);
 
     const decided: Record<string, string> = {};
     for (const key of ['a', 's', 'r', 'a']) {
-      const id = (await current())!;
+      await page.waitForSelector('#item .author .meta');
+      const id = (await shown(page))!;
       await page.keyboard.press(key);
-      await page.waitForFunction((prev) => (document.getElementById('item') as HTMLElement).dataset.commentId !== prev || !document.querySelector('#item .body'), id);
+      await movedOn(page, id);
       decided[id] = key;
     }
     expect(Object.keys(decided).sort()).toEqual([...ids].sort());
@@ -92,10 +101,11 @@ describe('/moderate in headless Chromium', () => {
     for (const id of ids) expect(await statusOf(site.secretKey, id)).toBe(expected[decided[id]]);
 
     // u brings the last decision back for another look.
-    const last = Object.keys(decided).find((id) => decided[id] === 'a' && id !== Object.keys(decided)[0])!;
+    const last = Object.keys(decided)[3];
     await page.keyboard.press('u');
     await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id && !!document.querySelector('#item .body'), last);
     expect(await statusOf(site.secretKey, last)).toBe('pending');
+    await page.waitForSelector('#item .author .meta');
     await page.keyboard.press('r');
     await page.waitForSelector('#item .empty');
     expect(await statusOf(site.secretKey, last)).toBe('rejected');
@@ -103,55 +113,85 @@ describe('/moderate in headless Chromium', () => {
     await page.close();
   });
 
-  it('when a comment body holds HTML or a script, then it shows as text and runs nothing', async () => {
+  it('when a comment body holds HTML or a script, then it shows as text in the list and the item and runs nothing', async () => {
     const img = '<img src=x onerror=alert(1)> cheap pills http://x.example';
     const script = '<script>window.__pwned = 1; alert(2)</script> you idiot';
     const { token } = await setup([img, script]);
     const { page, problems } = await open(token);
     await page.waitForSelector('#item .body');
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 2);
     const seen: string[] = [];
     for (let i = 0; i < 2; i++) {
+      await page.waitForFunction((n) => document.querySelectorAll('#list li')[n]?.classList.contains('current'), i);
       seen.push(await page.$eval('#item .body', (e) => e.textContent ?? ''));
-      expect(await page.$$eval('#item .body img, #item .body script, #queue img, #queue script', (els) => els.length)).toBe(0);
+      expect(await page.$$eval('#item .body img, #item .body script, #list img, #list script', (els) => els.length)).toBe(0);
       await page.keyboard.press('j');
     }
     expect(seen.sort()).toEqual([img, script].sort());
+    expect(await page.$$eval('#list .row-body', (els) => els.map((e) => e.textContent).sort())).toEqual([img, script].sort());
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
-    // The buttons do what the keys do.
-    await page.click('#queue li:nth-child(2)');
-    const second = await page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId);
+    // Clicks do what the keys do.
+    await page.click('#list li:nth-child(1)');
+    await page.waitForFunction(() => document.querySelector('#list li:nth-child(1)')?.classList.contains('current'));
+    const firstRow = (await rows(page))[0];
+    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId === id, firstRow);
     await page.click('button[data-decision=reject]');
-    await page.waitForFunction(() => document.querySelectorAll('#queue li').length === 1);
-    expect(await page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId)).not.toBe(second);
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 1);
+    expect(await shown(page)).not.toBe(firstRow);
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('when a moderator writes a note, blocks an author and then decides all held items with Shift, then the API got all of it', async () => {
+  it('when a moderator writes a note and blocks an author, then the decision carries them; a bulk action asks first, Esc cancels it, and u undoes it', async () => {
     const { site, token, ids } = await setup([
       'First comment about the riverside park plans and the budget.',
       'Second comment about the opening hours of the library.',
       'Third comment about the cycle path to the northern suburbs.',
     ]);
     const { page, problems } = await open(token);
-    await page.waitForFunction(() => document.querySelectorAll('#queue li').length === 3);
-    const first = (await page.$eval('#item', (e) => (e as HTMLElement).dataset.commentId))!;
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 3);
+    await page.waitForSelector('#item .author .meta');
+    const first = (await shown(page))!;
     await page.keyboard.press('n');
     await page.keyboard.type('off-topic');
     await page.keyboard.press('Enter');
     await page.keyboard.press('b');
     expect(await page.$eval('#block', (e) => (e as HTMLInputElement).checked)).toBe(true);
     await page.keyboard.press('r');
-    await page.waitForFunction((id) => (document.getElementById('item') as HTMLElement).dataset.commentId !== id, first);
+    await movedOn(page, first);
     expect(await page.$eval('#note', (e) => (e as HTMLInputElement).value)).toBe('');
     expect(await statusOf(site.secretKey, first)).toBe('rejected');
     const audit = await t.redis.xrevrange(keys.reviewAudit(site.siteId), '+', '-', 'COUNT', 1);
     expect(JSON.parse(audit[0][1][1])).toMatchObject({ commentId: first, note: 'off-topic', blocked: { email: true } });
+    const rest = ids.filter((i) => i !== first);
 
+    // Shift+A asks first; Esc leaves everything as it was.
     await page.keyboard.press('Shift+A');
+    await page.waitForSelector('#confirm[open]');
+    expect(await page.textContent('#confirm-text')).toContain('every item on this page (2)');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#confirm:not([open])', { state: 'attached' });
+    for (const id of rest) expect(await statusOf(site.secretKey, id)).toBe('pending');
+
+    // x selects one item; the bulk action then takes only it, after Enter confirms.
+    await page.keyboard.press('x');
+    await page.waitForSelector('#list li.checked');
+    await page.keyboard.press('Shift+A');
+    await page.waitForSelector('#confirm[open]');
+    expect(await page.textContent('#confirm-text')).toContain('1 selected item');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 1);
+    expect((await Promise.all(rest.map((id) => statusOf(site.secretKey, id)))).sort()).toEqual(['approved', 'pending']);
+    await page.keyboard.press('Shift+A');
+    await page.waitForSelector('#confirm[open]');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('#item .empty');
-    for (const id of ids.filter((i) => i !== first)) expect(await statusOf(site.secretKey, id)).toBe('approved');
+    for (const id of rest) expect(await statusOf(site.secretKey, id)).toBe('approved');
+    // u undoes the whole last bulk action at once.
+    await page.keyboard.press('u');
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 1);
+    expect((await Promise.all(rest.map((id) => statusOf(site.secretKey, id)))).sort()).toEqual(['approved', 'pending']);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -196,7 +236,7 @@ describe('/moderate in headless Chromium', () => {
     await streamEnded;
     await page.waitForSelector('#token:focus');
     const after = await html();
-    for (const trace of [body, 'Jane Reader', '***@example.com', 'Approved ']) expect(after).not.toContain(trace);
+    for (const trace of [body, 'Jane Reader', '***@example.com', 'rejection rate', 'article-1']) expect(after).not.toContain(trace);
     expect(await page.locator('#workspace').isVisible()).toBe(false);
     expect(await page.textContent('#live')).toBe('offline');
     expect(await page.textContent('#counts')).toBe('');

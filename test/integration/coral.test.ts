@@ -83,6 +83,13 @@ describe('vigil integrations coral', () => {
 });
 
 describe('POST /v1/integrations/coral/:siteId', () => {
+  it("when Coral sends a comment, then the story's URL is kept once as its thread's link", async () => {
+    const s = await coralSite();
+    expect((await send(s.url, coralRequest(CIVIL), [s.secret])).status).toBe(204);
+    const story = coralRequest(CIVIL).story;
+    expect(await t.redis.hgetall(keys.threadInfo(s.siteId, story.id))).toEqual({ server: JSON.stringify({ url: story.url }) });
+  });
+
   it('when a civil comment comes from Coral, then 204 with no body, and Vigil keeps a copy that is not waiting for review', async () => {
     const s = await coralSite();
     const r = await send(s.url, coralRequest(CIVIL), [s.secret]);

@@ -88,23 +88,24 @@ describe('comments:analyze', () => {
 
   it('when no language is declared, then the detected one decides, and an unsupported one is refused unless dropUnsupportedAttributes', async () => {
     const s = await t.site();
-    const spanish = 'Muchas gracias por el artículo, me ha parecido muy interesante y bien escrito.';
-    const refused = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} } });
+    // Italian has no model (its only data is non-commercial), so it is refused as on Perspective.
+    const italian = "Grazie mille per l'articolo, mi è sembrato molto interessante e scritto bene.";
+    const refused = await analyze(s.secretKey, { comment: { text: italian }, requestedAttributes: { TOXICITY: {} } });
     expectGoogleError(refused, 400, 'INVALID_ARGUMENT');
-    expect(refused.json.error.message).toMatch(/does not support request languages: es/);
-    const dropped = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, dropUnsupportedAttributes: true });
+    expect(refused.json.error.message).toMatch(/does not support request languages: it/);
+    const dropped = await analyze(s.secretKey, { comment: { text: italian }, requestedAttributes: { TOXICITY: {} }, dropUnsupportedAttributes: true });
     expect(dropped.status).toBe(200);
     expect(dropped.json.attributeScores).toEqual({});
-    expect(dropped.json.detectedLanguages[0]).toBe('es');
+    expect(dropped.json.detectedLanguages[0]).toBe('it');
     const persian = await analyze(s.secretKey, { comment: { text: 'خیلی ممنون از این گزارش خوب' }, requestedAttributes: { TOXICITY: {} } });
     expect(persian.status).toBe(200);
     expect(persian.json.languages).toEqual(['fa']);
-    const declared = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, languages: ['en-US'] });
+    const declared = await analyze(s.secretKey, { comment: { text: italian }, requestedAttributes: { TOXICITY: {} }, languages: ['en-US'] });
     expect(declared.status).toBe(200);
     expect(declared.json.languages).toEqual(['en']);
     // As on Perspective, every declared language must be supported.
-    const mixed = await analyze(s.secretKey, { comment: { text: spanish }, requestedAttributes: { TOXICITY: {} }, languages: ['en', 'es'] });
-    expect(mixed.json.error.message).toMatch(/does not support request languages: es\./);
+    const mixed = await analyze(s.secretKey, { comment: { text: italian }, requestedAttributes: { TOXICITY: {} }, languages: ['en', 'it'] });
+    expect(mixed.json.error.message).toMatch(/does not support request languages: it\./);
   });
 
   it('when the npm perspective-api-client calls it, then it gets the scores it asked for', async () => {

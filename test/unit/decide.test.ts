@@ -37,6 +37,17 @@ describe('decide', () => {
   it('when the author is trusted, then a borderline comment skips review', () => {
     expect(decide(base({ scores: { spam: 0.6, toxicity: 0 }, authorStanding: 'trusted' }))).toMatchObject({ status: 'approved', reasons: ['possible_spam', 'trusted_author'] });
   });
+  it('when a moderator trusts the author on a pre-moderated site, then a clean comment is published, but a threat or a reject score is not', () => {
+    const policy = applyPolicyPatch(defaultPolicy(), { moderation: 'pre' });
+    const trusted = { policy, authorStanding: 'trusted' as const, trustedByModerator: true };
+    expect(decide(base(trusted))).toMatchObject({ status: 'approved', reasons: ['trusted_author'], needsReview: false });
+    expect(decide(base({ ...trusted, scores: { spam: 0.6, toxicity: 0 } }))).toMatchObject({ status: 'approved', reasons: ['possible_spam', 'trusted_author'] });
+    const threat = { ...trusted, scores: { spam: 0, toxicity: 0.1, threat: 0.6 }, modelThresholds: { ...base().modelThresholds, threat: { review: 0.5, reject: 0.9 } } };
+    expect(decide(base(threat))).toMatchObject({ status: 'pending', needsReview: true });
+    expect(decide(base({ ...trusted, scores: { spam: 0.95, toxicity: 0 } }))).toMatchObject({ status: 'rejected', reasons: ['spam'] });
+    // Earned trust (no moderator) does not lift pre-moderation.
+    expect(decide(base({ policy, authorStanding: 'trusted' }))).toMatchObject({ status: 'pending', reasons: ['pre_moderation'] });
+  });
   it('when the site is in shadow mode, then everything is approved and the real verdict is kept', () => {
     const policy = applyPolicyPatch(defaultPolicy(), { shadowMode: true });
     const d = decide(base({ policy, scores: { spam: 0.99, toxicity: 0 } }));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { blatantSpamScore } from '../../src/akismet/comment-check';
@@ -72,5 +73,43 @@ describe('figures in the docs match the model files', () => {
     const mentions = [...card.matchAll(/Davidson[^\n]*\n?[^\n]*?FPR (\d+(?:\.\d+)?%)/g)].map((m) => m[1]);
     expect(mentions.length).toBeGreaterThan(0);
     expect(mentions.filter((m) => m !== tableFpr)).toEqual([]);
+  });
+
+  describe('the spam model on news comments', () => {
+    // Written by `node scripts/run-ts.js bench/spam-links-eval.ts --weighting --write models/spam.json`.
+    const rec = JSON.parse(read('bench/results/spam-links.json')) as {
+      tables: Array<{ rows: string[][] }>;
+      raw: { results: Array<{ review: number; reject: number }>; written?: { sha256: string } };
+    };
+
+    it('when the bench recorded the file it wrote, then that file is models/spam.json', () => {
+      const sha = createHash('sha256').update(fs.readFileSync(path.join(root, 'models/spam.json'))).digest('hex');
+      expect(rec.raw.written?.sha256).toBe(sha);
+      expect([rec.raw.results[0].review, rec.raw.results[0].reject]).toEqual([spam.thresholds.review, spam.thresholds.reject]);
+    });
+
+    it('when the model card gives the held-out row of a test set, then it is the recorded one', () => {
+      expect(rec.tables[0].rows.length).toBeGreaterThan(5);
+      for (const r of rec.tables[0].rows) expect(row(card, r[0])).toEqual(r);
+    });
+  });
+});
+
+describe('per-language figures in the model card match the language model files', () => {
+  type Figures = { n: number; positive: number; auc: number; threshold: number; macroF1: number; precision: number; recall: number; fpr: number };
+  const langs = fs.readdirSync(path.join(root, 'models')).map((f) => /^toxicity-([a-z]{2})\.json$/.exec(f)?.[1]).filter((l): l is string => !!l);
+
+  it('when language models ship, then German, Spanish and Portuguese are among them', () => {
+    expect(langs).toEqual(expect.arrayContaining(['de', 'es', 'pt']));
+  });
+
+  it.each(langs)('when the model card gives the held-out figures of toxicity-%s.json, then they are training.heldOut of the file', (lang) => {
+    const m = JSON.parse(read(`models/toxicity-${lang}.json`)) as ModelFile & { language: string; training: { heldOut: Record<string, Figures> } };
+    expect(m.language).toBe(lang);
+    expect(row(card, `toxicity-${lang}.json`)[3]).toBe(`${two(m.thresholds.review)} / ${two(m.thresholds.reject)}`);
+    for (const [file, f] of Object.entries(m.training.heldOut)) {
+      const cells = row(card, `${lang}: ${file}`);
+      expect(cells.slice(1)).toEqual([`${f.n} (${f.positive})`, three(f.auc), `${three(f.macroF1)} @ ${two(f.threshold)}`, three(f.precision), three(f.recall), three(f.fpr)]);
+    }
   });
 });

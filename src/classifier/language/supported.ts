@@ -1,7 +1,7 @@
 /**
- * The languages each shipped model was trained on (ISO 639-1), the one list that the Perspective-compatible API
- * checks `languages` against. A model trained on a new language adds its code here (models/MODEL_CARD.md lists the
- * data per language).
+ * The languages each shipped model was trained on (ISO 639-1), the list that the Perspective-compatible API checks
+ * `languages` against. A model trained on a new language adds its code here (models/MODEL_CARD.md lists the data per
+ * language); languages with a toxicity model of their own (toxicity-models.ts) are added for the heads it has.
  */
 export const MODEL_LANGUAGES: Record<'spam' | 'toxicity', readonly string[]> = {
   // Jigsaw and OLID (English), OSACT 2020 and L-HSAB (Arabic), ParsOffensive (Persian).

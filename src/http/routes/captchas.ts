@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { issueCaptcha } from '../../captcha/issue';
+import { issueAlternative } from '../../captcha/alternative';
+import { ValidationError } from '../../errors';
 import { keys } from '../../infra/keys';
 import { identityHash } from '../../moderation/identity';
 import { ipSubject } from '../../moderation/ip-subject';
@@ -14,9 +16,12 @@ export function captchaRoutes(ctx: AppContext): Router {
     const { redis, secret, settings } = ctx.moderation;
     const client = identityHash(secret, 'ip', ipSubject(req.ip ?? 'unknown', settings.ipv6Prefix));
     // The limit is spent in the same Redis round trip as the captcha is stored.
-    const limit = { prefix: keys.rateLimit(site.id, 'captcha-ip'), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
+    const limit = { key: keys.rateLimit(site.id, 'captcha-ip', client), points: site.policy.rateLimits.captchasPerIpPerMinute, windowSeconds: 60 };
     const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds, ...(ctx.prepareCaptcha ? { prepare: ctx.prepareCaptcha } : {}) };
-    const body = await issueCaptcha(deps, site, client, Date.now(), limit);
+    // ?alternative=pow: the reader cannot read the image and asks to verify without it (captcha/alternative.ts).
+    const alternative = req.query.alternative;
+    if (alternative !== undefined && alternative !== 'pow') throw new ValidationError([{ path: 'alternative', message: 'must be pow' }]);
+    const body = await (alternative ? issueAlternative : issueCaptcha)(deps, site, client, Date.now(), limit);
     // issueCaptcha answers JSON bytes, made on the render thread; res.json would serialise and encode them again.
     res.writeHead(201, { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
     res.end(body);

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { checkSchema, explainQuerySchema } from '../schemas';
 import { parse, requireJson } from '../validate';
 import { decide } from '../../moderation/policy';
+import { toxicityModelFor } from '../../classifier/language/toxicity-models';
 import { linkListsOf } from '../../moderation/link-lists';
 
 /** POST /v1/check (secret key): scores a text and says what Vigil would decide, storing nothing. */
@@ -15,7 +16,8 @@ export function checkRoutes(ctx: AppContext): Router {
     const input = parse(checkSchema, req.body);
     const q = parse(explainQuerySchema, req.query);
     const explain = q.explain === 'true' || q.explain === '1';
-    const { spam: spamModel, toxicity: toxModel } = ctx.moderation.models;
+    const spamModel = ctx.moderation.models.spam;
+    const { model: toxModel, language } = toxicityModelFor(ctx.moderation.models, input.language, input.body);
     const t0 = process.hrtime.bigint();
     const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url, ...linkListsOf(site.policy) }, { explain, siteId: site.id });
     const t1 = process.hrtime.bigint();
@@ -32,6 +34,7 @@ export function checkRoutes(ctx: AppContext): Router {
       status: decision.status,
       scores: { spam: spam.score, toxicity: toxicity.score, ...(toxicity.attributes ? { attributes: toxicity.attributes } : {}) },
       reasons: decision.reasons,
+      ...(language ? { language } : {}),
       ...(explain ? { explanation: { spam: spam.explanation, toxicity: toxicity.explanation } } : {}),
     });
   });

@@ -27,6 +27,11 @@ export function commentRoutes(ctx: AppContext): Router {
     }
     // Only the site's server can vouch for an identity: a browser saying so about itself is an impersonation attempt.
     if (via === 'browser' && input.author.verified) throw new ForbiddenError('Only a server call (secret key) may mark an author as verified.');
+    // A page's script holds only the public key: the article it names must be on the site, so nobody can make the
+    // moderators' link to a thread point elsewhere.
+    if (via === 'browser' && input.thread?.url && !site.policy.allowedOrigins.includes(new URL(input.thread.url).origin)) {
+      throw new ValidationError([{ path: 'thread.url', message: "must be on one of the site's allowed origins" }]);
+    }
     // A browser's IP is the connection's (through trusted proxies only); a server vouches for its commenter's.
     let ip = req.ip ?? 'unknown';
     if (via === 'server') {

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import express, { RequestHandler, Router } from 'express';
 import { metrics, renderMetrics, registry } from '../../infra/metrics';
 import { keys } from '../../infra/keys';
-import { captchaStats } from '../../captcha/captcha-store';
+import { captchaStats, statsOf } from '../../captcha/captcha-store';
+import { captchaTotals } from '../../captcha/totals';
 import { NotFoundError, UnauthorizedError } from '../../errors';
 import type { AppContext } from '../context';
 import { errorMiddleware, notFoundHandler } from '../error-middleware';
@@ -53,17 +54,23 @@ function metricsAuth(ctx: AppContext): RequestHandler {
 function metricsHandler(ctx: AppContext, collectors: Array<() => Promise<void>>): RequestHandler {
   const perSite = ctx.config.METRICS_PER_SITE;
   return async (_req, res) => {
-    // One read of the site index and one (auto-pipelined) read per site: a scrape costs the same few round trips
-    // however many sites there are.
-    const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
-    const stats = await Promise.all(ids.map((id) => captchaStats(ctx.redis, id)));
     metrics.captchaOutcomes.reset();
-    ids.forEach((site, i) => {
-      for (const [mode, byOutcome] of Object.entries(stats[i])) {
-        for (const [outcome, n] of Object.entries(byOutcome)) metrics.captchaOutcomes.set({ site, mode, outcome }, n, perSite);
-      }
-    });
+    if (perSite) {
+      // Per-site series are the operator's opt-in: one (auto-pipelined) read per site.
+      const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
+      const stats = await Promise.all(ids.map((id) => captchaStats(ctx.redis, id)));
+      ids.forEach((site, i) => setCaptchaGauges(site, stats[i], true));
+    } else {
+      // The default: one hash with every site summed, refreshed in the background (captcha/totals.ts).
+      setCaptchaGauges('', statsOf(await captchaTotals(ctx.redis)), false);
+    }
     for (const collect of collectors) await collect();
     res.setHeader('Cache-Control', 'no-store').type(registry.contentType).send(await renderMetrics(perSite));
   };
+}
+
+function setCaptchaGauges(site: string, stats: ReturnType<typeof statsOf>, perSite: boolean): void {
+  for (const [mode, byOutcome] of Object.entries(stats)) {
+    for (const [outcome, n] of Object.entries(byOutcome)) metrics.captchaOutcomes.set({ site, mode, outcome }, n, perSite);
+  }
 }

@@ -4,6 +4,7 @@ import { captchaPhase } from '../../moderation/phases/captcha';
 import { rateLimitPhase } from '../../moderation/phases/rate-limit';
 import type { CommentInput, ModerationDeps, ModerationResult } from '../../moderation/types';
 import type { Site } from '../../sites/site-store';
+import { articleUrl } from '../../comments/thread-info';
 import { htmlToText } from './html-text';
 import type { CoralRequest, CoralResponse } from './request';
 
@@ -58,11 +59,14 @@ export async function moderateCoralComment(
   if (!text) return {};
   if (text.length > MAX_TEXT) throw new ValidationError([{ path: 'comment.body', message: `must be at most ${MAX_TEXT} characters of text` }]);
   const authorId = req.author.id;
+  const storyUrl = articleUrl(req.story.url);
   const input: CommentInput = {
     threadId: req.story.id,
     ...(req.comment.parentID ? { parentId: req.comment.parentID.slice(0, 100) } : {}),
     author: { name: authorId.slice(0, 100), email: `${authorId}@coral.invalid` },
     body: text,
+    // Coral's story carries its URL but no title; moderators see the URL as the thread's link.
+    ...(storyUrl ? { thread: { url: storyUrl } } : {}),
   };
   const client = { ip: `coral:${authorId}`, userAgent: 'Coral', referrer: req.story.url ?? '' };
   const { result } = await moderateComment(deps, {

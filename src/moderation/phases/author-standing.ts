@@ -21,10 +21,14 @@ export const authorStandingPhase: Phase = async (ctx) => {
       .hgetall(keys.reviewAuthor(siteId, id.email))
       .sismember(keys.reviewBlockedEmails(siteId), id.email)
       .sismember(keys.reviewBlockedIps(siteId), id.ip)
+      .get(keys.authorAction(siteId, 'email', id.email))
+      .get(keys.authorAction(siteId, 'ip', id.ip))
       .exec();
     author = id.email ? ((res?.[0]?.[1] as Record<string, string>) ?? {}) : {};
     blockedEmail = !!id.email && Number(res?.[1]?.[1]) === 1;
     blockedIp = Number(res?.[2]?.[1]) === 1;
+    // Read here for the author-actions phase, so that it needs no round trip of its own.
+    ctx.authorActions = { email: id.email ? ((res?.[3]?.[1] as string | null) ?? null) : null, ip: (res?.[4]?.[1] as string | null) ?? null };
   }
   const hit = (code: string) => {
     if (!ctx.reasons.includes(code)) ctx.reasons.push(code);

@@ -1,5 +1,6 @@
 import { pressureKeys } from '../../captcha/difficulty';
 import { verifyCaptcha } from '../../captcha/verify';
+import { verifyAlternative } from '../../captcha/alternative';
 import { admitComment } from '../intake-script';
 import type { Phase } from '../types';
 
@@ -11,7 +12,9 @@ import type { Phase } from '../types';
 export const captchaPhase: Phase = async (ctx) => {
   if (ctx.via === 'server') return;
   const { redis, secret, settings } = ctx.deps;
-  await verifyCaptcha({ redis, secret, ttlSeconds: settings.captchaTtlSeconds }, ctx.site, ctx.input.captcha);
+  const deps = { redis, secret, ttlSeconds: settings.captchaTtlSeconds };
+  // A reader who could not read the image answered the proof-of-work alternative instead.
+  if (!(await verifyAlternative(deps, ctx.site, ctx.input.captcha))) await verifyCaptcha(deps, ctx.site, ctx.input.captcha);
   if (ctx.site.policy.captcha !== 'off' && !ctx.signals) ctx.signals = await admitComment(ctx, 'after-captcha');
   const { captcha, powAdaptive } = ctx.site.policy;
   if ((captcha === 'pow' || captcha === 'pow+svg') && powAdaptive.failureWeight > 0) {

@@ -1,10 +1,11 @@
+import { toxicityModelFor } from '../../classifier/language/toxicity-models';
 import { metrics } from '../../infra/metrics';
 import { linkListsOf } from '../link-lists';
 import type { Phase } from '../types';
 
 const LINK = /\bhttps?:\/\/|\bwww\./gi;
 
-/** Scores spam (text plus metadata) and toxicity (text only). */
+/** Scores spam (text plus metadata) and toxicity (text only, with the model of the comment's language). */
 export const scorePhase: Phase = (ctx) => {
   const { author, body } = ctx.input;
   ctx.meta.linkCount = (body.match(LINK) ?? []).length;
@@ -12,7 +13,9 @@ export const scorePhase: Phase = (ctx) => {
   const t0 = process.hrtime.bigint();
   const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta, ...linkListsOf(ctx.site.policy) }, opts);
   const t1 = process.hrtime.bigint();
-  const toxicity = ctx.deps.models.toxicity.score({ text: body }, opts);
+  const tox = toxicityModelFor(ctx.deps.models, ctx.input.language, body);
+  ctx.toxicityModel = tox.model;
+  const toxicity = tox.model.score({ text: body }, opts);
   metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);
   metrics.classifierDuration.observe({ model: 'toxicity' }, Number(process.hrtime.bigint() - t1) / 1e9);
   ctx.scores = { spam, toxicity };

@@ -102,6 +102,12 @@
     hint.className = 'captcha-hint';
     hint.textContent = 'Letters and digits; upper or lower case does not matter.';
     hint.id = 'captcha-hint';
+    // The accessible alternative on every site that shows an image: proof of work, nothing to read or type.
+    var alternative = false;
+    var altBtn = document.createElement('button');
+    altBtn.type = 'button';
+    altBtn.className = 'captcha-alt';
+    altBtn.textContent = "Can't read the image? Verify without it";
     var error = document.createElement('p');
     error.className = 'field-error';
     error.id = 'err-captcha';
@@ -110,6 +116,7 @@
     imageBox.appendChild(wrap);
     imageBox.appendChild(label);
     imageBox.appendChild(hint);
+    imageBox.appendChild(altBtn);
     imageBox.appendChild(error);
 
     var powWrap = document.createElement('div');
@@ -174,9 +181,12 @@
       });
     }
 
+    var asked = 0;
     function refresh() {
+      // Only the latest request counts: a reader may switch to the alternative while a picture is still on its way.
+      var mine = ++asked;
       input.value = '';
-      return fetch(opts.apiBase + '/v1/captchas', {
+      return fetch(opts.apiBase + '/v1/captchas' + (alternative ? '?alternative=pow' : ''), {
         method: 'POST',
         headers: { authorization: 'Bearer ' + opts.siteKey },
       })
@@ -185,6 +195,7 @@
           return r.json();
         })
         .then(function (c) {
+          if (mine !== asked) return;
           current = c;
           show(c.type);
           if (c.type === 'svg' || c.type === 'pow+svg') img.src = 'data:image/svg+xml;base64,' + btoa(unescape(encodeURIComponent(c.svg)));
@@ -192,6 +203,12 @@
         });
     }
     refreshBtn.addEventListener('click', function () { refresh().catch(function () {}); });
+    altBtn.addEventListener('click', function () {
+      alternative = true;
+      // The button disappears with the image, so focus goes to the line that says what happens now.
+      powBox.tabIndex = -1;
+      refresh().then(function () { powBox.focus(); }).catch(function () {});
+    });
 
     function expired(c) {
       return c.expiresAt && Date.parse(c.expiresAt) - 5000 < Date.now();

@@ -12,6 +12,8 @@
   var apiBase = '';
   var siteKey = new URLSearchParams(location.search).get('siteKey');
   var captcha = null;
+  var thread = null;
+  var THREAD_ID = 'demo-article-66634';
 
   /** Reasons in a reader's words; codes not listed here are left out of the sentence rather than shown raw. */
   var REASON_WORDS = {
@@ -142,6 +144,8 @@
       siteKey = siteKey || cfg.siteKey;
       apiBase = cfg.apiBase || '';
       if (!siteKey) { say('No site key: start Vigil with DEV_BOOTSTRAP=true or open /demo/?siteKey=pk_...', 'error'); return; }
+      thread = window.VigilThread.mount(document.getElementById('thread'), { apiBase: apiBase, siteKey: siteKey, threadId: THREAD_ID });
+      thread.load();
       captcha = window.VigilCaptcha.mount(document.getElementById('captcha'), { apiBase: apiBase, siteKey: siteKey });
       return captcha.refresh();
     })
@@ -169,7 +173,7 @@
           method: 'POST',
           headers: { authorization: 'Bearer ' + siteKey, 'content-type': 'application/json' },
           body: JSON.stringify({
-            threadId: 'demo-article-66634',
+            threadId: THREAD_ID,
             author: { name: String(data.get('name') || ''), email: String(data.get('email') || '') },
             body: String(data.get('body') || ''),
             honeypot: String(data.get('website') || ''),
@@ -185,6 +189,13 @@
         if (!res.ok) {
           showRefusal(res.p);
           return captcha.refresh();
+        }
+        // A published comment shows in the thread at once, from what the reader typed; nothing else is shown there.
+        if (res.p.status === 'approved' && thread) {
+          thread.add({
+            id: res.p.id, author: { name: String(data.get('name') || '').trim() }, body: String(data.get('body') || '').trim(),
+            createdAt: new Date().toISOString(),
+          });
         }
         var sentence = outcomeSentence(res.p);
         say(sentence, 'outcome ' + res.p.status);

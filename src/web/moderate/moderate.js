@@ -1,15 +1,30 @@
 /*
- * The moderator's workspace. Everything a comment contains is put on the page with textContent or as text nodes,
- * never as HTML, and the page runs under a CSP that allows only this origin's scripts, so a comment cannot run code.
+ * The moderator's workspace: the review lists (Pending, Reported, Rejected, Approved), their search, one item at a
+ * time, and decisions from the keyboard or with clicks. Everything a comment contains is put on the page with
+ * textContent or as text nodes, never as HTML, and the page runs under a CSP that allows only this origin's scripts,
+ * so a comment cannot run code.
  */
 (function () {
   'use strict';
 
-  var HOLD = 3; // items claimed at once: enough to move between with j/k, few enough to leave work for others
   var TOKEN_KEY = 'vigil.moderatorToken';
+  var PAGE = 25;
+  var QUEUES = ['pending', 'reported', 'rejected', 'approved'];
+  var TITLES = { pending: 'Pending', reported: 'Reported', rejected: 'Rejected', approved: 'Approved (recent)' };
+  var ORDERS = ['newest', 'oldest', 'score'];
+  var FILTERS = ['text', 'article', 'author', 'reason', 'from', 'to'];
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { token: null, items: [], index: 0, undo: [], leaseMs: 0, lastActivity: Date.now(), filling: false, busy: false, stream: null };
+  var state;
+
+  function fresh() {
+    return {
+      token: null, siteId: null, sites: [], queue: 'pending', order: 'newest', filters: {}, rows: [], index: 0,
+      cursors: [], cursor: null, next: null, thresholds: null, checked: new Set(), item: null, held: null, seq: 0,
+      undo: [], leaseMs: 0, lastActivity: Date.now(), busy: false, stream: null, counts: null,
+    };
+  }
+  state = fresh();
 
   function say(msg) { $('status').textContent = msg; }
 
@@ -24,52 +39,56 @@
     if (res.status === 401) { signOut('Your token is no longer valid.'); }
     return { status: res.status, data: data };
   }
+  var enc = encodeURIComponent;
 
   // ---- sign in / out -------------------------------------------------------------------------------------------
 
   async function signIn(token) {
     state.token = token;
-    var r = await api('GET', '/v1/review/counts');
-    if (r.status !== 200) {
+    var me = await api('GET', '/v1/review/me');
+    if (me.status !== 200) {
       state.token = null;
-      $('signin-error').textContent = r.status === 401 ? 'That token is not valid.' : 'Vigil did not answer; try again.';
+      $('signin-error').textContent = me.status === 401 ? 'That token is not valid.' : 'Vigil did not answer; try again.';
       return;
     }
     sessionStorage.setItem(TOKEN_KEY, token);
-    var me = await api('GET', '/v1/review/me');
-    if (me.status === 200) {
-      $('who').textContent = me.data.name + (me.data.role === 'admin' ? ' (admin)' : '');
-      $('board').hidden = me.data.role !== 'admin';
-    }
+    $('who').textContent = me.data.name + (me.data.role === 'admin' ? ' (admin)' : '');
+    $('board').hidden = me.data.role !== 'admin';
+    state.sites = me.data.siteIds;
+    state.siteId = state.sites[0] || null;
+    var pick = $('site');
+    pick.replaceChildren();
+    state.sites.forEach(function (s) { var o = document.createElement('option'); o.value = s; o.textContent = s; pick.appendChild(o); });
+    $('site-pick').hidden = state.sites.length < 2;
     $('signin').hidden = true;
     $('workspace').hidden = false;
     $('signout').hidden = false;
-    showCounts(r.data);
     listen();
-    await fill();
-    render();
+    await refreshCounts();
+    await loadList(null);
   }
 
   /**
-   * Newsroom machines are shared: signing out removes every trace of the last items from the page (body, author,
-   * masked e-mail, history, queue, note) and closes the live stream, so the next person at the desk sees nothing.
+   * Newsroom machines are shared: signing out removes every trace of the last items from the page (list, body,
+   * author, masked e-mail, history, search, note) and closes the live stream, so the next person sees nothing.
    */
   function signOut(msg) {
-    releaseAll();
+    if (state.held && state.token) release(state.token, state.held);
     sessionStorage.removeItem(TOKEN_KEY);
-    state.token = null;
-    state.items = [];
-    state.index = 0;
-    state.undo = [];
-    state.leaseMs = 0;
     if (state.stream) state.stream.abort();
-    state.stream = null;
-    $('queue').replaceChildren();
+    state = fresh();
+    $('list').replaceChildren();
+    $('list-summary').textContent = '';
     $('item').replaceChildren();
     delete $('item').dataset.commentId;
     $('status').textContent = '';
     $('note').value = '';
     $('block').checked = false;
+    $('search').reset();
+    $('site').replaceChildren();
+    if ($('confirm').open) $('confirm').close();
+    $('confirm-text').textContent = '';
+    document.querySelectorAll('[data-count]').forEach(function (e) { e.textContent = ''; });
     showLive(false);
     $('workspace').hidden = true;
     $('signout').hidden = true;
@@ -87,69 +106,128 @@
     $('live').className = on ? 'live' : 'live off';
   }
 
-  /** Hands held items back so other moderators get them at once rather than when the leases end. */
-  function releaseAll() {
-    if (!state.token) return;
-    state.items.forEach(function (h) { release(state.token, h); });
-  }
-
-  function release(token, h) {
-    fetch('/v1/review/' + encodeURIComponent(h.item.commentId) + '/release', {
+  function release(token, held) {
+    fetch('/v1/review/' + enc(held.commentId) + '/release', {
       method: 'POST', keepalive: true,
       headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' },
-      body: JSON.stringify({ siteId: h.item.siteId }),
+      body: JSON.stringify({ siteId: held.siteId }),
     }).catch(function () {});
   }
 
-  // ---- queue -----------------------------------------------------------------------------------------------------
-
-  function showCounts(c) {
-    $('counts').textContent = c.pending + ' pending · ' + c.waiting + ' waiting · ' + c.claimed + ' claimed';
-  }
+  // ---- counts and lists ----------------------------------------------------------------------------------------
 
   async function refreshCounts() {
-    var r = await api('GET', '/v1/review/counts');
-    if (r.status === 200) showCounts(r.data);
-  }
-
-  async function fill() {
-    if (state.filling) return;
-    state.filling = true;
-    try {
-      while (state.token && state.items.length < HOLD) {
-        var token = state.token;
-        var r = await api('POST', '/v1/review/claim');
-        if (r.status !== 200) break;
-        // Signed out (or in as someone else) while the claim was on its way: hand it back rather than show it.
-        if (state.token !== token) { release(token, r.data); break; }
-        if (!state.leaseMs) state.leaseMs = Math.max(1000, Date.parse(r.data.leaseExpiresAt) - Date.now());
-        state.items.push(r.data);
-      }
-    } finally {
-      state.filling = false;
-    }
-    await refreshCounts();
-  }
-
-  /** Keeps the leases of held items alive while the moderator is at work; an idle tab lets them lapse. */
-  function heartbeat() {
-    if (!state.token || !state.leaseMs) return;
-    if (Date.now() - state.lastActivity > state.leaseMs) return;
-    state.items.forEach(function (h) {
-      if (Date.parse(h.leaseExpiresAt) - Date.now() > state.leaseMs / 2) return;
-      api('POST', '/v1/review/' + encodeURIComponent(h.item.commentId) + '/extend', { siteId: h.item.siteId }).then(function (r) {
-        if (r.status === 200) h.leaseExpiresAt = r.data.leaseExpiresAt;
-        else dropItem(h.item.commentId, 'Your lease on an item ended; it went back to the queue.');
-      });
+    if (!state.token) return;
+    var r = await api('GET', '/v1/review/counts' + (state.siteId ? '?siteId=' + enc(state.siteId) : ''));
+    if (r.status !== 200 || !state.token) return;
+    state.counts = r.data;
+    $('counts').textContent = r.data.pending + ' pending · ' + r.data.waiting + ' waiting · ' + r.data.claimed + ' claimed';
+    var lists = r.data.lists || {};
+    QUEUES.forEach(function (q) {
+      var tab = document.querySelector('[data-queue="' + q + '"]');
+      if (q in lists) tab.hidden = false;
+      var n = document.querySelector('[data-count="' + q + '"]');
+      n.textContent = q in lists ? '(' + lists[q] + ')' : '';
     });
   }
 
-  function dropItem(commentId, msg) {
-    var i = state.items.findIndex(function (h) { return h.item.commentId === commentId; });
-    if (i < 0) return;
-    state.items.splice(i, 1);
-    if (state.index >= state.items.length) state.index = Math.max(0, state.items.length - 1);
-    if (msg) say(msg);
+  function listPath(cursor) {
+    var p = '/v1/review/list?queue=' + enc(state.queue) + '&order=' + enc(state.order) + '&limit=' + PAGE;
+    if (state.siteId) p += '&siteId=' + enc(state.siteId);
+    if (cursor) p += '&cursor=' + enc(cursor);
+    FILTERS.forEach(function (f) { if (state.filters[f]) p += '&' + f + '=' + enc(state.filters[f]); });
+    return p;
+  }
+
+  /** Loads a page of the current list; keeps the selection on the same comment when it is still there. */
+  async function loadList(cursor, keep) {
+    var token = state.token;
+    var r = await api('GET', listPath(cursor));
+    if (state.token !== token || !token) return;
+    if (r.status !== 200) {
+      state.rows = [];
+      say(r.data && r.data.errors ? 'Search: ' + r.data.errors.map(function (e) { return e.path + ' ' + e.message; }).join('; ') : 'Could not load the list.');
+      return render();
+    }
+    state.cursor = cursor;
+    state.rows = r.data.items;
+    state.next = r.data.next || null;
+    state.thresholds = r.data.thresholds || state.thresholds;
+    var at = keep ? state.rows.findIndex(function (row) { return row.commentId === keep; }) : -1;
+    state.index = at >= 0 ? at : Math.min(state.index, Math.max(0, state.rows.length - 1));
+    if (!keep) state.index = 0;
+    var filtered = FILTERS.some(function (f) { return state.filters[f]; });
+    $('list-summary').textContent = (state.rows.length ? 'Items ' + (state.cursors.length * PAGE + 1) + '–' + (state.cursors.length * PAGE + state.rows.length) : 'No items') +
+      (filtered ? ' matching the search' : '') + (r.data.partial ? ' so far (the search stopped at its limit; next page goes on)' : '') + ' · ' + state.order + ' first';
+    $('prev').disabled = !state.cursors.length;
+    $('next').disabled = !state.next;
+    await select(state.index);
+  }
+
+  function switchQueue(q) {
+    var tab = document.querySelector('[data-queue="' + q + '"]');
+    if (!tab || tab.hidden) return;
+    state.queue = q;
+    state.cursors = [];
+    state.checked.clear();
+    document.querySelectorAll('[data-queue]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-queue') === q)); });
+    $('list-title').textContent = TITLES[q];
+    loadList(null);
+  }
+
+  function nextPage() {
+    if (!state.next) return;
+    state.cursors.push(state.cursor);
+    loadList(state.next);
+  }
+
+  function prevPage() {
+    if (!state.cursors.length) return;
+    loadList(state.cursors.pop());
+  }
+
+  // ---- the item ------------------------------------------------------------------------------------------------
+
+  /**
+   * Shows row i. A pending item is claimed for one lease while it is shown (the item held before is handed back), so
+   * two moderators never work on the same one; a decided item is only read.
+   */
+  async function select(i) {
+    state.index = i;
+    var row = state.rows[i];
+    var seq = ++state.seq;
+    state.item = row ? { item: row, full: false } : null;
+    render();
+    if (state.held && (!row || state.held.commentId !== row.commentId)) {
+      release(state.token, state.held);
+      state.held = null;
+    }
+    if (!row) return;
+    var r;
+    var token = state.token;
+    if (state.queue === 'pending') {
+      r = await api('POST', '/v1/review/' + enc(row.commentId) + '/claim', { siteId: row.siteId });
+      if (seq !== state.seq || state.token !== token) {
+        // Moved on (or signed out) while the claim was on its way: hand it back unless the same item is shown again.
+        var shown = state.rows[state.index];
+        if (r.status === 200 && !(state.token === token && shown && shown.commentId === row.commentId)) release(token, { commentId: row.commentId, siteId: row.siteId });
+        return;
+      }
+      if (r.status === 200) {
+        state.held = { commentId: row.commentId, siteId: row.siteId, leaseExpiresAt: r.data.leaseExpiresAt };
+        if (!state.leaseMs) state.leaseMs = Math.max(1000, Date.parse(r.data.leaseExpiresAt) - Date.now());
+        state.item = { item: r.data.item, full: true };
+      } else if (r.data && r.data.code === 'review_claimed') {
+        row.claimed = 'other';
+        state.item = { item: row, full: false, notice: 'Another moderator is working on this item.' };
+      } else if (r.data && r.data.code === 'already_decided') {
+        state.item = { item: row, full: false, notice: 'This item was decided meanwhile.' };
+      }
+    } else {
+      r = await api('GET', '/v1/review/' + enc(row.commentId) + '/item?siteId=' + enc(row.siteId));
+      if (seq !== state.seq || !state.token) return;
+      if (r.status === 200) state.item = { item: r.data.item, full: true };
+    }
     render();
   }
 
@@ -157,10 +235,7 @@
 
   var LABEL = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam' };
 
-  /**
-   * One decision or undo at a time, so a key held down cannot decide the same item twice. Only the request itself is
-   * guarded: the page shows the next item as soon as the answer arrives, and refilling happens behind it.
-   */
+  /** One decision or undo at a time, so a key held down cannot decide the same item twice. */
   async function guarded(fn) {
     if (state.busy) return undefined;
     state.busy = true;
@@ -175,62 +250,138 @@
     if ($('block').checked && decision !== 'approve') body.block = { email: true };
     $('note').value = '';
     $('block').checked = false;
+    // On a decided list the decision revises the status the moderator saw.
+    if (state.queue === 'approved' || state.queue === 'rejected') body.from = state.queue;
     return body;
   }
 
-  async function decide(decision) {
-    var h = state.items[state.index];
-    if (!h) return;
-    var r = await guarded(function () {
-      var body = Object.assign(takeOptions(decision), { siteId: h.item.siteId });
-      return api('POST', '/v1/review/' + encodeURIComponent(h.item.commentId) + '/decision', body).then(function (res) {
-        if (res.status === 200) {
-          state.undo.push({ commentId: h.item.commentId, siteId: h.item.siteId });
-          dropItem(h.item.commentId, LABEL[decision] + ' · press u to undo');
-        } else {
-          var code = res.data && res.data.code;
-          dropItem(h.item.commentId, code === 'review_claimed' ? 'Your lease ended and someone else has that item now.' : 'Could not decide: ' + ((res.data && res.data.detail) || res.status));
-        }
-        return res;
-      });
-    });
-    if (r) fill().then(render);
+  /** Takes decided rows out of the list and shows the next one; loads the page again when it runs empty. */
+  function dropRows(ids) {
+    var current = state.rows[state.index];
+    state.rows = state.rows.filter(function (r) { return ids.indexOf(r.commentId) < 0; });
+    ids.forEach(function (id) { state.checked.delete(id); });
+    if (state.held && ids.indexOf(state.held.commentId) >= 0) state.held = null;
+    var at = current ? state.rows.findIndex(function (r) { return r.commentId === current.commentId; }) : -1;
+    var i = at >= 0 ? at : Math.min(state.index, state.rows.length - 1);
+    refreshCounts();
+    if (!state.rows.length) return loadList(state.cursor);
+    return select(Math.max(0, i));
   }
 
-  /** Decides every held item in one bulk request; each item succeeds or fails on its own. */
-  async function decideAll(decision) {
-    if (!state.items.length) return;
-    var held = state.items.slice();
+  /** On the Reported list: keep the comment (its reports close) or remove it (it is rejected). */
+  async function decideReport(decision) {
+    var row = state.rows[state.index];
+    if (!row) return;
+    var res = await guarded(function () {
+      var body = { decision: decision, siteId: row.siteId };
+      var note = $('note').value.trim();
+      if (note) body.note = note;
+      $('note').value = '';
+      return api('POST', '/v1/review/' + enc(row.commentId) + '/reports/decision', body);
+    });
+    if (!res) return;
+    if (res.status !== 200) return say('Could not decide: ' + ((res.data && res.data.detail) || res.status));
+    say(decision === 'keep' ? 'Kept; its reports are closed.' : 'Removed; the comment is rejected.');
+    return dropRows([row.commentId]);
+  }
+
+  async function decide(decision) {
+    var row = state.rows[state.index];
+    if (!row) return;
+    if (state.queue === 'reported') return decideReport(decision === 'approve' ? 'keep' : 'remove');
+    var res = await guarded(function () {
+      var body = Object.assign(takeOptions(decision), { siteId: row.siteId });
+      return api('POST', '/v1/review/' + enc(row.commentId) + '/decision', body);
+    });
+    if (!res) return;
+    if (res.status === 200) {
+      state.undo.push([{ commentId: row.commentId, siteId: row.siteId }]);
+      say(LABEL[decision] + ' · press u to undo');
+      return dropRows([row.commentId]);
+    }
+    var code = res.data && res.data.code;
+    say(code === 'review_claimed' ? 'Another moderator holds that item.' : code === 'already_decided' ? 'That item was decided meanwhile.' : 'Could not decide: ' + ((res.data && res.data.detail) || res.status));
+    if (code === 'already_decided') dropRows([row.commentId]);
+  }
+
+  /** Asks before a bulk action: a modal dialog, Enter confirms and Esc cancels. */
+  function confirmBulk(text) {
+    return new Promise(function (resolve) {
+      var dlg = $('confirm');
+      $('confirm-text').textContent = text;
+      var done = function (ok) {
+        $('confirm-yes').onclick = null;
+        $('confirm-no').onclick = null;
+        dlg.onclose = null;
+        if (dlg.open) dlg.close();
+        resolve(ok);
+      };
+      $('confirm-yes').onclick = function () { done(true); };
+      $('confirm-no').onclick = function () { done(false); };
+      dlg.onclose = function () { done(false); };
+      dlg.showModal();
+      $('confirm-yes').focus();
+    });
+  }
+
+  /** Decides the selected rows, or every row of the page when none is selected, after a confirmation; undoable. */
+  async function decideMany(decision) {
+    if (state.queue === 'reported' || !state.rows.length) return;
+    var rows = state.rows.filter(function (r) { return state.checked.has(r.commentId); });
+    if (!rows.length) rows = state.rows.slice();
+    var what = rows.length === state.rows.length && !state.checked.size ? 'every item on this page (' + rows.length + ')' : rows.length + ' selected item' + (rows.length === 1 ? '' : 's');
+    if (!(await confirmBulk(LABEL[decision] + ': ' + what + '?'))) return say('Nothing was decided.');
     var r = await guarded(function () {
       var body = takeOptions(decision);
       delete body.block;
-      body.items = held.map(function (h) { return { commentId: h.item.commentId, siteId: h.item.siteId }; });
+      body.items = rows.map(function (row) { return { commentId: row.commentId, siteId: row.siteId }; });
       return api('POST', '/v1/review/decisions', body);
     });
-    if (!r || r.status !== 200) return void say('Could not decide the items.');
-    var ok = 0;
-    r.data.results.forEach(function (res, i) {
-      if (res.status) { ok++; state.undo.push({ commentId: res.commentId, siteId: held[i].item.siteId }); }
-      dropItem(res.commentId);
-    });
-    say(LABEL[decision] + ' ' + ok + ' of ' + held.length + ' items · u undoes them one by one');
-    fill().then(render);
+    if (!r || r.status !== 200) return say('Could not decide the items.');
+    var ok = r.data.results.filter(function (x) { return x.status; });
+    state.undo.push(ok.map(function (x) { return { commentId: x.commentId, siteId: rows.find(function (row) { return row.commentId === x.commentId; }).siteId }; }));
+    say(LABEL[decision] + ' ' + ok.length + ' of ' + rows.length + ' items · u undoes them all');
+    await dropRows(ok.map(function (x) { return x.commentId; }));
   }
 
   async function undo() {
     await guarded(async function () {
       var last = state.undo.pop();
       if (!last) return say('Nothing to undo.');
-      var r = await api('POST', '/v1/review/' + encodeURIComponent(last.commentId) + '/undo', { siteId: last.siteId });
-      if (r.status !== 200) return say(r.data && r.data.code === 'undo_expired' ? 'Too late to undo that one.' : 'Could not undo.');
-      say('Undone; the item is back in the queue.');
-      // An undone item goes to the front of the queue, so the next claim brings it straight back here.
-      var back = await api('POST', '/v1/review/claim');
-      if (back.status === 200) state.items.push(back.data);
-      var i = state.items.findIndex(function (h) { return h.item.commentId === last.commentId; });
-      if (i >= 0) state.index = i;
-      render();
-      refreshCounts();
+      var back = 0;
+      for (var i = 0; i < last.length; i++) {
+        var r = await api('POST', '/v1/review/' + enc(last[i].commentId) + '/undo', { siteId: last[i].siteId });
+        if (r.status === 200) back++;
+      }
+      say(back === last.length ? 'Undone; ' + (back === 1 ? 'the item is' : back + ' items are') + ' back.' : 'Undid ' + back + ' of ' + last.length + '; too late for the rest.');
+      await refreshCounts();
+      await loadList(state.cursor, last[0].commentId);
+    });
+  }
+
+  /** Gives the shown pending item back to the queue without deciding it, and moves on. */
+  function handBack() {
+    var row = state.rows[state.index];
+    if (!row || state.queue !== 'pending' || !state.held || state.held.commentId !== row.commentId) return say('You hold no item to hand back.');
+    var held = state.held;
+    state.held = null;
+    return api('POST', '/v1/review/' + enc(held.commentId) + '/release', { siteId: held.siteId }).then(function () {
+      state.rows.splice(state.index, 1);
+      say('Handed back; the item is in the queue for anyone.');
+      if (!state.rows.length) return loadList(state.cursor);
+      return select(Math.min(state.index, state.rows.length - 1));
+    });
+  }
+
+  /** Keeps the lease of the shown item alive while the moderator is at work; an idle tab lets it lapse. */
+  function heartbeat() {
+    var h = state.held;
+    if (!state.token || !h || !state.leaseMs) return;
+    if (Date.now() - state.lastActivity > state.leaseMs) return;
+    if (Date.parse(h.leaseExpiresAt) - Date.now() > state.leaseMs / 2) return;
+    api('POST', '/v1/review/' + enc(h.commentId) + '/extend', { siteId: h.siteId }).then(function (r) {
+      if (r.status === 200) h.leaseExpiresAt = r.data.leaseExpiresAt;
+      else if (state.held === h) { state.held = null; say('Your lease on the item ended; it went back to the queue.'); }
     });
   }
 
@@ -239,8 +390,21 @@
   function render() {
     // Answers that arrive after sign-out must not paint an item back onto the page.
     if (!state.token) return;
-    VigilRender.queue($('queue'), state.items, state.index);
-    VigilRender.item($('item'), state.items[state.index]);
+    VigilRender.list($('list'), state.rows, state.index, state.checked, state.thresholds);
+    var h = state.item;
+    VigilRender.item($('item'), h, {
+      thresholds: state.thresholds, queue: state.queue, notice: h && h.notice, api: api, decideReport: decideReport,
+      emptyText: state.queue === 'pending' ? 'Nothing waiting. New comments appear here as they arrive.' : 'Nothing in this list.',
+      refresh: function () { refreshCounts(); loadList(state.cursor); },
+    });
+    // The article, parent, last comments and author actions (author-panel.js) draw inside the item's box.
+    if (self.VigilAuthorPanel && h && h.full) {
+      VigilAuthorPanel.render($('item'), h, {
+        api: api, isCurrent: function (id) { return !!state.token && $('item').dataset.commentId === id; },
+      });
+    }
+    var cur = $('list').querySelector('.current');
+    if (cur && cur.scrollIntoView) cur.scrollIntoView({ block: 'nearest' });
   }
 
   // ---- live events -----------------------------------------------------------------------------------------------
@@ -255,8 +419,6 @@
       if (!res.ok || !res.body) throw new Error('stream refused');
       if (state.stream !== ctl) return;
       showLive(true);
-      // Events sent while the stream was down are gone; catch up once it is back.
-      fill().then(render);
       var reader = res.body.getReader();
       var dec = new TextDecoder();
       var buf = '';
@@ -275,20 +437,48 @@
     if (state.token && state.stream === ctl) setTimeout(function () { if (state.token && state.stream === ctl) listen(); }, 3000);
   }
 
+  /** New items show at once on the first page of an unfiltered list; elsewhere only the counts move. */
   function onEvent(block) {
     var type = 'message';
     block.split('\n').forEach(function (line) {
       if (line.indexOf('event: ') === 0) type = line.slice(7);
     });
-    if (type === 'item' && state.items.length < HOLD) fill().then(render);
-    else if (type === 'item' || type === 'decided' || type === 'undone') refreshCounts();
+    if (type === 'message' || !state.token) return;
+    refreshCounts();
+    var plain = !FILTERS.some(function (f) { return state.filters[f]; }) && !state.cursors.length;
+    if (plain && (!state.rows.length || (type === 'item' && state.queue === 'pending' && state.order === 'newest') || (type === 'reported' && state.queue === 'reported'))) {
+      var row = state.rows[state.index];
+      loadList(null, row && row.commentId);
+    }
   }
 
   // ---- keyboard --------------------------------------------------------------------------------------------------
 
+  function move(delta) {
+    var i = state.index + delta;
+    if (i < 0 || i >= state.rows.length) return;
+    select(i);
+  }
+
+  function toggleCheck() {
+    var row = state.rows[state.index];
+    if (!row) return;
+    if (state.checked.has(row.commentId)) state.checked.delete(row.commentId);
+    else state.checked.add(row.commentId);
+    say(state.checked.size + ' selected; Shift+A, R or S decides them');
+    render();
+  }
+
+  function cycleOrder() {
+    state.order = ORDERS[(ORDERS.indexOf(state.order) + 1) % ORDERS.length];
+    $('order').value = state.order;
+    state.cursors = [];
+    loadList(null);
+  }
+
   document.addEventListener('keydown', function (ev) {
     state.lastActivity = Date.now();
-    if (!state.token || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (!state.token || ev.ctrlKey || ev.metaKey || ev.altKey || $('confirm').open) return;
     var t = ev.target;
     if (t && t.id === 'note') {
       // Enter keeps the note for the next decision and hands the keys back; Escape drops it.
@@ -299,22 +489,32 @@
       }
       return;
     }
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA') && t.type !== 'checkbox') return;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT') && t.type !== 'checkbox') {
+      // Escape leaves a search field and hands the keys back.
+      if (ev.key === 'Escape') { t.blur(); ev.preventDefault(); }
+      return;
+    }
     // Shift, not the letter's case, picks the bulk action, so Caps Lock cannot turn a decision into a bulk one.
     var k = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
     var BULK = { a: 'approve', r: 'reject', s: 'spam' };
-    if (ev.shiftKey) {
-      if (!BULK[k]) return;
-      decideAll(BULK[k]);
-    }
-    else if (k === 'j') { if (state.index < state.items.length - 1) state.index++; render(); }
-    else if (k === 'n') $('note').focus();
-    else if (k === 'b') $('block').checked = !$('block').checked;
-    else if (k === 'k') { if (state.index > 0) state.index--; render(); }
+    if (ev.shiftKey && BULK[k]) decideMany(BULK[k]);
+    else if (ev.shiftKey && k.length === 1 && /[a-z]/.test(k)) return;
+    else if (k === 'j' || k === 'ArrowDown') move(1);
+    else if (k === 'k' || k === 'ArrowUp') move(-1);
+    else if (k === 'Enter') { if (t && t.tagName === 'BUTTON') return; $('item').focus(); $('item').scrollIntoView({ block: 'start' }); }
     else if (k === 'a') decide('approve');
     else if (k === 'r') decide('reject');
     else if (k === 's') decide('spam');
     else if (k === 'u') undo();
+    else if (k === 'h') handBack();
+    else if (k === 'x') toggleCheck();
+    else if (k === 'o') cycleOrder();
+    else if (k === ']') nextPage();
+    else if (k === '[') prevPage();
+    else if (k === '/') $('f-text').focus();
+    else if (k === 'n') $('note').focus();
+    else if (k === 'b') $('block').checked = !$('block').checked;
+    else if (k >= '1' && k <= '4') switchQueue(QUEUES[Number(k) - 1]);
     else return;
     ev.preventDefault();
   });
@@ -330,14 +530,46 @@
   document.querySelectorAll('[data-decision]').forEach(function (b) {
     b.addEventListener('click', function () { decide(b.getAttribute('data-decision')); });
   });
+  document.querySelectorAll('[data-queue]').forEach(function (b) {
+    b.addEventListener('click', function () { switchQueue(b.getAttribute('data-queue')); });
+  });
   $('undo').addEventListener('click', function () { undo(); });
-  $('queue').addEventListener('click', function (ev) {
+  $('handback').addEventListener('click', function () { handBack(); });
+  $('next').addEventListener('click', nextPage);
+  $('prev').addEventListener('click', prevPage);
+  $('list').addEventListener('click', function (ev) {
     var li = ev.target.closest('li');
     if (!li) return;
-    var i = Array.prototype.indexOf.call($('queue').children, li);
-    if (i >= 0) { state.index = i; render(); }
+    var i = Array.prototype.indexOf.call($('list').children, li);
+    if (i < 0) return;
+    if (ev.target.type === 'checkbox') { state.index = i; return toggleCheck(); }
+    select(i);
   });
-  window.addEventListener('pagehide', releaseAll);
+  $('search').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    state.filters = {};
+    FILTERS.forEach(function (f) { var v = $('f-' + f).value.trim(); if (v) state.filters[f] = v; });
+    state.order = $('order').value;
+    state.cursors = [];
+    document.activeElement.blur();
+    loadList(null);
+  });
+  $('clear').addEventListener('click', function () {
+    $('search').reset();
+    state.filters = {};
+    state.order = 'newest';
+    state.cursors = [];
+    loadList(null);
+  });
+  $('order').addEventListener('change', function () { state.order = $('order').value; state.cursors = []; loadList(null); });
+  $('site').addEventListener('change', function () {
+    state.siteId = $('site').value;
+    state.cursors = [];
+    refreshCounts();
+    loadList(null);
+  });
+  $('item').tabIndex = -1;
+  window.addEventListener('pagehide', function () { if (state.held && state.token) release(state.token, state.held); });
   setInterval(heartbeat, 1000);
 
   var saved = sessionStorage.getItem(TOKEN_KEY);

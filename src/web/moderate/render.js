@@ -1,9 +1,13 @@
 /*
- * Renders review items. Every piece of a comment (body, names, reasons, URLs) is set with textContent or inserted as
- * a text node, never as HTML, so a comment cannot add markup or script to the page.
+ * Renders the review list and one item. Every piece of a comment (body, names, reasons, URLs) is set with textContent
+ * or inserted as a text node, never as HTML, so a comment cannot add markup or script to the page. Other panels (the
+ * author's actions, a comment's reports, its context) register themselves in self.VigilPanels: each is called with
+ * (container, item, context) after the item is drawn and adds its own elements to the container.
  */
 (function (root) {
   'use strict';
+
+  root.VigilPanels = root.VigilPanels || [];
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -12,81 +16,141 @@
     return e;
   }
 
-  /** Marks a model's words only when its score or a reason points at it. */
-  function markedModels(it) {
+  /** Where a score stands against the site's thresholds: below review, review, or reject. */
+  function band(value, t) {
+    if (!t) return 'low';
+    if (value >= t.reject) return 'reject';
+    if (value >= t.review) return 'review';
+    return 'low';
+  }
+  var BAND_TEXT = { low: 'below review', review: 'review', reject: 'reject' };
+
+  /**
+   * Marks a model's words only when its score reached the site's review threshold or a reason names it: the words
+   * behind a score that decided nothing explain nothing.
+   */
+  function markedModels(it, thresholds) {
     var out = [];
     var rs = it.reasons.join(' ');
-    if (it.scores.spam >= 0.25 || /spam/.test(rs)) out.push('spam');
-    if (it.scores.toxicity >= 0.25 || /toxic/.test(rs)) out.push('toxicity');
-    return out.length ? out : ['spam', 'toxicity'];
+    var th = thresholds || {};
+    if ((th.spam && it.scores.spam >= th.spam.review) || /spam/.test(rs)) out.push('spam');
+    if ((th.toxicity && it.scores.toxicity >= th.toxicity.review) || /toxic|threat/.test(rs)) out.push('toxicity');
+    return out;
   }
 
-  /** The held items on the left, the current one marked. */
-  function queue(q, items, index) {
-    q.replaceChildren();
-    items.forEach(function (h, i) {
-      var li = el('li', i === index ? 'current' : '', h.item.body);
+  function when(iso) {
+    var d = new Date(iso);
+    return d.toLocaleDateString() + ' ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  /** The list: one row per comment, the current one marked, selected ones ticked. */
+  function list(ol, rows, index, checked, thresholds) {
+    ol.replaceChildren();
+    rows.forEach(function (r, i) {
+      var li = el('li', 'row' + (i === index ? ' current' : '') + (checked.has(r.commentId) ? ' checked' : ''));
+      li.dataset.commentId = r.commentId;
       if (i === index) li.setAttribute('aria-current', 'true');
-      q.appendChild(li);
+      var top = el('div', 'row-top');
+      var box = el('input');
+      box.type = 'checkbox';
+      box.checked = checked.has(r.commentId);
+      box.tabIndex = -1;
+      box.setAttribute('aria-label', 'select for a bulk action');
+      top.appendChild(box);
+      top.appendChild(el('strong', 'row-author', r.author.name));
+      var worst = Math.max(r.scores.spam, r.scores.toxicity);
+      var model = r.scores.spam >= r.scores.toxicity ? 'spam' : 'toxicity';
+      top.appendChild(el('span', 'score ' + band(worst, thresholds && thresholds[model]), Math.round(worst * 100) + '% ' + model));
+      if (r.claimed === 'other') top.appendChild(el('span', 'held', 'held by another moderator'));
+      if (r.reports) top.appendChild(el('span', 'held', r.reports + ' report' + (r.reports === 1 ? '' : 's')));
+      li.appendChild(top);
+      li.appendChild(el('p', 'row-body', r.body));
+      li.appendChild(el('p', 'row-meta', when(r.createdAt) + ' · ' + r.threadId + ' · ' + r.reasons.join(', ')));
+      ol.appendChild(li);
     });
   }
 
-  /** One item: body with its highlighted words, scores, reasons and the author's history. */
-  function item(box, h) {
+  function meters(box, it, thresholds) {
+    var th = thresholds || {};
+    var scores = el('div', 'scores');
+    var pairs = [['spam', it.scores.spam, th.spam], ['toxicity', it.scores.toxicity, th.toxicity]];
+    Object.keys(it.scores.attributes || {}).forEach(function (k) {
+      if (it.scores.attributes[k] >= 0.3) pairs.push([k, it.scores.attributes[k], th[k] || th.toxicity]);
+    });
+    pairs.forEach(function (p) {
+      var b = band(p[1], p[2]);
+      scores.appendChild(el('span', '', p[0]));
+      var m = el('meter', 'meter-' + b);
+      // The native meter colours by low/high/optimum: below `low` green, up to `high` amber, above it red; the
+      // site's review and reject thresholds are those two edges.
+      m.min = 0; m.max = 1; m.optimum = 0;
+      if (p[2]) { m.low = p[2].review; m.high = p[2].reject; }
+      m.value = p[1];
+      m.dataset.band = b;
+      m.setAttribute('aria-label', p[0] + ' ' + Math.round(p[1] * 100) + '%, ' + BAND_TEXT[b]);
+      scores.appendChild(m);
+      scores.appendChild(el('span', 'band ' + b, Math.round(p[1] * 100) + '% · ' + BAND_TEXT[b]));
+    });
+    box.appendChild(scores);
+  }
+
+  /**
+   * One item: body with the words that passed the span floor highlighted, scores against the site's thresholds,
+   * reasons and the author's history (when the full item has arrived; a list row is drawn at once meanwhile).
+   */
+  function item(box, h, ctx) {
     box.replaceChildren();
     if (!h) {
       delete box.dataset.commentId;
-      box.appendChild(el('p', 'empty', 'Nothing waiting. New comments appear here as they arrive.'));
+      box.appendChild(el('p', 'empty', ctx && ctx.emptyText ? ctx.emptyText : 'Nothing here. New comments appear as they arrive.'));
       return;
     }
     var it = h.item;
+    var thresholds = ctx && ctx.thresholds;
     box.dataset.commentId = it.commentId;
-    box.appendChild(el('p', 'meta', 'Site ' + it.siteId + ' · thread ' + it.threadId + ' · ' + new Date(it.createdAt).toLocaleString() + ' · ' + it.status + ' · via ' + it.via));
+    if (ctx && ctx.notice) box.appendChild(el('p', 'notice', ctx.notice));
+    box.appendChild(el('p', 'meta', when(it.createdAt) + ' · thread ' + it.threadId + ' · ' + it.status + (it.via ? ' · via ' + it.via : '')));
     var body = el('div', 'body');
     body.id = 'body';
-    VigilHighlight.segments(it.body, it.explanation, { models: markedModels(it) }).forEach(function (seg) {
+    var models = markedModels(it, thresholds);
+    var segs = it.explanation && models.length ? VigilHighlight.segments(it.body, it.explanation, { models: models }) : [{ text: it.body, classes: [], tokens: [] }];
+    segs.forEach(function (seg) {
       if (!seg.classes.length) { body.appendChild(document.createTextNode(seg.text)); return; }
       var mark = el('mark', seg.classes.join(' '), seg.text);
       mark.title = seg.tokens.join(', ');
       body.appendChild(mark);
     });
     box.appendChild(body);
-
-    var scores = el('div', 'scores');
-    [['spam', it.scores.spam], ['toxicity', it.scores.toxicity]].concat(
-      Object.keys(it.scores.attributes || {}).filter(function (k) { return it.scores.attributes[k] >= 0.3; }).map(function (k) { return [k, it.scores.attributes[k]]; }),
-    ).forEach(function (p) {
-      scores.appendChild(el('span', '', p[0]));
-      var m = el('meter');
-      m.min = 0; m.max = 1; m.low = 0.5; m.high = 0.8; m.optimum = 0; m.value = p[1];
-      scores.appendChild(m);
-      scores.appendChild(el('span', '', Math.round(p[1] * 100) + '%'));
-    });
-    box.appendChild(scores);
+    meters(box, it, thresholds);
 
     var reasons = el('ul', 'reasons');
+    reasons.setAttribute('aria-label', 'reasons');
     it.reasons.forEach(function (r) { reasons.appendChild(el('li', '', r)); });
     box.appendChild(reasons);
 
     var a = it.author;
-    var hist = a.history;
     var author = el('div', 'author');
     author.appendChild(el('strong', '', a.name));
     author.appendChild(document.createTextNode(' ' + a.emailMasked + (a.url ? ' · ' + a.url : '')));
-    if (hist.standing) author.appendChild(el('span', 'standing ' + hist.standing, ' · ' + hist.standing));
-    var c = hist.counts;
-    author.appendChild(el('p', 'meta', 'Approved ' + (c.approved + c.auto_approved) + ' · rejected ' + (c.rejected + c.auto_rejected) + ' · spam ' + c.spam +
-      ' · rejection rate ' + Math.round(hist.rejectionRate * 100) + '%'));
-    if (hist.recent.length) {
-      var ul = el('ul', 'history');
-      hist.recent.slice(0, 5).forEach(function (e) {
-        ul.appendChild(el('li', '', e.outcome.replace('_', ' ') + ' · ' + new Date(e.at).toLocaleDateString() + (e.by === 'vigil' ? ' (by Vigil)' : '')));
-      });
-      author.appendChild(ul);
+    var hist = a.history;
+    if (hist) {
+      if (hist.standing) author.appendChild(el('span', 'standing ' + hist.standing, ' · ' + hist.standing));
+      var c = hist.counts;
+      author.appendChild(el('p', 'meta', 'Approved ' + (c.approved + c.auto_approved) + ' · rejected ' + (c.rejected + c.auto_rejected) + ' · spam ' + c.spam +
+        ' · rejection rate ' + Math.round(hist.rejectionRate * 100) + '%'));
+      if (hist.recent.length) {
+        var ul = el('ul', 'history');
+        hist.recent.slice(0, 5).forEach(function (e) {
+          ul.appendChild(el('li', '', e.outcome.replace('_', ' ') + ' · ' + new Date(e.at).toLocaleDateString() + (e.by === 'vigil' ? ' (by Vigil)' : '')));
+        });
+        author.appendChild(ul);
+      }
     }
     box.appendChild(author);
+    if (h.full) root.VigilPanels.forEach(function (panel) {
+      try { panel(box, it, ctx || {}); } catch (e) { /* a panel's failure must not take the item down */ }
+    });
   }
 
-
-  root.VigilRender = { queue: queue, item: item };
+  root.VigilRender = { list: list, item: item, band: band };
 })(self);

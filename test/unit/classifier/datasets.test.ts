@@ -64,6 +64,12 @@ describe('holdout split', () => {
     expect(docs.every((d) => d.attrsOnly && !d.natural)).toBe(true);
   });
 
+  it('when a civil-comments-toxicspans file is read, then insult and identity attack shares label by the same majority rule', () => {
+    const docs = loadDataset(F('civil-toxicspans-tiny.csv'));
+    expect(docs.map((d) => d.attrs?.insult)).toEqual([undefined, 1, 0]);
+    expect(docs.map((d) => d.attrs?.identity_hate)).toEqual([0, 0, 0]);
+  });
+
   it('when an ETHOS file is read, then violence >= 0.5 is the threat label and semicolons inside the comment survive', () => {
     const docs = loadDataset(F('ethos-tiny.csv'));
     expect(docs.map((d) => d.attrs?.threat)).toEqual([1, 0]);

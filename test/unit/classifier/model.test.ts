@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadBundledModels, loadModelFile } from '../../../src/classifier';
-import { loadDataset } from '../../../src/classifier/datasets';
+import { loadDataset, type LabeledDoc } from '../../../src/classifier/datasets';
 import { NaiveBayesModel } from '../../../src/classifier/model';
 import { trainModel } from '../../../src/classifier/train';
 
@@ -29,6 +29,21 @@ describe('spam model trained on a fixture', () => {
     const a = JSON.stringify(trainModel(docs, { task: 'spam', name: 'x', seed: 7, folds: 3 }));
     const b = JSON.stringify(trainModel(docs, { task: 'spam', name: 'x', seed: 7, folds: 3 }));
     expect(a).toBe(b);
+  });
+
+  it('when a source is mass-capped, then each of its long comments adds at most the cap to its class mass, and a short one its own', () => {
+    const tiny = loadDataset(path.join(FIXTURES, 'youtube-tiny.csv'));
+    const words = Array.from({ length: 300 }, (_, i) => `word${i.toString(36)}x`).join(' ');
+    const extra = (text: string): LabeledDoc => ({ input: { text }, label: 0, task: 'spam', source: 'long.tsv', natural: false });
+    const opts = { task: 'spam', name: 'x', folds: 3, minCount: 1, bucketWeights: null } as const;
+    const hamMass = (docs: LabeledDoc[], capped: boolean) =>
+      trainModel(docs, { ...opts, ...(capped ? { massCap: { features: 50, sources: ['long.tsv'] } } : {}) }).heads.score.total[0];
+    const base = hamMass(tiny, false);
+    expect(hamMass([...tiny, extra(words)], false) - base).toBeGreaterThan(1000);
+    expect(hamMass([...tiny, extra(words)], true) - base).toBeCloseTo(50, 6);
+    const short = hamMass([...tiny, extra('a fine song')], false) - base;
+    expect(short).toBeLessThan(50);
+    expect(hamMass([...tiny, extra('a fine song')], true) - base).toBeCloseTo(short, 6);
   });
 
   it('when a very long comment is scored, then the score is a finite probability (log space, no underflow)', () => {
@@ -64,6 +79,20 @@ describe('loadModelFile', () => {
     const file = path.join(tmp, 'v99.json');
     writeFileSync(file, JSON.stringify({ ...trainModel(docs, { task: 'spam', name: 'x', folds: 3 }), formatVersion: 99 }));
     expect(() => loadModelFile(file)).toThrow(/format version 99/);
+  });
+});
+
+describe('gated attribute heads', () => {
+  it('when a head has a gate on a cue, then its log-odds are re-scaled by whether the comment has the cue', () => {
+    const file = (loadBundledModels().toxicity as NaiveBayesModel).toFile();
+    const gated = structuredClone(file);
+    gated.heads.threat.gate = { cue: 'thr:strong', with: [4, 0], without: [-4, 0] };
+    const m = new NaiveBayesModel(gated);
+    expect(m.score({ text: 'I know where you live and I will find you.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(-4)), 6);
+    expect(m.score({ text: 'The council is killing small businesses.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(4)), 6);
+    // Other heads are untouched.
+    const plain = new NaiveBayesModel({ ...file, heads: { ...file.heads, threat: { ...file.heads.threat, gate: undefined } } });
+    expect(m.score({ text: 'you idiot' }).attributes!.insult).toBeCloseTo(plain.score({ text: 'you idiot' }).attributes!.insult, 9);
   });
 });
 

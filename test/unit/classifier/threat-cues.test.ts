@@ -4,6 +4,7 @@ import { DEFAULT_FEATURES, scanFeatures, layoutOf } from '../../../src/classifie
 import { THREAT_CUES, cueNames, threatCues } from '../../../src/classifier/threat-cues';
 import { CUE, cueClass } from '../../../src/classifier/threat-lexicon';
 import { tokenize } from '../../../src/classifier/tokenize';
+import { featurize } from '../../../src/classifier/doc';
 
 const cues = (text: string): string[] => threatCues(tokenize(text).map((t) => t.value));
 
@@ -36,6 +37,18 @@ describe('threat lexicon and cues', () => {
     }
   });
 
+  it('when the person named is the subject of an active violent verb, then it is not intent; when the verb is passive or the modal is "deserve", then it is', () => {
+    expect(cues('The senator wants to kill the tax credit for solar panels.')).not.toContain('thr:intent');
+    expect(cues('The senator should be shot.')).toContain('thr:intent');
+    expect(cues('That judge deserves a bullet.')).toContain('thr:intent');
+    expect(cues("Keep talking and I'll beat you senseless.")).toContain('thr:intent');
+  });
+
+  it('when someone says they know where a person or their family lives, works or goes to school, then the stalking cue fires', () => {
+    expect(cues('We know where your kids go to school.')).toContain('thr:stalk_you');
+    expect(cues('Nobody knows where the money went.')).not.toContain('thr:stalk_you');
+  });
+
   it('when the call for violence has no person or place as its object, then it is not an agent call', () => {
     expect(cues('We need to kill this proposal before it passes.')).not.toContain('thr:agent_call');
     expect(cues('We should hang the whole city council from the lampposts.')).toEqual(expect.arrayContaining(['thr:agent_call', 'thr:strong']));
@@ -50,6 +63,19 @@ describe('threat lexicon and cues', () => {
     const file = path.resolve(__dirname, '../../fixtures/classifier/threat-sentences.json');
     const fx = JSON.parse(readFileSync(file, 'utf8')) as { threats: string[]; newsNonThreats: string[] };
     for (const t of [...fx.threats, ...fx.newsNonThreats]) expect(cueNames(scanFeatures(t, DEFAULT_FEATURES, l).cues)).toEqual(cues(t));
+  });
+
+  it('when a group of people is named, then the identity cue fires, with the generalisation cue after "all" or a slight', () => {
+    expect(cues('All Muslims are the same.')).toEqual(['id:group', 'id:general']);
+    expect(cues('The Muslim community centre opens on Friday.')).toEqual(['id:group']);
+    expect(cues('dirty kikes')).toEqual(['id:group', 'id:slur', 'id:general']);
+    expect(cues('The council meets on Friday.')).toEqual([]);
+  });
+
+  it('when a file was trained without identity cues, then its features leave them out', () => {
+    const opt = { ...DEFAULT_FEATURES, threat: true };
+    expect(featurize({ text: 'All Muslims should be shot' }, opt, false).metaNames).not.toContain('id:group');
+    expect(featurize({ text: 'All Muslims should be shot' }, { ...opt, identity: true }, false).metaNames).toEqual(expect.arrayContaining(['id:group', 'id:general', 'thr:intent']));
   });
 
   it('when the lexicon is listed, then every cue has a distinct name', () => {

@@ -1,0 +1,43 @@
+import type { Site } from '../sites/site-store';
+import type { IssueLimit } from './captcha-store';
+import { CaptchaDeps, issueCaptcha } from './issue';
+import { readPowToken, signPowToken } from './pow';
+import { verifyCaptcha } from './verify';
+
+/**
+ * The accessible alternative to the image: a reader who cannot read it ("Can't read the image? Verify without it")
+ * asks for a proof-of-work challenge instead, on any site that shows an image (svg and pow+svg modes). It is the
+ * site's own proof-of-work challenge (same difficulty, limits and counters), with its id marked by a prefix no random
+ * id contains (ids are base64url). The mark is inside the signed token, so it cannot be added to a pow+svg token to
+ * skip that token's image: only challenges issued here verify without an image.
+ */
+export const ALTERNATIVE_PREFIX = '~';
+
+const showsImage = (site: Site) => site.policy.captcha === 'svg' || site.policy.captcha === 'pow+svg';
+const asPow = (site: Site): Site => ({ ...site, policy: { ...site.policy, captcha: 'pow' } });
+
+/** POST /v1/captchas?alternative=pow: a proof-of-work challenge on a site that shows an image; else the usual one. */
+export async function issueAlternative(deps: CaptchaDeps, site: Site, client = '', now = Date.now(), limit?: IssueLimit): Promise<Buffer> {
+  if (!showsImage(site)) return issueCaptcha(deps, site, client, now, limit);
+  const body = JSON.parse((await issueCaptcha(deps, asPow(site), client, now, limit)).toString('utf8')) as {
+    id: string; type: 'pow'; pow: { salt: string }; expiresAt: string;
+  };
+  const claims = readPowToken(deps.secret, body.id);
+  if (!claims) throw new Error('a token just signed did not read back');
+  const id = ALTERNATIVE_PREFIX + claims.id;
+  return Buffer.from(JSON.stringify({ ...body, id: signPowToken(deps.secret, { ...claims, id }), pow: { ...body.pow, salt: id }, alternative: true }));
+}
+
+/**
+ * Checks an answer to an alternative challenge as the proof of work it is, and returns true; returns false (and
+ * checks nothing) for any other answer, which the site's own mode then judges.
+ */
+export async function verifyAlternative(
+  deps: CaptchaDeps, site: Site, answer: { id: string; answer: string } | undefined, now = Date.now(),
+): Promise<boolean> {
+  if (!answer || !showsImage(site)) return false;
+  const claims = readPowToken(deps.secret, answer.id);
+  if (!claims || !claims.id.startsWith(ALTERNATIVE_PREFIX)) return false;
+  await verifyCaptcha(deps, asPow(site), { id: answer.id, answer: answer.answer }, now);
+  return true;
+}

@@ -1,0 +1,72 @@
+import Redis from 'ioredis';
+import { captchaTotals, TOTALS_INTERVAL_MS } from '../../src/captcha/totals';
+import { keys } from '../../src/infra/keys';
+import { createSite } from '../../src/sites/site-store';
+import { api, startTestApp } from '../helpers/test-app';
+import { until } from '../helpers/wait';
+
+// A database of its own: the totals sum every site in the Redis.
+const shared = process.env.TEST_REDIS_URL!;
+const own = /cluster=true/.test(shared) ? shared : `${shared.replace(/\/\d*$/, '')}/9`;
+const alone = own !== shared ? it : it.skip;
+
+let redis: Redis;
+const siteIds: string[] = [];
+/** hgetall calls on sites' captcha counters. */
+let siteReads = 0;
+
+beforeAll(async () => {
+  redis = new Redis(own);
+  if (own !== shared) await redis.flushdb();
+  for (let i = 0; i < 30; i++) {
+    const { siteId } = await createSite(redis, { name: `site ${i}`, origins: ['https://news.example'] });
+    siteIds.push(siteId);
+    await redis.hset(keys.captchaStats(siteId), { issued: 2, solved: 1, 'pow:issued': 1 });
+  }
+  const hgetall = redis.hgetall.bind(redis) as (k: string) => Promise<Record<string, string>>;
+  jest.spyOn(redis, 'hgetall').mockImplementation(((k: string) => {
+    if (k.endsWith(':captcha-stats')) siteReads++;
+    return hgetall(k);
+  }) as never);
+});
+afterAll(() => redis.disconnect());
+
+alone('when /metrics asks for the totals repeatedly, then the sites are summed once per interval, not once per scrape', async () => {
+  const t0 = 1_900_000_000_000;
+  expect(await captchaTotals(redis, t0)).toEqual({ issued: 60, solved: 30, 'pow:issued': 30 });
+  expect(siteReads).toBe(30);
+  for (let i = 1; i <= 20; i++) await captchaTotals(redis, t0 + i * 1000);
+  expect(siteReads).toBe(30);
+});
+
+alone('when the interval has passed, then a scrape answers the previous sum at once and the new one is summed in the background', async () => {
+  const t1 = 1_900_000_000_000 + TOTALS_INTERVAL_MS + 1;
+  await redis.del(keys.captchaTotalsLock());
+  await redis.hincrby(keys.captchaStats(siteIds[0]), 'issued', 5);
+  expect((await captchaTotals(redis, t1)).issued).toBe(60);
+  await until('the background sum', async () => (await captchaTotals(redis, t1 + 1)).issued === 65);
+  // Another process scraping in the same interval does not sum again.
+  const reads = siteReads;
+  await redis.hset(keys.captchaTotals(), 'at', 0);
+  await captchaTotals(redis, t1 + 2);
+  expect(siteReads).toBe(reads);
+});
+
+it('when /metrics is scraped without per-site series, then no scrape reads each site\'s captcha counters', async () => {
+  // On the suite's shared Redis, as a deployment with many sites.
+  const app = await startTestApp({ METRICS_TOKEN: 'metrics-token-0123456789abcdef' }, { workers: false });
+  try {
+    for (let i = 0; i < 5; i++) await app.site({ captcha: 'svg' });
+    await api(app.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' });
+    const hgetall = app.redis.hgetall.bind(app.redis) as (k: string) => Promise<Record<string, string>>;
+    let reads = 0;
+    jest.spyOn(app.redis, 'hgetall').mockImplementation(((k: string) => {
+      if (k.endsWith(':captcha-stats')) reads++;
+      return hgetall(k);
+    }) as never);
+    for (let i = 0; i < 3; i++) expect((await api(app.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' })).status).toBe(200);
+    expect(reads).toBe(0);
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,109 @@
+import Redis from 'ioredis';
+import type { Model } from '../../src/classifier';
+import { keys } from '../../src/infra/keys';
+import { recordFeedback } from '../../src/learning/feedback';
+import { startCompactor } from '../../src/learning/compactor';
+import { startLearner, type Learner } from '../../src/learning/learner';
+import { createLogger } from '../../src/logger';
+import { createSite } from '../../src/sites/site-store';
+import { until } from '../helpers/wait';
+
+// A database of its own: which streams the learner reads depends on what every site in the Redis does.
+const shared = process.env.TEST_REDIS_URL!;
+const own = /cluster=true/.test(shared) ? shared : `${shared.replace(/\/\d*$/, '')}/8`;
+const alone = own !== shared ? it : it.skip;
+
+/** Models that only count what they are taught, per site. */
+function countingModels(): { models: { spam: Model; toxicity: Model }; taught: Map<string, number> } {
+  const taught = new Map<string, number>();
+  const none = () => undefined;
+  const model = {
+    learnSite: (_ex: unknown, _label: number, weight: number, siteId: string) => taught.set(siteId, (taught.get(siteId) ?? 0) + weight),
+    loadSite: none, setAgreed: none, learn: none, learnable: () => [],
+  } as unknown as Model;
+  return { models: { spam: model, toxicity: model }, taught };
+}
+
+let redis: Redis;
+let learner: Learner;
+let taught: Map<string, number>;
+const siteIds: string[] = [];
+/** The streams the learner read, by site id. */
+const reads: string[] = [];
+
+beforeAll(async () => {
+  redis = new Redis(own);
+  if (own !== shared) await redis.flushdb();
+  for (let i = 0; i < 40; i++) siteIds.push((await createSite(redis, { name: `quiet ${i}`, origins: ['https://news.example'] })).siteId);
+  const xrange = redis.xrange.bind(redis) as (...a: unknown[]) => Promise<unknown>;
+  jest.spyOn(redis, 'xrange').mockImplementation(((key: string, ...rest: unknown[]) => {
+    const id = siteIds.find((s) => key === keys.feedback(s));
+    if (id) reads.push(id);
+    return xrange(key, ...rest);
+  }) as never);
+  const c = countingModels();
+  taught = c.taught;
+  learner = startLearner({ redis, models: c.models, logger: createLogger('silent'), intervalMs: 3600_000 });
+  await learner.catchUp();
+});
+afterAll(async () => {
+  await learner.close();
+  redis.disconnect();
+});
+
+alone('when no site has new feedback, then a tick reads no site\'s stream', async () => {
+  reads.length = 0;
+  await learner.catchUp();
+  await learner.catchUp();
+  expect(reads).toEqual([]);
+});
+
+alone('when one site records feedback, then the next tick reads that site\'s stream only, and learns it once', async () => {
+  const [busy] = siteIds;
+  await recordFeedback(redis, busy, { task: 'spam', positive: true, text: 'cheap pills', source: 'site' });
+  await recordFeedback(redis, busy, { task: 'spam', positive: false, text: 'nice article', source: 'site' });
+  reads.length = 0;
+  expect(await learner.catchUp()).toBe(2);
+  expect(reads).toEqual([busy]);
+  expect(taught.get(busy)).toBe(2);
+  reads.length = 0;
+  expect(await learner.catchUp()).toBe(0);
+  expect(reads).toEqual([]);
+});
+
+alone('when the marks are lost (a Redis restored from an older dump), then the next tick reads every site again', async () => {
+  const quiet = siteIds[5];
+  // Written as by a version without marks, then the counter lost: only a full read finds it.
+  await redis.xadd(keys.feedback(quiet), '*', 'json', JSON.stringify({ task: 'spam', positive: true, text: 'x', source: 'site' }));
+  await redis.del(keys.learnSeq(), keys.learnDirty());
+  await recordFeedback(redis, siteIds[1], { task: 'spam', positive: true, text: 'cheap pills', source: 'site' });
+  reads.length = 0;
+  expect(await learner.catchUp()).toBe(2);
+  expect(new Set(reads)).toEqual(new Set(siteIds));
+  expect(taught.get(quiet)).toBe(1);
+});
+
+alone('when the compactor\'s timed passes find no new feedback, then they read no site\'s stream; a marked site is folded', async () => {
+  const passes: number[] = [];
+  const set = redis.set.bind(redis) as (...a: unknown[]) => Promise<unknown>;
+  const setSpy = jest.spyOn(redis, 'set').mockImplementation(((key: string, ...rest: unknown[]) => {
+    if (key === keys.learnLock()) passes.push(reads.length);
+    return set(key, ...rest);
+  }) as never);
+  const c = countingModels();
+  const compactor = startCompactor({ redis, models: c.models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 50 });
+  try {
+    // The first pass is a full one and visits every site.
+    await until('a full pass and two more', () => passes.length >= 4);
+    reads.length = 0;
+    const n = passes.length;
+    await until('two more passes', () => passes.length >= n + 2);
+    expect(reads).toEqual([]);
+    await recordFeedback(redis, siteIds[2], { task: 'spam', positive: true, text: 'cheap pills', source: 'site' });
+    await until('the marked site folded', () => reads.includes(siteIds[2]));
+    expect(new Set(reads)).toEqual(new Set([siteIds[2]]));
+  } finally {
+    await compactor.close();
+    setSpy.mockRestore();
+  }
+});
