@@ -175,6 +175,37 @@ describe('/moderate lists in headless Chromium', () => {
     await page.close();
   });
 
+  it('when readers report a published comment, then it shows under Reported with the reasons, r removes it and u puts it back', async () => {
+    const origin = 'https://news.example';
+    const site = await t.site({ ...pre, moderation: 'auto', thresholds: {}, reports: { approvedThreshold: 1 } }, [origin]);
+    const kim = await createModerator(t.redis, { name: 'Kim', role: 'moderator', siteIds: [site.siteId] });
+    const id = await post(site.secretKey, { body: 'A published comment that two readers find offensive.' });
+    expect(await statusOf(site.secretKey, id)).toBe('approved');
+    const report = (reason: string, reader: string, text?: string) =>
+      api(t.url, 'POST', `/v1/comments/${id}/reports`, { key: site.siteKey, body: { reason, reader, ...(text ? { text } : {}) }, headers: { origin } });
+    expect((await report('offensive', 'reader-token-aaaaaaaa')).status).toBe(201);
+    expect((await report('other', 'reader-token-bbbbbbbb', '<b>doxxes</b> a neighbour')).status).toBe(201);
+    const listed = await api(t.url, 'GET', '/v1/review/list?queue=reported', { key: kim.token });
+    expect(listed.json.items).toMatchObject([{ commentId: id, reports: 2, reportReasons: { offensive: 1, other: 1 } }]);
+    const { page, problems } = await open(browser, kim.token);
+    await page.waitForSelector('[data-queue=reported]:not([hidden])');
+    await page.keyboard.press('2');
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 1);
+    expect(await page.textContent('#list li')).toContain('Reported: 1 offensive, 1 other');
+    await showing(page, id);
+    await page.waitForSelector('#item .reports .report-decision');
+    expect(await page.textContent('#item .reports')).toContain('<b>doxxes</b> a neighbour');
+    expect(await page.$$eval('#item .reports b', (els) => els.length)).toBe(0);
+    await page.keyboard.press('r');
+    await until('the comment is removed', async () => (await statusOf(site.secretKey, id)) === 'rejected');
+    await page.waitForSelector('#item .empty');
+    await page.keyboard.press('u');
+    await until('the removal is undone', async () => (await statusOf(site.secretKey, id)) === 'approved');
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('when 200 mixed comments wait, then a moderator works the whole queue from the list with the keyboard alone', async () => {
     const { site, a } = await setup();
     const bodies = [
