@@ -4,7 +4,7 @@ import type { Model } from '../classifier';
 import { keys } from '../infra/keys';
 import type { Logger } from '../logger';
 import { agree, flatten, type Contribution } from './agreement';
-import { markFeedback } from './dirty-sites';
+import { feedbackSeq, markFeedback, sitesMarkedAfter } from './dirty-sites';
 import { compareIds, parseEntry, SiteState, TASKS } from './site-state';
 
 export interface CompactorOptions {
@@ -35,6 +35,8 @@ const BATCH = 1000;
  * that were deleted (every pass renews it for the others).
  */
 export const SNAPSHOT_TTL_SECONDS = 400 * 86400;
+/** Every this many timed passes, one visits every site (retention trim, snapshot TTLs, deleted sites): hourly at the default interval. */
+const FULL_PASS_EVERY = 60;
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 interface Known {
@@ -61,6 +63,9 @@ export function startCompactor(opts: CompactorOptions): Compactor {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<boolean> | undefined;
   let closed = false;
+  /** The feedback mark up to which every marked site was folded (dirty-sites.ts); undefined before the first pass. */
+  let seen: number | undefined;
+  let passesSinceFull = 0;
 
   async function lock(wait: boolean): Promise<string | undefined> {
     const token = crypto.randomBytes(12).toString('hex');
@@ -130,11 +135,41 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     return cut === '0-0' ? undefined : cut;
   }
 
-  async function pass(now: number): Promise<void> {
+  /**
+   * The sites this pass folds. A full pass visits every site: it trims every stream to the retention, renews every
+   * snapshot's TTL and forgets deleted sites. Between full passes (one per FULL_PASS_EVERY), a pass folds only the
+   * sites marked with new feedback since the previous one (dirty-sites.ts), so an idle deployment's passes cost one
+   * read, not two round trips per site.
+   */
+  async function sitesToFold(full: boolean): Promise<string[]> {
+    if (!full && seen !== undefined) {
+      const marked = await sitesMarkedAfter(redis, seen);
+      if (!marked.reset) {
+        seen = marked.seq;
+        return marked.siteIds;
+      }
+    }
+    // The counter is read before the index, so a mark made meanwhile is seen by the next pass.
+    const mark = await feedbackSeq(redis);
     const ids = await redis.zrange(keys.siteIndex(), 0, -1);
     const live = new Set(ids);
     for (const id of [...known.keys()]) if (!live.has(id)) known.delete(id);
-    for (const id of ids) known.set(id, await foldSite(id, now));
+    seen = mark;
+    passesSinceFull = 0;
+    return ids;
+  }
+
+  async function pass(now: number, full: boolean): Promise<void> {
+    const before = seen;
+    const ids = await sitesToFold(full || known.size === 0 || passesSinceFull >= FULL_PASS_EVERY);
+    passesSinceFull++;
+    try {
+      for (const id of ids) known.set(id, await foldSite(id, now));
+    } catch (err) {
+      // Fold these sites again next time: their marks are behind the cursor now.
+      seen = before;
+      throw err;
+    }
     const out: Record<string, string> = {};
     for (const t of TASKS) {
       out[t] = JSON.stringify(flatten(agree([...known.values()].map((k) => k.contrib[t]), opts.minSites)));
@@ -145,7 +180,7 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     opts.logger.info({ sites: ids.length }, 'the shared models\' agreed feedback changed');
   }
 
-  async function run({ now = Date.now(), wait = false }: { now?: number; wait?: boolean } = {}): Promise<boolean> {
+  async function run({ now, wait = false }: { now?: number; wait?: boolean } = {}, timed = false): Promise<boolean> {
     const token = await lock(wait);
     if (!token) {
       // Another instance folds; what this one knew may be stale when it next holds the lock.
@@ -153,7 +188,8 @@ export function startCompactor(opts: CompactorOptions): Compactor {
       return false;
     }
     try {
-      await pass(now);
+      // A pass asked for (a test, a command) is a full one; the timer's passes are full once per FULL_PASS_EVERY.
+      await pass(now ?? Date.now(), !timed);
       return true;
     } finally {
       await redis.eval(RELEASE, 1, keys.learnLock(), token);
@@ -162,7 +198,7 @@ export function startCompactor(opts: CompactorOptions): Compactor {
 
   const tick = () => {
     if (closed) return;
-    running = run()
+    running = run({}, true)
       .catch((err) => {
         opts.logger.warn({ err: (err as Error).message }, 'folding feedback into snapshots failed; will retry');
         return false;

@@ -10,8 +10,8 @@ import { luaScript, runLua } from '../infra/lua';
  * learner that sees a mark also sees the entry; a mark missed in one tick (written between its read and the stream
  * read) has a higher score and is seen in the next one. Both keys are in the `{global}` slot, so the script is legal
  * on Redis Cluster; the site's own stream stays in its own slot. A mark that is lost anyway (a crash between the
- * write and its mark, or a counter reset that was not noticed) is made again by the compactor's next pass, which
- * marks every site it folded new entries of.
+ * write and its mark, or a counter reset that was not noticed) is made again by the compactor's next full pass
+ * (hourly, compactor.ts), which marks every site it folded new entries of.
  */
 const MARK = luaScript(`
 local n = redis.call('INCR', KEYS[2])

@@ -2,9 +2,11 @@ import Redis from 'ioredis';
 import type { Model } from '../../src/classifier';
 import { keys } from '../../src/infra/keys';
 import { recordFeedback } from '../../src/learning/feedback';
+import { startCompactor } from '../../src/learning/compactor';
 import { startLearner, type Learner } from '../../src/learning/learner';
 import { createLogger } from '../../src/logger';
 import { createSite } from '../../src/sites/site-store';
+import { until } from '../helpers/wait';
 
 // A database of its own: which streams the learner reads depends on what every site in the Redis does.
 const shared = process.env.TEST_REDIS_URL!;
@@ -79,4 +81,29 @@ alone('when the marks are lost (a Redis restored from an older dump), then the n
   expect(await learner.catchUp()).toBe(2);
   expect(new Set(reads)).toEqual(new Set(siteIds));
   expect(taught.get(quiet)).toBe(1);
+});
+
+alone('when the compactor\'s timed passes find no new feedback, then they read no site\'s stream; a marked site is folded', async () => {
+  const passes: number[] = [];
+  const set = redis.set.bind(redis) as (...a: unknown[]) => Promise<unknown>;
+  const setSpy = jest.spyOn(redis, 'set').mockImplementation(((key: string, ...rest: unknown[]) => {
+    if (key === keys.learnLock()) passes.push(reads.length);
+    return set(key, ...rest);
+  }) as never);
+  const c = countingModels();
+  const compactor = startCompactor({ redis, models: c.models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 50 });
+  try {
+    // The first pass is a full one and visits every site.
+    await until('a full pass and two more', () => passes.length >= 4);
+    reads.length = 0;
+    const n = passes.length;
+    await until('two more passes', () => passes.length >= n + 2);
+    expect(reads).toEqual([]);
+    await recordFeedback(redis, siteIds[2], { task: 'spam', positive: true, text: 'cheap pills', source: 'site' });
+    await until('the marked site folded', () => reads.includes(siteIds[2]));
+    expect(new Set(reads)).toEqual(new Set([siteIds[2]]));
+  } finally {
+    await compactor.close();
+    setSpy.mockRestore();
+  }
 });
