@@ -4,6 +4,7 @@ import { createModerator } from '../../src/sites/moderator-store';
 import { keys } from '../../src/infra/keys';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { until } from '../helpers/wait';
+import { layoutAt, seriousViolations } from '../helpers/axe';
 import type { PolicyPatch } from '../../src/sites/policy';
 
 /** The /moderate lists in headless Chromium: tabs, search, two moderators, hand-back, meters, and a long queue. */
@@ -196,6 +197,13 @@ describe('/moderate lists in headless Chromium', () => {
     await page.waitForSelector('#item .reports .report-decision');
     expect(await page.textContent('#item .reports')).toContain('<b>doxxes</b> a neighbour');
     expect(await page.$$eval('#item .reports b', (els) => els.length)).toBe(0);
+    // The Reported list with its reports, the context and the author panel passes axe-core at both widths.
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect((await layoutAt(page, '#signout')).scrollWidth).toBeLessThanOrEqual(width);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.keyboard.press('r');
     await until('the comment is removed', async () => (await statusOf(site.secretKey, id)) === 'rejected');
     await page.waitForSelector('#item .empty');
@@ -235,6 +243,8 @@ describe('/moderate lists in headless Chromium', () => {
         const left = (await rows(page)).length;
         await page.keyboard.press('Shift+R');
         await page.waitForSelector('#confirm[open]');
+        // The confirmation dialog passes axe-core too.
+        if (done < 30) expect(await seriousViolations(page)).toEqual([]);
         await page.keyboard.press('Enter');
         await page.waitForFunction((prev) => (document.getElementById('item') as HTMLElement).dataset.commentId !== prev, id);
         done += left;
