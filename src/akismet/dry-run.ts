@@ -29,10 +29,12 @@ export async function scoreWithoutSideEffects(
     deps, site, via: 'server', input, client, now: deps.now?.() ?? new Date(), explain: false, reasons: [], meta: {},
   };
   for (const phase of readOnlyPhases()) await phase(ctx);
+  // The toxicity model of the comment's language decides with its own thresholds (score phase).
+  const toxModel = ctx.toxicityModel ?? deps.models.toxicity;
   const decision = decide({
     policy: site.policy,
     scores: { spam: ctx.scores!.spam.score, toxicity: ctx.scores!.toxicity.score, threat: ctx.scores!.toxicity.attributes?.threat },
-    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: deps.models.toxicity.thresholds, threat: deps.models.toxicity.attributeThresholds?.threat },
+    modelThresholds: { spam: deps.models.spam.thresholds, toxicity: toxModel.thresholds, threat: toxModel.attributeThresholds?.threat },
     reasons: ctx.reasons,
     verdict: ctx.verdict,
     authorStanding: ctx.authorStanding,

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { CommentInput } from '../moderation/types';
 import { articleUrl } from '../comments/thread-info';
+import { primaryLanguage } from '../classifier/language/supported';
 
 /** The fields Akismet documents for comment-check, submit-spam and submit-ham. */
 export const AKISMET_FIELDS = [
@@ -88,6 +89,7 @@ export function commentInputOf(form: AkismetForm): CommentInput {
   const url = webUrl(own(form, 'comment_author_url'));
   const honeypot = honeypotValue(form);
   const article = articleUrl(own(form, 'permalink'));
+  const language = blogLanguage(own(form, 'blog_lang'));
   return {
     threadId: limit(own(form, 'permalink'), 500) || limit(own(form, 'blog'), 500),
     // The permalink is the article's address: moderators see it as the thread's link (Akismet sends no title).
@@ -96,5 +98,15 @@ export function commentInputOf(form: AkismetForm): CommentInput {
     body: (own(form, 'comment_content') ?? '').trim(),
     ...(honeypot ? { honeypot } : {}),
     client: { ip: userIp(form), userAgent: limit(own(form, 'user_agent'), 1000), referrer: limit(own(form, 'referrer'), 2000) },
+    ...(language ? { language } : {}),
   };
+}
+
+/**
+ * The comment's declared language from `blog_lang` ("de_DE", or "en_us, fr_ca" for a site in several languages):
+ * only a site in one language says which language a comment is in; with several, the language is detected.
+ */
+function blogLanguage(v: string | undefined): string | undefined {
+  if (!v || v.length > 100 || v.includes(',')) return undefined;
+  return primaryLanguage(v);
 }

@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
-import type { SpanRule } from './span-floor';
+import type { SpanRule } from './types';
 import { vocabulary, type NbCounts } from './naive-bayes';
 import { decodeVarints, encodeVarints } from './varint';
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { blatantSpamScore } from '../../src/akismet/comment-check';
@@ -72,6 +73,25 @@ describe('figures in the docs match the model files', () => {
     const mentions = [...card.matchAll(/Davidson[^\n]*\n?[^\n]*?FPR (\d+(?:\.\d+)?%)/g)].map((m) => m[1]);
     expect(mentions.length).toBeGreaterThan(0);
     expect(mentions.filter((m) => m !== tableFpr)).toEqual([]);
+  });
+
+  describe('the spam model on news comments', () => {
+    // Written by `node scripts/run-ts.js bench/spam-links-eval.ts --weighting --write models/spam.json`.
+    const rec = JSON.parse(read('bench/results/spam-links.json')) as {
+      tables: Array<{ rows: string[][] }>;
+      raw: { results: Array<{ review: number; reject: number }>; written?: { sha256: string } };
+    };
+
+    it('when the bench recorded the file it wrote, then that file is models/spam.json', () => {
+      const sha = createHash('sha256').update(fs.readFileSync(path.join(root, 'models/spam.json'))).digest('hex');
+      expect(rec.raw.written?.sha256).toBe(sha);
+      expect([rec.raw.results[0].review, rec.raw.results[0].reject]).toEqual([spam.thresholds.review, spam.thresholds.reject]);
+    });
+
+    it('when the model card gives the held-out row of a test set, then it is the recorded one', () => {
+      expect(rec.tables[0].rows.length).toBeGreaterThan(5);
+      for (const r of rec.tables[0].rows) expect(row(card, r[0])).toEqual(r);
+    });
   });
 });
 

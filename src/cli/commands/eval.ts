@@ -1,5 +1,5 @@
 import { bundledModelPath, loadModelFile, type Model } from '../../classifier';
-import { loadDataset } from '../../classifier/datasets';
+import { loadToxicityDataset } from '../../classifier/language-datasets';
 import { loadSpamDataset } from '../../classifier/spam-datasets';
 import { metricsAt, rocAuc, thresholdTable, type BinaryMetrics } from '../../classifier/metrics';
 import { splitHoldout } from '../../classifier/split';
@@ -72,7 +72,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const out: Array<{ text: string; json: object }> = [];
     for (const file of data) {
       // Spam models read link-bearing comments of toxicity sets as spam-ham (spam-datasets.ts).
-      let docs = model.task === 'spam' ? loadSpamDataset(file) : loadDataset(file);
+      let docs = model.task === 'spam' ? loadSpamDataset(file) : loadToxicityDataset(file);
       if (docs.some((d) => d.task !== model.task)) throw new Error(`${file} is not ${model.task} data`);
       // Same split as `vigil train --holdout`: only the held-out part is scored.
       if (holdout > 0) docs = splitHoldout(docs, holdout, Number(values.seed)).test;

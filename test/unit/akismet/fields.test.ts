@@ -16,8 +16,19 @@ describe('Akismet fields', () => {
       author: { name: 'Ann', email: 'ann@example.org', url: 'https://ann.example/' },
       body: 'Nice piece.',
       client: { ip: '203.0.113.9', userAgent: 'Mozilla/5.0', referrer: 'https://news.example/a' },
+      language: 'en',
     });
     expect(commentInputOf({ ...wp, permalink: '' }).threadId).toBe('https://news.example');
+  });
+
+  it('when blog_lang names one language, then it is the comment\'s declared language; several or none leave it to detection', () => {
+    const lang = (v: string | undefined) => commentInputOf({ ...wp, blog_lang: v as string }).language;
+    expect(lang('de_DE')).toBe('de');
+    expect(lang('pt-BR')).toBe('pt');
+    expect(lang('en_us, fr_ca')).toBeUndefined();
+    expect(lang('')).toBeUndefined();
+    expect(lang(undefined)).toBeUndefined();
+    expect(lang('not a language')).toBeUndefined();
   });
 
   it('when the permalink is not an explicit http(s) URL, then it names the thread but gives it no link', () => {

@@ -62,3 +62,41 @@ describe('vigil train / eval / score', () => {
     expect(JSON.parse(t.out()).score).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('vigil train --language', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-cli-lang-'));
+  const out = path.join(dir, 'toxicity-de.json');
+  const german = path.resolve(__dirname, '../../fixtures/languages/germeval2018-tiny.training.txt');
+
+  it('when a language model is trained with a held-out part, then the file names its language and records each file\'s held-out figures', async () => {
+    const t = io();
+    expect(await trainRun(['--task', 'toxicity', '--language', 'de', '--data', german, '--out', out, '--holdout', '0.25', '--seed', '42'], t.streams)).toBe(0);
+    const m = JSON.parse(readFileSync(out, 'utf8'));
+    expect(m.language).toBe('de');
+    expect(m.features.threat).toBeUndefined();
+    const h = m.training.heldOut['germeval2018-tiny.training.txt'];
+    expect(h.n).toBeGreaterThan(0);
+    expect(h.n).toBeLessThan(24);
+    expect(h.threshold).toBe(m.thresholds.review);
+  });
+
+  it('when an evaluation-only set is given to train, then it refuses and writes nothing', async () => {
+    const t = io();
+    const refused = path.join(dir, 'refused.json');
+    const evalOnly = path.resolve(__dirname, '../../fixtures/languages/GermEval21_TrainData.csv');
+    expect(await trainRun(['--task', 'toxicity', '--language', 'de', '--data', german, evalOnly, '--out', refused], t.streams)).toBe(1);
+    expect(t.err()).toMatch(/GermEval21_TrainData\.csv is for evaluation only/);
+    expect(() => readFileSync(refused)).toThrow();
+  });
+
+  it('when --language names a language without a recipe, then it prints usage and exits 2', async () => {
+    const t = io();
+    expect(await trainRun(['--task', 'toxicity', '--language', 'it', '--data', german, '--out', out], t.streams)).toBe(2);
+  });
+
+  it('when eval scores a language set with a language model, then it reads that set\'s format', async () => {
+    const t = io();
+    expect(await evalRun(['--model', out, '--data', german, '--holdout', '0.25', '--seed', '42'], t.streams)).toBe(0);
+    expect(t.out()).toMatch(/ROC-AUC/);
+  });
+});

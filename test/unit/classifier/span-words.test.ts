@@ -2,6 +2,9 @@ import { DEFAULT_FEATURES, layoutOf, textFeatures } from '../../../src/classifie
 import { markExplanation } from '../../../src/classifier/span-floor';
 import { learnSpanWords, type SpanExample } from '../../../src/classifier/span-words';
 import type { Explanation } from '../../../src/classifier/types';
+import { loadBundledModels } from '../../../src/classifier';
+import type { NaiveBayesModel } from '../../../src/classifier/model';
+import { learnSpanRule, spanF1Of } from '../../../src/classifier/span-train';
 
 const l = layoutOf(DEFAULT_FEATURES);
 const bucketsOf = (w: string): Int32Array => textFeatures([{ value: w, word: true, start: 0, end: w.length }], DEFAULT_FEATURES, l).words[0];
@@ -50,5 +53,23 @@ describe('span words', () => {
     const entries: Explanation[] = [{ token: 'government', contribution: 1.5, spans: [[0, 10]] }];
     markExplanation(entries, { floor: 1, relative: 0, words: w });
     expect(entries[0].marked).toBe(true);
+  });
+});
+
+describe('learning the span rule of a model', () => {
+  it('when annotators mark only the insult of each post, then the learnt rule marks them better than the plain rule', () => {
+    const model = loadBundledModels().toxicity as NaiveBayesModel;
+    const insults = ['idiot', 'moron', 'fool', 'clown', 'loser'];
+    const posts = Array.from({ length: 40 }, (_, i) => {
+      const w = insults[i % insults.length];
+      const text = `people like you are ${i % 2 ? 'a' : 'the'} ${w}s of this stupid town`;
+      const at = text.indexOf(w);
+      return { text, gold: Array.from({ length: w.length + 1 }, (_, k) => at + k) };
+    });
+    const rule = learnSpanRule(model, posts, 1);
+    expect(rule.f1).toBeGreaterThanOrEqual(rule.plain.f1);
+    // Span words count these posts' marked words: on them the rule marks the insults and little else.
+    expect(rule.words).toBeDefined();
+    expect(spanF1Of(model, posts, rule)).toBeGreaterThan(Math.max(0.6, spanF1Of(model, posts, rule.plain)));
   });
 });
