@@ -1,6 +1,7 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { captchaTotals, TOTALS_INTERVAL_MS } from '../../src/captcha/totals';
 import { keys } from '../../src/infra/keys';
+import { connectRedis, createRedis } from '../../src/infra/redis';
 import { createSite } from '../../src/sites/site-store';
 import { api, startTestApp } from '../helpers/test-app';
 import { until } from '../helpers/wait';
@@ -16,7 +17,8 @@ const siteIds: string[] = [];
 let siteReads = 0;
 
 beforeAll(async () => {
-  redis = new Redis(own);
+  redis = createRedis(own);
+  await connectRedis(redis);
   if (own !== shared) await redis.flushdb();
   for (let i = 0; i < 30; i++) {
     const { siteId } = await createSite(redis, { name: `site ${i}`, origins: ['https://news.example'] });

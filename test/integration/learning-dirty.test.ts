@@ -1,6 +1,7 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Model } from '../../src/classifier';
 import { keys } from '../../src/infra/keys';
+import { connectRedis, createRedis } from '../../src/infra/redis';
 import { recordFeedback } from '../../src/learning/feedback';
 import { startCompactor } from '../../src/learning/compactor';
 import { startLearner, type Learner } from '../../src/learning/learner';
@@ -32,7 +33,8 @@ const siteIds: string[] = [];
 const reads: string[] = [];
 
 beforeAll(async () => {
-  redis = new Redis(own);
+  redis = createRedis(own);
+  await connectRedis(redis);
   if (own !== shared) await redis.flushdb();
   for (let i = 0; i < 40; i++) siteIds.push((await createSite(redis, { name: `quiet ${i}`, origins: ['https://news.example'] })).siteId);
   const xrange = redis.xrange.bind(redis) as (...a: unknown[]) => Promise<unknown>;
