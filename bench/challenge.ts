@@ -112,7 +112,7 @@ async function simulate(redis: Redis, site: Site, perSecond: number, seconds: nu
   return points;
 }
 
-async function verifyCost(redis: Redis, site: Site, n: number): Promise<{ checkUs: number; withRedisUs: number }> {
+async function verifyCost(redis: Redis, site: Site, n: number): Promise<{ checkUs: number; withRedisUs: number; oneCommandUs: number }> {
   const tokens = Array.from({ length: n }, () => {
     const id = randomId();
     return { id: signPowToken(SECRET, { siteId: site.id, id, difficulty: 8, expiresAt: Date.now() + 600_000, client: 'bench' }), answer: solvePow(id, 8) };
@@ -128,7 +128,11 @@ async function verifyCost(redis: Redis, site: Site, n: number): Promise<{ checkU
   const deps = { redis, secret: SECRET, ttlSeconds: 300 };
   c0 = cpuUs();
   for (let i = 0; i < n; i += 16) await Promise.all(tokens.slice(i, i + 16).map((t) => verifyCaptcha(deps, site, t)));
-  return { checkUs, withRedisUs: (cpuUs() - c0) / n };
+  const withRedisUs = (cpuUs() - c0) / n;
+  // The floor any state costs: one plain command (EXISTS) per challenge through the same client, the same way.
+  c0 = cpuUs();
+  for (let i = 0; i < n; i += 16) await Promise.all(tokens.slice(i, i + 16).map((t) => redis.exists(`bench:${t.answer}`)));
+  return { checkUs, withRedisUs, oneCommandUs: (cpuUs() - c0) / n };
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
@@ -168,9 +172,10 @@ async function cannon(url: string, opts: { path: string; headers: Record<string,
   return { rate: r['2xx'] / seconds, cpuUs: pid ? (cpuOfPid(pid) - c0) / Math.max(1, r['2xx']) : NaN };
 }
 
-interface Issuance { baseline: number[]; issue: number[]; ratios: number[]; baselineCpuUs: number[]; issueCpuUs: number[] }
+interface Issuance { baseline: number[]; issue: number[]; ratios: number[]; baselineCpuUs: number[]; issueCpuUs: number[]; off: number[]; offCpuUs: number[] }
 
-async function issuanceVsBaseline(redisUrl: string, siteKey: string): Promise<Issuance> {
+/** `offKey` is a site with captchas off: the same route with no challenge, to tell the HTTP stack's share from the challenge's. */
+async function issuanceVsBaseline(redisUrl: string, siteKey: string, offKey: string): Promise<Issuance> {
   ensureBuilt(ROOT);
   const children: ChildProcess[] = [];
   try {
@@ -191,7 +196,7 @@ async function issuanceVsBaseline(redisUrl: string, siteKey: string): Promise<Is
     const issue = { path: '/v1/captchas', headers: { authorization: `Bearer ${siteKey}` }, forwardedFor: true };
     await cannon(baseUrl, echo, 2);
     await cannon(vigilUrl, issue, 2);
-    const out: Issuance = { baseline: [], issue: [], ratios: [], baselineCpuUs: [], issueCpuUs: [] };
+    const out: Issuance = { baseline: [], issue: [], ratios: [], baselineCpuUs: [], issueCpuUs: [], off: [], offCpuUs: [] };
     for (let i = 0; i < Number(values.rounds); i++) {
       const b = await cannon(baseUrl, echo, Number(values.duration), base.pid);
       const v = await cannon(vigilUrl, issue, Number(values.duration), vigil.pid);
@@ -200,6 +205,9 @@ async function issuanceVsBaseline(redisUrl: string, siteKey: string): Promise<Is
       out.ratios.push(v.rate / b.rate);
       out.baselineCpuUs.push(b.cpuUs);
       out.issueCpuUs.push(v.cpuUs);
+      const o = await cannon(vigilUrl, { ...issue, headers: { authorization: `Bearer ${offKey}` } }, Number(values.duration), vigil.pid);
+      out.off.push(o.rate);
+      out.offCpuUs.push(o.cpuUs);
       process.stderr.write(`  round ${i + 1}: baseline ${b.rate.toFixed(0)}/s (${b.cpuUs.toFixed(0)} µs CPU each), POST /v1/captchas ${v.rate.toFixed(0)}/s (${v.cpuUs.toFixed(0)} µs), ${((v.rate / b.rate) * 100).toFixed(0)}%\n`);
     }
     return out;
@@ -259,7 +267,8 @@ async function main(): Promise<void> {
     await connectRedis(requestRedis);
     const verify = await verifyCost(requestRedis, site, 5000);
     requestRedis.disconnect();
-    const http = values['no-http'] ? undefined : await issuanceVsBaseline(own.url, created.siteKey);
+    const off = await createSite(redis, { name: 'bench-off', origins: ['https://news.example'], policy: { captcha: 'off', rateLimits: { captchasPerIpPerMinute: 100000 } } });
+    const http = values['no-http'] ? undefined : await issuanceVsBaseline(own.url, created.siteKey, off.siteKey);
     const mid = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
     const issueRatio = http ? mid(http.ratios) : NaN;
     // What one core could answer of each, from their CPU per request: the rate ratio on a machine with idle cores.
@@ -300,12 +309,14 @@ async function main(): Promise<void> {
       ['Chromium worker tries per second (all solves)', Number.isNaN(browserRate) ? '-' : Math.round(browserRate).toLocaleString('en')],
       ['verify: token and solution check, CPU µs', verify.checkUs.toFixed(1)],
       ['verify: verifyCaptcha with its Redis writes, CPU µs of this process', verify.withRedisUs.toFixed(1)],
+      ['one plain Redis command through the same client (the floor of any state), CPU µs', verify.oneCommandUs.toFixed(1)],
       ['bot CPU-s per comment, mean over the 60 s of flood', meanCpu.toFixed(2)],
       ...(http ? [
         ['bare-express baseline req/s (median)', sorted(http.baseline)[Math.floor(http.baseline.length / 2)].toFixed(0)],
         ['POST /v1/captchas (pow) req/s (median)', sorted(http.issue)[Math.floor(http.issue.length / 2)].toFixed(0)],
         ['issuance / baseline (median of the rounds)', `${(issueRatio * 100).toFixed(0)} % (${http.ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')})`],
         ['server CPU µs per request: baseline / POST /v1/captchas (medians)', `${mid(http.baselineCpuUs).toFixed(0)} / ${mid(http.issueCpuUs).toFixed(0)} (${(cpuRatio * 100).toFixed(0)} %)`],
+        ['the same route for a site with captchas off (the HTTP floor): req/s, CPU µs per request', `${mid(http.off).toFixed(0)}, ${mid(http.offCpuUs).toFixed(0)}`],
       ] : []),
     ];
     table(['what', 'figure'], serverRows);

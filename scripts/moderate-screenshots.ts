@@ -29,10 +29,11 @@ async function main() {
   const t = await startTestApp();
   const browser = await launchBrowser();
   try {
+    const origin = 'https://news.example';
     const site = await t.site({
       captcha: 'off', moderation: 'pre', rateLimits: { commentsPerIpPerMinute: 1000, commentsPerEmailPerHour: 1000 },
-      thresholds: { spam: { review: 0.3, reject: 0.99 }, toxicity: { review: 0.3, reject: 0.99 } },
-    });
+      thresholds: { spam: { review: 0.3, reject: 0.99 }, toxicity: { review: 0.3, reject: 0.99 } }, reports: { approvedThreshold: 1 },
+    }, [origin]);
     const mod = await createModerator(t.redis, { name: 'Kim (desk)', role: 'moderator', siteIds: [site.siteId] });
     const ids: string[] = [];
     for (const [name, email, threadId, body] of [...COMMENTS, ...COMMENTS.slice(0, 4)]) {
@@ -42,6 +43,10 @@ async function main() {
     // A few decided ones, so the Approved and Rejected lists have something to show.
     for (const [i, decision] of [[0, 'approve'], [5, 'approve'], [3, 'approve'], [1, 'spam']] as const) {
       await api(t.url, 'POST', `/v1/review/${ids[i]}/decision`, { key: mod.token, body: { decision } });
+    }
+    // Readers report two published comments, so the Reported list has something to show.
+    for (const [i, reason, reader, text] of [[0, 'off_topic', 'reader-token-aaaaaaaa', ''], [5, 'other', 'reader-token-bbbbbbbb', 'Posts the same praise under every article.'], [5, 'spam', 'reader-token-cccccccc', '']] as const) {
+      await api(t.url, 'POST', `/v1/comments/${ids[i]}/reports`, { key: site.siteKey, headers: { origin }, body: { reason, reader, ...(text ? { text } : {}) } });
     }
     fs.mkdirSync(OUT, { recursive: true });
     const page = await browser.context.newPage();
@@ -57,6 +62,7 @@ async function main() {
       await page.waitForFunction((l) => document.querySelector(`[data-queue=${l}]`)?.getAttribute('aria-pressed') === 'true', list);
       await page.waitForSelector('#item .author, #item .empty');
       await page.waitForFunction(() => !!document.querySelector('#item .author .meta, #item .empty'));
+      if (list === 'reported') await page.waitForSelector('#item .reports .report-decision');
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: width > 800 ? 900 : 1400 });
         const file = path.join(OUT, `moderate-${list}-${width}.png`);

@@ -76,6 +76,16 @@ function metaBucketOf(name: string, l: Layout): number {
   return b;
 }
 
+// Cue buckets per layout and cue mask: most comments with cues share a few masks, so their bucket lists are
+// made once instead of once per comment (the lists are read-only: callers must not change them).
+const cueBucketLists = new Map<Layout, number[][]>();
+
+function cueBuckets(mask: number, l: Layout): number[] {
+  let byMask = cueBucketLists.get(l);
+  if (!byMask) cueBucketLists.set(l, (byMask = []));
+  return (byMask[mask] ??= cueNames(mask).map((m) => metaBucketOf(m, l)));
+}
+
 /** Turns an input into features under `opt`; `useMeta` adds the metadata features. */
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
   const l = layoutFor(opt);
@@ -91,8 +101,7 @@ export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boole
     // Threat cues ride in the metadata group: a few whole-comment features, like the spam model's signals.
     const mask = opt.identity ? t.cues : t.cues & ~IDENTITY_MASK;
     if (!opt.threat || mask === 0) return new FeaturizedDoc(input.text, t.text, [], []);
-    const cues = cueNames(mask);
-    return new FeaturizedDoc(input.text, t.text, cues, cues.map((m) => metaBucketOf(m, l)));
+    return new FeaturizedDoc(input.text, t.text, cueNames(mask), cueBuckets(mask, l));
   }
   // Only link features carry labels, so most comments allocate no label list.
   const labels: Array<string | undefined> | undefined = t.found || input.url || input.meta?.campaign ? [] : undefined;

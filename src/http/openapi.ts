@@ -22,7 +22,7 @@ const operations: Operation[] = [
   { method: 'get', path: '/healthz', summary: 'The process is up.', auth: 'none', responses: { '200': { description: 'ok' } } },
   { method: 'get', path: '/readyz', summary: 'Redis is reachable and the models are loaded.', auth: 'none', responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics: Authorization: Bearer METRICS_TOKEN, or only on METRICS_PORT; off (404) when neither is set.', auth: 'none', responses: { '200': { description: 'text exposition format' }, '401': { description: 'no or wrong METRICS_TOKEN' }, '404': { description: 'metrics are off here' } } },
-  { method: 'post', path: '/v1/captchas', summary: "A captcha in the site's mode (svg image or proof-of-work).", auth: 'siteKey', query: z.object({ alternative: z.enum(['pow']).optional().describe('pow: a proof-of-work challenge instead of the image (the accessible alternative).') }), responses: { '201': { description: '{id, type, svg | pow, expiresAt}' }, ...errors(401, 403, 429, 503) } },
+  { method: 'post', path: '/v1/captchas', summary: "A captcha in the site's mode (proof of work, image, both, or off).", auth: 'siteKey', query: z.object({ alternative: z.enum(['pow']).optional().describe('pow: a proof-of-work challenge instead of the image (the accessible alternative).') }), responses: { '201': { description: '{id, type: pow | pow+svg | svg | off, pow?, svg?, expiresAt}' }, ...errors(401, 403, 429, 503) } },
   {
     method: 'post', path: '/v1/comments', summary: 'Submit a comment; answers with the verdict. Supports Idempotency-Key.', auth: 'siteOrSecretKey',
     body: s.commentSchema, query: s.explainQuerySchema,

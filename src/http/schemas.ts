@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGE_TAG } from '../classifier/language/supported';
 
 /** Request and response schemas shared by validation and /openapi.json, so the two cannot drift apart. */
 
@@ -8,7 +9,7 @@ const text = (max: number) => z.string().max(max);
 const languageTag = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/, 'must be a language tag such as "de" or "pt-BR"')
+  .regex(LANGUAGE_TAG, 'must be a language tag such as "de" or "pt-BR"')
   .describe("The comment's language (BCP 47 or ISO 639-1). It picks the toxicity model; without it the language is detected. See docs/models.md.");
 
 export const captchaAnswerSchema = z.object({

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { StoredComment } from '../comments/comment-store';
 import { ReviewList, reviewListOf } from '../comments/comment-index';
 import { keys } from '../infra/keys';
+import { listReported, reportedCount } from '../reports/report-store';
 import { emailFacetValues, nameHash, normalizeName } from './search-index';
 
 export type ListOrder = 'newest' | 'oldest' | 'score';
@@ -39,6 +40,10 @@ export interface ListRow {
   createdAt: string;
   /** Pending items only: who holds the item's lease, if anyone. */
   claimed?: 'you' | 'other';
+  /** Reported list only: when the comment reached the report threshold, its open reports and their reasons. */
+  reportedAt?: string;
+  reports?: number;
+  reportReasons?: Record<string, number>;
 }
 
 export interface ListPage {
@@ -234,11 +239,35 @@ function parseCursor(c: string | undefined): ((Position & { tag: string; offset?
   return { tag, score, tie: Number(b) };
 }
 
-/** The ZCARD of each list of a site: the counts on the queue tabs. */
-export async function listCounts(redis: Redis, siteId: string): Promise<Record<ReviewList, number>> {
+/** The size of each list of a site: the counts on the queue tabs. */
+export async function listCounts(redis: Redis, siteId: string): Promise<Record<ReviewList | 'reported', number>> {
   const [pending, approved, rejected] = await Promise.all(
     (['pending', 'approved', 'rejected'] as const).map((l) => redis.zcard(keys.reviewListByTime(siteId, l))),
   );
-  return { pending, approved, rejected };
+  return { pending, reported: await reportedCount(redis, siteId), approved, rejected };
+}
+
+/**
+ * A page of the Reported list, from src/reports (in the order comments reached the report threshold), in the rows of
+ * the other lists plus each comment's open report count and reasons. The search filters do not apply to it: the
+ * reports keep their own queue, and it is short by nature. Its cursors are the reports' own, prefixed `r~`.
+ */
+export async function listReportedPage(
+  redis: Redis, actorId: string, q: { siteId: string; order: ListOrder; limit: number; cursor?: string },
+): Promise<ListPage & { total: number }> {
+  const cursor = q.cursor?.startsWith('r~') ? q.cursor.slice(2) : undefined;
+  const page = await listReported(redis, q.siteId, { order: q.order === 'oldest' ? 'oldest' : 'newest', limit: q.limit, ...(cursor ? { cursor } : {}) });
+  const claims = page.items.length ? await redis.mget(page.items.map((i) => keys.reviewClaim(q.siteId, i.comment.id))) : [];
+  const items = page.items.map((i, n) => {
+    const c = i.comment;
+    const claim = claims[n] ? (JSON.parse(claims[n]!) as { moderatorId: string }) : undefined;
+    return {
+      commentId: c.id, siteId: c.siteId, threadId: c.threadId, body: c.body, status: c.status, needsReview: !!c.needsReview,
+      scores: c.scores, reasons: c.reasons, author: { name: c.author.name, emailMasked: c.author.emailMasked }, createdAt: c.createdAt,
+      reportedAt: i.reportedAt, reports: i.reports, reportReasons: i.reasons,
+      ...(claim ? { claimed: claim.moderatorId === actorId ? 'you' as const : 'other' as const } : {}),
+    };
+  });
+  return { items, ...(page.next ? { next: `r~${page.next}` } : {}), partial: false, scanned: items.length, total: page.total };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGE_TAG } from '../classifier/language/supported';
 
 const threshold = z.number().min(0).max(1);
 
@@ -95,6 +96,12 @@ export const policySchema = z.object({
       perIpPerHour: z.number().int().min(1).max(100000).default(20),
     })
     .default({ pendingThreshold: 1, approvedThreshold: 3, perIpPerHour: 20 }),
+  /**
+   * The language of the site's comments (BCP 47 or ISO 639-1): a comment that declares none is taken to be in it, which
+   * picks its toxicity model without detecting the language (detection costs about as much CPU as scoring). Absent:
+   * detected per comment.
+   */
+  language: z.string().max(35).regex(LANGUAGE_TAG).optional(),
 });
 export type Policy = z.output<typeof policySchema>;
 
@@ -151,6 +158,8 @@ export const policyPatchSchema = z
       })
       .strict()
       .optional(),
+    /** `null` returns to detecting each comment's language. */
+    language: z.string().max(35).regex(LANGUAGE_TAG).nullable().optional(),
   })
   .strict();
 export type PolicyPatch = z.output<typeof policyPatchSchema>;
@@ -167,9 +176,11 @@ export function applyPolicyPatch(policy: Policy, patch: PolicyPatch): Policy {
     if (v === null) delete thresholds[k];
     else if (v) thresholds[k] = v;
   }
+  const language = patch.language === null ? undefined : (patch.language ?? policy.language);
   return policySchema.parse({
     ...policy,
     ...stripUndefined(patch),
+    language,
     thresholds,
     rateLimits: { ...policy.rateLimits, ...stripUndefined(patch.rateLimits ?? {}) },
     powAdaptive: { ...policy.powAdaptive, ...stripUndefined(patch.powAdaptive ?? {}) },

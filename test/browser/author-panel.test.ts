@@ -118,6 +118,11 @@ describe('/moderate context and author panel in headless Chromium', () => {
     expect(await page.textContent('.context .article')).toContain('budget');
     await page.fill('[name=author-reason]', 'cool off');
     await page.fill('[name=author-days]', '400');
+    // A new comment arriving redraws the page; what the moderator typed in the panel stays.
+    await post(site.secretKey, { body: 'Another comment arrives while the moderator is typing a reason.' });
+    await page.waitForFunction(() => document.querySelectorAll('#list li').length === 2);
+    expect(await page.inputValue('[name=author-reason]')).toBe('cool off');
+    expect(await page.inputValue('[name=author-days]')).toBe('400');
     await page.click('[data-author-action=suspend]');
     await page.waitForFunction(() => /^Could not do that: days/.test(document.querySelector('.author-status')?.textContent ?? ''));
     expect(await stateText(page)).toContain('No ban');

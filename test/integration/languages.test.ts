@@ -41,6 +41,20 @@ describe('toxicity in the comment\'s language', () => {
     expect(asSpanish.scores.toxicity).toBeCloseTo(own('es', SPANISH), 6);
   });
 
+  it('when the site\'s policy names its language, then comments that declare none are scored in it, and null returns to detection', async () => {
+    const s = await t.site({ language: 'en' });
+    const asSite = await check(s.secretKey, { body: GERMAN });
+    expect(asSite.language).toBe('en');
+    expect(asSite.scores.toxicity).toBeCloseTo(models.toxicity.score({ text: GERMAN }).score, 6);
+    // The comment's own declaration still wins over the site's.
+    expect((await check(s.secretKey, { body: GERMAN, language: 'de' })).language).toBe('de');
+    const patched = await api(t.url, 'PATCH', '/v1/site/policy', { key: s.secretKey, body: { language: null } });
+    expect(patched.status).toBe(200);
+    expect((await check(s.secretKey, { body: GERMAN })).language).toBe('de');
+    const bad = await api(t.url, 'PATCH', '/v1/site/policy', { key: s.secretKey, body: { language: 'de;drop' } });
+    expect(bad.status).toBe(422);
+  });
+
   it('when a declared language is not a language tag, then the request is refused as invalid (422)', async () => {
     const s = await t.site();
     const r = await api(t.url, 'POST', '/v1/check', { key: s.secretKey, body: { body: GERMAN, language: 'x'.repeat(36) } });

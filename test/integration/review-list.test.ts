@@ -67,7 +67,7 @@ describe('review lists', () => {
     expect(await all(a, 'queue=rejected')).toEqual([ids[1]]);
 
     const counts = await api(t.url, 'GET', '/v1/review/counts', { key: a });
-    expect(counts.json.lists).toEqual({ pending: 4, approved: 1, rejected: 1 });
+    expect(counts.json.lists).toEqual({ pending: 4, reported: 0, approved: 1, rejected: 1 });
     const row = (await list(a, 'queue=pending')).json.items[0];
     expect(row).toMatchObject({ commentId: spammy, status: 'pending', needsReview: true, author: { name: 'Jane Reader', emailMasked: 'j***@example.com' } });
     expect(JSON.stringify(row)).not.toContain('jane@example.com');
@@ -127,6 +127,21 @@ describe('review lists', () => {
     expect(second.json.items.map((i: { commentId: string }) => i.commentId)).toEqual([rare.id]);
     expect(second.json.partial).toBe(false);
     expect(await redis.zrange(key, 0, -1)).toEqual([rare.id]);
+  });
+
+  it('when a reader reports a comment, then it is in its site\'s Reported list with its reasons, and in no other site\'s', async () => {
+    const origin = 'https://news.example';
+    const site = await t.site({ ...lenient, reports: { approvedThreshold: 1 } }, [origin]);
+    const a = (await createModerator(t.redis, { name: 'Ann', role: 'moderator', siteIds: [site.siteId] })).token;
+    const theirs = await setup();
+    const c = await post(site.secretKey);
+    const r = await api(t.url, 'POST', `/v1/comments/${c.id}/reports`, { key: site.siteKey, body: { reason: 'spam', reader: 'reader-token-aaaaaaaa' }, headers: { origin } });
+    expect(r.status).toBe(201);
+    const mine = await list(a, 'queue=reported');
+    expect(mine.json.items).toMatchObject([{ commentId: c.id, reports: 1, reportReasons: { spam: 1 } }]);
+    expect((await api(t.url, 'GET', '/v1/review/counts', { key: a })).json.lists.reported).toBe(1);
+    expect((await list(theirs.a, 'queue=reported')).json.items).toEqual([]);
+    expect((await list(theirs.a, `queue=reported&siteId=${site.siteId}`)).status).toBe(403);
   });
 
   it('when the query is malformed, then one clear 422 comes back', async () => {

@@ -19,8 +19,8 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 // "I know where you live and I will find you." is everyday words only; the shipped model scores it below the
-// threat threshold (MODEL_CARD.md, "Attributes, threats and highlights"). It is kept as a known miss: this test
-// starts failing, and must be moved up, the day a model catches it.
+// threat threshold (0.089 against 0.114, MODEL_CARD.md, "Attributes, threats and highlights"), though its stalking
+// cue fires. It is kept as a known miss: this test starts failing, and must be moved up, the day a model catches it.
 const KNOWN_MISS = 'I know where you live and I will find you.';
 
 async function post(body: string) {
@@ -63,10 +63,11 @@ describe('strongly worded news comments', () => {
     return fixture.newsNonThreats.filter((t) => (tox.score({ text: t }).attributes?.threat ?? 0) >= review).length / fixture.newsNonThreats.length;
   };
 
-  // The target is 5%; the shipped model flags 14.3% (8 of 56, MODEL_CARD.md). This guard keeps it from getting worse.
-  it('when they report violence or use violent figures of speech, then the threat attribute flags at most 15% of them', () => {
+  // The target is 5%; the shipped model flags 10.7% (6 of 56, MODEL_CARD.md; the one before 14.3%). This guard keeps
+  // it from getting worse.
+  it('when they report violence or use violent figures of speech, then the threat attribute flags at most 11% of them', () => {
     expect(fixture.newsNonThreats.length).toBeGreaterThanOrEqual(50);
-    expect(flaggedShare()).toBeLessThanOrEqual(0.15);
+    expect(flaggedShare()).toBeLessThanOrEqual(0.11);
   });
 
   it.failing('when they report violence or use violent figures of speech, then the threat attribute flags at most 5% of them (target not met)', () => {

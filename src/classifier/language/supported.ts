@@ -10,11 +10,14 @@ export const MODEL_LANGUAGES: Record<'spam' | 'toxicity', readonly string[]> = {
   spam: ['en'],
 };
 
+/** A BCP 47 tag or ISO 639-1 code (`de`, `pt-BR`, `pt_BR`): bounded repeats only, linear on any input. */
+export const LANGUAGE_TAG = /^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
+
 /**
  * `en-US` -> `en`, `FA` -> `fa`: Perspective clients send BCP 47 tags or ISO 639-1 codes; the primary subtag is what
  * the models are keyed on. Returns undefined for anything that is not a language tag.
  */
 export function primaryLanguage(tag: string): string | undefined {
-  const m = /^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8}){0,4}$/.exec(tag.trim());
+  const m = LANGUAGE_TAG.exec(tag.trim());
   return m ? m[1].toLowerCase() : undefined;
 }

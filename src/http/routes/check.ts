@@ -17,7 +17,7 @@ export function checkRoutes(ctx: AppContext): Router {
     const q = parse(explainQuerySchema, req.query);
     const explain = q.explain === 'true' || q.explain === '1';
     const spamModel = ctx.moderation.models.spam;
-    const { model: toxModel, language } = toxicityModelFor(ctx.moderation.models, input.language, input.body);
+    const { model: toxModel, language } = toxicityModelFor(ctx.moderation.models, input.language ?? site.policy.language, input.body);
     const t0 = process.hrtime.bigint();
     const spam = spamModel.score({ text: input.body, author: input.author?.name, email: input.author?.email, url: input.author?.url, ...linkListsOf(site.policy) }, { explain, siteId: site.id });
     const t1 = process.hrtime.bigint();

@@ -5,7 +5,7 @@ import { parse, requireJson } from '../validate';
 import { registerOperations } from '../openapi';
 import type { ReviewDeps } from '../../review/deps';
 import { claimItem, claimNext, extendClaim, listWaiting, releaseClaim, reviewCounts, viewItem } from '../../review/claims';
-import { listReview } from '../../review/list';
+import { listReportedPage, listReview } from '../../review/list';
 import { ValidationError } from '../../errors';
 import { decide, decideMany, undoDecision } from '../../review/decisions';
 import { readAudit } from '../../review/audit';
@@ -48,10 +48,10 @@ const siteBody = z.object({ siteId: id.optional() }).strict();
 const when = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'not a date').refine((v) => !Number.isNaN(Date.parse(v)), 'not a date');
 const reviewListQuery = z.object({
   siteId: id.optional(),
-  queue: z.enum(['pending', 'approved', 'rejected']).default('pending'),
+  queue: z.enum(['pending', 'reported', 'approved', 'rejected']).default('pending'),
   order: z.enum(['newest', 'oldest', 'score']).default('newest'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(80).regex(/^[a-z]~(o~\d{1,7}|([+-]inf|\d{1,16})~\d{1,9})$/, 'not a cursor').optional(),
+  cursor: z.string().max(100).regex(/^([a-z]~(o~\d{1,7}|([+-]inf|\d{1,16})~\d{1,9})|r~\d{1,15}:[A-Za-z0-9-]{1,64})$/, 'not a cursor').optional(),
   article: z.string().trim().min(1).max(500).optional(),
   author: z.string().trim().min(1).max(320).optional(),
   text: z.string().trim().min(1).max(100).optional(),
@@ -86,9 +86,9 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
     const sites = sitesFor(actor, q.siteId);
     if (sites.length !== 1) throw new ValidationError([{ path: 'siteId', message: 'choose one of your sites' }]);
     const to = q.to && q.to.length === 10 ? Date.parse(q.to) + 86_399_999 : q.to ? Date.parse(q.to) : undefined;
-    const page = await listReview(ctx.redis, ctx.moderation.secret, actor.id, {
-      ...q, siteId: sites[0], from: q.from ? Date.parse(q.from) : undefined, to,
-    });
+    const page = q.queue === 'reported'
+      ? await listReportedPage(ctx.redis, actor.id, { siteId: sites[0], order: q.order, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) })
+      : await listReview(ctx.redis, ctx.moderation.secret, actor.id, { ...q, queue: q.queue, siteId: sites[0], from: q.from ? Date.parse(q.from) : undefined, to });
     // The site's thresholds, so the page colours meters by them (green below review, amber review, red reject).
     const t = (await getSite(ctx.redis, sites[0]))?.policy.thresholds ?? {};
     const tox = d.models.toxicity;
@@ -165,7 +165,7 @@ registerOperations([
   { method: 'get', path: '/v1/review/me', summary: 'The moderator the token belongs to: id, name, role, siteIds.', auth: 'moderatorToken', responses: { '200': { description: '{id, name, role, siteIds}' }, ...errs } },
   { method: 'get', path: '/v1/review/counts', summary: 'Items waiting and claimed, in total and per site.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: '{pending, waiting, claimed, sites}' }, ...errs } },
   { method: 'post', path: '/v1/review/claim', summary: 'Claim the next item for one lease.', auth: 'moderatorToken', body: claimBody, responses: { '200': { description: '{item, leaseExpiresAt}' }, '204': { description: 'nothing waiting' }, ...errs } },
-  { method: 'get', path: '/v1/review/list', summary: 'One page of a review list (pending, approved, rejected), newest, oldest or highest score first, searched by article, author, text, reason and date.', auth: 'moderatorToken', query: reviewListQuery, responses: { '200': { description: '{siteId, queue, order, thresholds, items, next?, partial, scanned}' }, '422': { description: 'validation_failed' }, ...errs } },
+  { method: 'get', path: '/v1/review/list', summary: 'One page of a review list (pending, reported, approved, rejected), newest, oldest or highest score first, searched by article, author, text, reason and date.', auth: 'moderatorToken', query: reviewListQuery, responses: { '200': { description: '{siteId, queue, order, thresholds, items, next?, partial, scanned}' }, '422': { description: 'validation_failed' }, ...errs } },
   { method: 'post', path: '/v1/review/{commentId}/claim', summary: 'Claim one pending item opened from the list, for one lease.', auth: 'moderatorToken', body: siteBody, responses: { '200': { description: '{item, leaseExpiresAt}' }, '409': { description: 'review_claimed or already_decided' }, ...errs } },
   { method: 'get', path: '/v1/review/{commentId}/item', summary: 'Any comment of your sites as the item view shows it.', auth: 'moderatorToken', query: siteQuery, responses: { '200': { description: '{item}' }, '404': { description: 'not found' }, ...errs } },
   { method: 'get', path: '/v1/review/items', summary: 'Waiting items in queue order, unclaimed.', auth: 'moderatorToken', query: listQuery, responses: { '200': { description: '{items}' }, ...errs } },

@@ -13,7 +13,8 @@ export const scorePhase: Phase = (ctx) => {
   const t0 = process.hrtime.bigint();
   const spam = ctx.deps.models.spam.score({ text: body, author: author.name, email: author.email, url: author.url, meta: ctx.meta, ...linkListsOf(ctx.site.policy) }, opts);
   const t1 = process.hrtime.bigint();
-  const tox = toxicityModelFor(ctx.deps.models, ctx.input.language, body);
+  // The comment's own declared language first, then the site's (policy `language`), else detection.
+  const tox = toxicityModelFor(ctx.deps.models, ctx.input.language ?? ctx.site.policy.language, body);
   ctx.toxicityModel = tox.model;
   const toxicity = tox.model.score({ text: body }, opts);
   metrics.classifierDuration.observe({ model: 'spam' }, Number(t1 - t0) / 1e9);

@@ -104,9 +104,24 @@
    * authenticated fetch; `deps.isCurrent(commentId)` says whether the page still shows that item (not after
    * sign-out or a move to another item), so a late answer never paints onto the wrong item.
    */
+  /**
+   * What the panel remembers of the item on the page (the panel answer, the moderator's half-typed reason, the last
+   * message) across redraws: the page rebuilds the item, and may replace its data, whenever live events arrive. Only
+   * the current item's is kept, and signing out forgets it.
+   */
+  var memo = null;
+  function memoFor(commentId) {
+    if (!memo || memo.commentId !== commentId) memo = { commentId: commentId };
+    return memo;
+  }
+  document.addEventListener('click', function (ev) {
+    if (ev.target && ev.target.closest && ev.target.closest('#signout')) memo = null;
+  }, true);
+
   function render(box, h, deps) {
     if (!h || !box.querySelector('.body')) return;
     var it = h.item;
+    var m = memoFor(it.commentId);
     box.insertBefore(context(it), box.querySelector('.body'));
     var author = box.querySelector('.author') || box;
     author.appendChild(lastComments(it.author));
@@ -115,7 +130,7 @@
     sec.setAttribute('aria-label', 'Author actions');
     sec.appendChild(el('h2', '', 'Author actions'));
     var stateBox = el('div', 'author-state-box');
-    stateBox.appendChild(stateList(it, h.authorPanel));
+    stateBox.appendChild(stateList(it, m.panel));
     sec.appendChild(stateBox);
 
     var form = el('div', 'author-form');
@@ -131,7 +146,7 @@
     form.appendChild(field('Reason', reason));
     form.appendChild(field('Days (suspend)', days));
     var buttons = el('div', 'author-buttons');
-    var verified = h.authorPanel && h.authorPanel.email ? h.authorPanel.email.verified : undefined;
+    var verified = m.panel && m.panel.email ? m.panel.email.verified : undefined;
     [['ban', 'Ban'], ['suspend', 'Suspend'], ['trust', 'Trust'], ['lift', 'Lift']].forEach(function (b) {
       var btn = el('button', '', b[1]);
       btn.type = 'button';
@@ -145,15 +160,15 @@
     form.appendChild(buttons);
     sec.appendChild(form);
     // The page redraws the item when live events arrive; what the moderator was typing survives the redraw.
-    var draft = h.authorDraft || {};
+    var draft = m.draft || {};
     if (draft.reason !== undefined) reason.value = draft.reason;
     if (draft.days !== undefined) days.value = draft.days;
     if (draft.email !== undefined) email.checked = draft.email;
     if (draft.ip !== undefined) ip.checked = draft.ip;
     form.addEventListener('input', function () {
-      h.authorDraft = { reason: reason.value, days: days.value, email: email.checked, ip: ip.checked };
+      m.draft = { reason: reason.value, days: days.value, email: email.checked, ip: ip.checked };
     });
-    var status = el('p', 'author-status', h.authorStatus || '');
+    var status = el('p', 'author-status', m.status || '');
     status.setAttribute('role', 'status');
     sec.appendChild(status);
     author.appendChild(sec);
@@ -162,7 +177,7 @@
     // item (h) for the next redraw; nothing is drawn once the page shows another item or nobody is signed in.
     function current(sel) { return deps.isCurrent(it.commentId) ? box.querySelector(sel) : null; }
     function say(msg) {
-      h.authorStatus = msg;
+      m.status = msg;
       var s = current('.author-status');
       if (s) s.textContent = msg;
     }
@@ -170,7 +185,7 @@
     function refresh() {
       deps.api('GET', '/v1/review/' + encodeURIComponent(it.commentId) + '/author?siteId=' + encodeURIComponent(it.siteId)).then(function (r) {
         if (r.status !== 200 || !deps.isCurrent(it.commentId)) return;
-        h.authorPanel = r.data;
+        m.panel = r.data;
         it.author.actions = {};
         ['email', 'ip'].forEach(function (s) { if (r.data[s] && r.data[s].active) it.author.actions[s] = r.data[s].active; });
         var sb = current('.author-state-box');
@@ -202,7 +217,7 @@
           say(action === 'lift' ? 'Lifted.' : 'Author ' + ACTION_LABEL[action] + '.');
           var rf = current('[name=author-reason]');
           if (rf) rf.value = '';
-          h.authorDraft = undefined;
+          m.draft = undefined;
           refresh();
         } else {
           var d = res.data || {};
@@ -212,7 +227,7 @@
       });
     });
 
-    if (!h.authorPanel) refresh();
+    if (!m.panel) refresh();
   }
 
   root.VigilAuthorPanel = { render: render };

@@ -281,7 +281,8 @@
     });
     if (!res) return;
     if (res.status !== 200) return say('Could not decide: ' + ((res.data && res.data.detail) || res.status));
-    say(decision === 'keep' ? 'Kept; its reports are closed.' : 'Removed; the comment is rejected.');
+    state.undo.push([{ commentId: row.commentId, siteId: row.siteId, report: true }]);
+    say((decision === 'keep' ? 'Kept; its reports are closed.' : 'Removed; the comment is rejected.') + ' · press u to undo');
     return dropRows([row.commentId]);
   }
 
@@ -350,7 +351,7 @@
       if (!last) return say('Nothing to undo.');
       var back = 0;
       for (var i = 0; i < last.length; i++) {
-        var r = await api('POST', '/v1/review/' + enc(last[i].commentId) + '/undo', { siteId: last[i].siteId });
+        var r = await api('POST', '/v1/review/' + enc(last[i].commentId) + (last[i].report ? '/reports/undo' : '/undo'), { siteId: last[i].siteId });
         if (r.status === 200) back++;
       }
       say(back === last.length ? 'Undone; ' + (back === 1 ? 'the item is' : back + ' items are') + ' back.' : 'Undid ' + back + ' of ' + last.length + '; too late for the rest.');

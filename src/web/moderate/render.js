@@ -66,6 +66,10 @@
       li.appendChild(top);
       li.appendChild(el('p', 'row-body', r.body));
       li.appendChild(el('p', 'row-meta', when(r.createdAt) + ' · ' + r.threadId + ' · ' + r.reasons.join(', ')));
+      if (r.reportReasons) {
+        var said = Object.keys(r.reportReasons).filter(function (k) { return r.reportReasons[k] > 0; }).map(function (k) { return r.reportReasons[k] + ' ' + k.replace('_', ' '); });
+        li.appendChild(el('p', 'row-meta', 'Reported: ' + said.join(', ')));
+      }
       ol.appendChild(li);
     });
   }

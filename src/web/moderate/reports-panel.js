@@ -1,6 +1,6 @@
 /*
- * The reader reports of the item on show (GET /v1/review/:id/reports): each report's reason, words and time, never
- * who sent it, with Keep and Remove (POST /v1/review/:id/reports/decision; the keys a and r do the same on the
+ * The reader reports of the item on show (GET /v1/review/:id/reports): each report's reason,
+ * words and time, never who sent it, with Keep and Remove (POST /v1/review/:id/reports/decision; the keys a and r do the same on the
  * Reported list). Drawn only for a comment that has open reports; text is set with textContent.
  */
 (function (root) {
@@ -34,13 +34,15 @@
       });
       section.appendChild(ul);
       if (ctx.queue !== 'reported') return;
-      var keep = el('button', '', 'Keep (close the reports)');
-      var remove = el('button', '', 'Remove (reject the comment)');
+      var keep = el('button', 'report-decision', 'Keep (close the reports)');
+      var remove = el('button', 'report-decision', 'Remove (reject the comment)');
       keep.type = remove.type = 'button';
       keep.addEventListener('click', function () { ctx.decideReport('keep'); });
       remove.addEventListener('click', function () { ctx.decideReport('remove'); });
-      section.appendChild(keep);
-      section.appendChild(remove);
+      var buttons = el('p', 'report-buttons');
+      buttons.appendChild(keep);
+      buttons.appendChild(remove);
+      section.appendChild(buttons);
     });
   }
 
