@@ -112,7 +112,7 @@ async function simulate(redis: Redis, site: Site, perSecond: number, seconds: nu
   return points;
 }
 
-async function verifyCost(redis: Redis, site: Site, n: number): Promise<{ checkUs: number; withRedisUs: number }> {
+async function verifyCost(redis: Redis, site: Site, n: number): Promise<{ checkUs: number; withRedisUs: number; oneCommandUs: number }> {
   const tokens = Array.from({ length: n }, () => {
     const id = randomId();
     return { id: signPowToken(SECRET, { siteId: site.id, id, difficulty: 8, expiresAt: Date.now() + 600_000, client: 'bench' }), answer: solvePow(id, 8) };
@@ -128,7 +128,11 @@ async function verifyCost(redis: Redis, site: Site, n: number): Promise<{ checkU
   const deps = { redis, secret: SECRET, ttlSeconds: 300 };
   c0 = cpuUs();
   for (let i = 0; i < n; i += 16) await Promise.all(tokens.slice(i, i + 16).map((t) => verifyCaptcha(deps, site, t)));
-  return { checkUs, withRedisUs: (cpuUs() - c0) / n };
+  const withRedisUs = (cpuUs() - c0) / n;
+  // The floor any state costs: one plain command (EXISTS) per challenge through the same client, the same way.
+  c0 = cpuUs();
+  for (let i = 0; i < n; i += 16) await Promise.all(tokens.slice(i, i + 16).map((t) => redis.exists(`bench:${t.answer}`)));
+  return { checkUs, withRedisUs, oneCommandUs: (cpuUs() - c0) / n };
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
@@ -305,6 +309,7 @@ async function main(): Promise<void> {
       ['Chromium worker tries per second (all solves)', Number.isNaN(browserRate) ? '-' : Math.round(browserRate).toLocaleString('en')],
       ['verify: token and solution check, CPU µs', verify.checkUs.toFixed(1)],
       ['verify: verifyCaptcha with its Redis writes, CPU µs of this process', verify.withRedisUs.toFixed(1)],
+      ['one plain Redis command through the same client (the floor of any state), CPU µs', verify.oneCommandUs.toFixed(1)],
       ['bot CPU-s per comment, mean over the 60 s of flood', meanCpu.toFixed(2)],
       ...(http ? [
         ['bare-express baseline req/s (median)', sorted(http.baseline)[Math.floor(http.baseline.length / 2)].toFixed(0)],

@@ -13,6 +13,15 @@ import { verifyCaptcha } from './verify';
  */
 export const ALTERNATIVE_PREFIX = '~';
 
+/**
+ * Extra leading zero bits the alternative asks on a pow+svg site: there the image is the second factor a high-risk site
+ * chose, so skipping it must cost more than a plain proof of work (2 bits = four times the work), while a reader who
+ * cannot see the image still gets through in seconds (docs/captcha.md, decision 0031).
+ */
+export const POW_SVG_ALTERNATIVE_EXTRA_BITS = 2;
+/** The policy's own upper bound on proof-of-work difficulty (sites/policy.ts powDifficulty). */
+const MAX_DIFFICULTY = 26;
+
 const showsImage = (site: Site) => site.policy.captcha === 'svg' || site.policy.captcha === 'pow+svg';
 const asPow = (site: Site): Site => ({ ...site, policy: { ...site.policy, captcha: 'pow' } });
 
@@ -25,7 +34,11 @@ export async function issueAlternative(deps: CaptchaDeps, site: Site, client = '
   const claims = readPowToken(deps.secret, body.id);
   if (!claims) throw new Error('a token just signed did not read back');
   const id = ALTERNATIVE_PREFIX + claims.id;
-  return Buffer.from(JSON.stringify({ ...body, id: signPowToken(deps.secret, { ...claims, id }), pow: { ...body.pow, salt: id }, alternative: true }));
+  // The difficulty is signed into the token, so raising it here is what verification will ask.
+  const difficulty = site.policy.captcha === 'pow+svg' ? Math.min(MAX_DIFFICULTY, claims.difficulty + POW_SVG_ALTERNATIVE_EXTRA_BITS) : claims.difficulty;
+  return Buffer.from(JSON.stringify({
+    ...body, id: signPowToken(deps.secret, { ...claims, id, difficulty }), pow: { ...body.pow, salt: id, difficulty }, alternative: true,
+  }));
 }
 
 /**

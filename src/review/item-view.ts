@@ -1,4 +1,5 @@
 import type { StoredComment } from '../comments/comment-store';
+import { linkListsOf } from '../moderation/link-lists';
 import { getSite } from '../sites/site-store';
 import { authorHistory, AuthorHistory } from './author-history';
 import { nowOf, type ReviewDeps } from './deps';
@@ -43,8 +44,11 @@ export async function reviewItem(d: ReviewDeps, c: StoredComment): Promise<Revie
   // only the words that passed it.
   if (!hasMarks(explanation.spam) || !hasMarks(explanation.toxicity)) {
     explanation = {
-      spam: hasMarks(explanation.spam) ? explanation.spam : d.models.spam.score({ text: c.body, author: c.author.name, url: c.author.url }, { explain: true }).explanation,
-      toxicity: hasMarks(explanation.toxicity) ? explanation.toxicity : d.models.toxicity.score({ text: c.body }, { explain: true }).explanation,
+      // With the site's own view (its learnt counts and link lists), as the comment was scored.
+      spam: hasMarks(explanation.spam)
+        ? explanation.spam
+        : d.models.spam.score({ text: c.body, author: c.author.name, url: c.author.url, ...(site ? linkListsOf(site.policy) : {}) }, { explain: true, siteId: c.siteId }).explanation,
+      toxicity: hasMarks(explanation.toxicity) ? explanation.toxicity : d.models.toxicity.score({ text: c.body }, { explain: true, siteId: c.siteId }).explanation,
     };
   }
   const context = await itemContext(d.redis, c, history.recent, nowOf(d).getTime());

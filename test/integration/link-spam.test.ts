@@ -1,4 +1,5 @@
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { createModerator } from '../../src/sites/moderator-store';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -95,5 +96,18 @@ describe('links in comments', () => {
     expect(before.perspective).toBeCloseTo(before.check, 5);
     if ('deny' in links) expect(after.perspective).toBeGreaterThan(before.perspective + 0.01);
     else expect(after.perspective).toBeLessThan(before.perspective - 0.01);
+  });
+
+  it("when a moderator opens a held comment that links to a denied domain, then its explanation names the site's deny list", async () => {
+    const site = await t.site({ moderation: 'pre', thresholds: { spam: { review: 0, reject: 1 } }, links: { deny: ['weekly-roundup-news.com'] } });
+    const mod = await createModerator(t.redis, { name: 'Ann', role: 'moderator', siteIds: [site.siteId] });
+    const posted = await api(t.url, 'POST', '/v1/comments', {
+      key: site.secretKey,
+      body: serverComment({ body: 'Local news roundup for the week: https://www.weekly-roundup-news.com/issue/12' }),
+    });
+    expect(posted.status).toBe(201);
+    const item = await api(t.url, 'GET', `/v1/review/${posted.json.id}/item`, { key: mod.token });
+    expect(item.status).toBe(200);
+    expect((item.json.item.explanation.spam as Expl[]).map((e) => e.detail)).toContain("link to weekly-roundup-news.com (on the site's deny list)");
   });
 });

@@ -1,5 +1,5 @@
 /*
- * The reader reports of the item on show (GET /v1/review/:id/reports, drawn by reports.js): each report's reason,
+ * The reader reports of the item on show (GET /v1/review/:id/reports): each report's reason,
  * words and time, never who sent it, with Keep and Remove (POST /v1/review/:id/reports/decision; the keys a and r do the same on the
  * Reported list). Drawn only for a comment that has open reports; text is set with textContent.
  */
@@ -25,18 +25,14 @@
       if (!section.isConnected || r.status !== 200 || !r.data.reports) return;
       var reports = r.data.reports;
       if (!reports.length) return;
-      // reports.js draws the reports themselves (summary by reason, then each one); this file adds the decision.
-      if (root.VigilReports) root.VigilReports.render(section, r.data);
-      else {
-        section.appendChild(el('h3', '', reports.length + ' reader report' + (reports.length === 1 ? '' : 's')));
-        var ul = el('ul', 'report-list');
-        reports.forEach(function (rep) {
-          var li = el('li', '', (REASON[rep.reason] || rep.reason) + ' · ' + new Date(rep.at).toLocaleString());
-          if (rep.text) li.appendChild(el('q', '', rep.text));
-          ul.appendChild(li);
-        });
-        section.appendChild(ul);
-      }
+      section.appendChild(el('h3', '', reports.length + ' reader report' + (reports.length === 1 ? '' : 's')));
+      var ul = el('ul', 'report-list');
+      reports.forEach(function (rep) {
+        var li = el('li', '', (REASON[rep.reason] || rep.reason) + ' · ' + new Date(rep.at).toLocaleString());
+        if (rep.text) li.appendChild(el('q', '', rep.text));
+        ul.appendChild(li);
+      });
+      section.appendChild(ul);
       if (ctx.queue !== 'reported') return;
       var keep = el('button', 'report-decision', 'Keep (close the reports)');
       var remove = el('button', 'report-decision', 'Remove (reject the comment)');
