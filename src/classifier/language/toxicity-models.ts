@@ -4,6 +4,7 @@ import { readModelFile } from '../model-file';
 import { NaiveBayesModel } from '../model';
 import type { Model } from '../types';
 import { detectLanguage } from './detect';
+import { looksEnglish } from './english-gate';
 import { primaryLanguage } from './supported';
 
 /**
@@ -69,6 +70,7 @@ export interface ScoringModels {
 export function toxicityModelFor(models: ScoringModels, declared: string | undefined, text: string): { model: Model; language?: string } {
   const own = models.languages;
   if (!own || !own.languages.length) return { model: models.toxicity, ...(declared ? { language: primaryLanguage(declared) } : {}) };
-  const language = declared ? primaryLanguage(declared) : detectLanguage(text);
+  // English-looking text skips the detector (english-gate.ts): it would pick the English model anyway.
+  const language = declared ? primaryLanguage(declared) : looksEnglish(text) ? 'en' : detectLanguage(text);
   return { model: (language && own.get(language)) || models.toxicity, ...(language ? { language } : {}) };
 }
