@@ -5,6 +5,12 @@
  * form never reaches Vigil, and mapped from Vigil's field errors for anything only the server can judge.
  */
 (function () {
+  /** The article's headline (the page's h1), cut to the API's 300 characters. */
+  function articleTitle() {
+    var h = document.querySelector('h1');
+    return ((h && h.textContent) || 'Demo article').trim().slice(0, 300);
+  }
+
   var form = document.getElementById('comment-form');
   var statusEl = document.getElementById('status');
   var submit = document.getElementById('submit');
@@ -174,6 +180,9 @@
           headers: { authorization: 'Bearer ' + siteKey, 'content-type': 'application/json' },
           body: JSON.stringify({
             threadId: THREAD_ID,
+            // The article's headline, so moderators see what the thread is about (stored once per thread). No url:
+            // a browser's url must be on the site's allowed origins, and the demo may be opened under another host.
+            thread: { title: articleTitle() },
             author: { name: String(data.get('name') || ''), email: String(data.get('email') || '') },
             body: String(data.get('body') || ''),
             honeypot: String(data.get('website') || ''),
