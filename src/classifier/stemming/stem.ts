@@ -1,6 +1,6 @@
 /**
  * Snowball (Porter) stemmers for the languages that may have a toxicity model of their own, from natural. Each file is
- * required by its deep path, never `require('natural')`, which would load database clients and print dotenv notices
+ * required by its deep path, never the package's main entry, which would load database clients and print dotenv notices
  * (docs/decisions/0010-natural-is-a-benchmark-baseline.md); a language's stemmer loads on its first word, so a
  * process that scores only English loads none.
  */
