@@ -8,14 +8,14 @@ import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 7;
+export const FORMAT_VERSION = 8;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
  * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
  * words in `spanRule.words`). A file of an earlier version has none of them and scores as before. An older build
  * must not read a newer file: it would ignore the new fields and mis-score silently.
  */
-export const READABLE_VERSIONS = [5, 6, 7];
+export const READABLE_VERSIONS = [5, 6, 7, 8];
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {
@@ -58,6 +58,12 @@ export interface HeadGate {
   cue: string;
   with: [number, number];
   without: [number, number];
+  /**
+   * Log-odds added after the gate for each of these cues the comment has (train.ts `gateAdjust`): the context a
+   * head's words cannot see, such as a violent word in a report. Fitted with `with` and `without` in one
+   * logistic fit. Absent: none (format 8).
+   */
+  adjust?: Array<[string, number]>;
 }
 
 export interface ModelFile {

@@ -158,7 +158,9 @@ export class NaiveBayesModel implements Model {
       const g = gates[h];
       if (!g) continue;
       const [a, s] = d.metaNames.includes(g.cue) ? g.with : g.without;
-      z[h] = a + s * z[h];
+      let zh = a + s * z[h];
+      if (g.adjust) for (const [cue, w] of g.adjust) if (d.metaNames.includes(cue)) zh += w;
+      z[h] = zh;
     }
     return z;
   }
