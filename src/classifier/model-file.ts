@@ -64,6 +64,11 @@ export interface HeadGate {
    * logistic fit. Absent: none (format 8).
    */
   adjust?: Array<[string, number]>;
+  /**
+   * Extra weight of the main score's log-odds, with and without the cue (train.ts `gateMain`): a threat in everyday
+   * words has a low toxicity score, which the head's stacking counts against it. Absent: none (format 8).
+   */
+  main?: [number, number];
 }
 
 export interface ModelFile {

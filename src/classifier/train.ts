@@ -97,6 +97,11 @@ export interface TrainOptions {
    * @defaultValue toxicity `['thr:report', 'thr:figurative', 'thr:stalk_you']`, spam []
    */
   gateAdjust?: string[];
+  /**
+   * The gate also re-weighs the main score's log-odds in each part (HeadGate.main), for gated heads that stack on it.
+   * Chosen on inner splits of the training data (MODEL_CARD.md). @defaultValue toxicity true, spam false
+   */
+  gateMain?: boolean;
   /** Share of out-of-fold threats the default threat review threshold must send to review. @defaultValue THREAT_RECALL */
   threatRecall?: number;
 }
@@ -178,7 +183,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   // The gate is fitted on the out-of-fold log-odds of each part (with / without the cue), one logistic fit each.
   const cue = o.gatedHeads[spec.name];
   let gate: HeadGate | undefined;
-  if (cue && o.gateAdjust.length) gate = fitGate(cue, o.gateAdjust, idx, feats, z0, label, w);
+  if (cue && (o.gateAdjust.length || (o.gateMain && main))) gate = fitGate(cue, o.gateAdjust, idx, feats, z0, label, w, o.gateMain && main ? main : undefined);
   else if (cue) {
     const fitPart = (has: boolean): [number, number] => {
       const part = idx.filter((i) => feats[i].metaNames.includes(cue) === has);
@@ -193,6 +198,7 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
     const names = feats[i].metaNames;
     const [a, s] = names.includes(gate.cue) ? gate.with : gate.without;
     let zi = a + s * z0(i);
+    if (gate.main && main) zi += gate.main[names.includes(gate.cue) ? 0 : 1] * main[i];
     if (gate.adjust) for (const [c, v] of gate.adjust) if (names.includes(c)) zi += v;
     return zi;
   };
@@ -220,18 +226,21 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
  * with the cue, z0 without it, the cue itself and each adjusting cue, so each part keeps its own slope and bias as
  * in the plain gate, and the adjustments are shared by both parts.
  */
-function fitGate(cue: string, adjust: string[], idx: number[], feats: Doc[], z0: (i: number) => number, label: (i: number) => 0 | 1, w: number[]): HeadGate {
+function fitGate(cue: string, adjust: string[], idx: number[], feats: Doc[], z0: (i: number) => number, label: (i: number) => 0 | 1, w: number[], main?: number[]): HeadGate {
   const xs = idx.map((i) => {
     const names = feats[i].metaNames;
     const has = names.includes(cue);
-    return [has ? z0(i) : 0, has ? 0 : z0(i), has ? 1 : 0, ...adjust.map((c) => (names.includes(c) ? 1 : 0))];
+    const m = main ? [has ? main[i] : 0, has ? 0 : main[i]] : [];
+    return [has ? z0(i) : 0, has ? 0 : z0(i), has ? 1 : 0, ...adjust.map((c) => (names.includes(c) ? 1 : 0)), ...m];
   });
   const c = fitCalibration(xs, idx.map(label), idx.map((i) => w[i]));
+  const k = 3 + adjust.length;
   return {
     cue,
     with: [round4(c.bias + c.weights[2]), round4(c.weights[0])],
     without: [round4(c.bias), round4(c.weights[1])],
-    adjust: adjust.map((a, k) => [a, round4(c.weights[3 + k])]),
+    ...(adjust.length ? { adjust: adjust.map((a, j): [string, number] => [a, round4(c.weights[3 + j])]) } : {}),
+    ...(main ? { main: [round4(c.weights[k]), round4(c.weights[k + 1])] as [number, number] } : {}),
   };
 }
 
@@ -280,7 +289,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, gateAdjust: opts.task === 'toxicity' ? ['thr:report', 'thr:figurative', 'thr:stalk_you'] : [], threatRecall: THREAT_RECALL, sharedAttributeBuckets: true, reviewBy: 'f1', ...opts,
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, gateAdjust: opts.task === 'toxicity' ? ['thr:report', 'thr:figurative', 'thr:stalk_you'] : [], gateMain: opts.task === 'toxicity', threatRecall: THREAT_RECALL, sharedAttributeBuckets: true, reviewBy: 'f1', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);

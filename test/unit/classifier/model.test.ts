@@ -106,7 +106,18 @@ describe('gate adjustments', () => {
     expect(m.score({ text: 'The man shot twice.' }).attributes!.threat).toBeCloseTo(0.5, 6);
   });
 
-  it('when trained with gate adjustments, then the file holds one weight per adjusting cue and the two parts of the gate', () => {
+  it('when a gate re-weighs the main score, then the part the comment falls in adds its weight times the main log-odds', () => {
+    const file = (loadBundledModels().toxicity as NaiveBayesModel).toFile();
+    const gated = structuredClone(file);
+    gated.heads.threat.gate = { cue: 'thr:strong', with: [0, 0], without: [0, 0], main: [1, 0] };
+    const m = new NaiveBayesModel(gated);
+    const logit = (p: number): number => Math.log(p / (1 - p));
+    const strong = 'I will kill you.';
+    expect(logit(m.score({ text: strong }).attributes!.threat)).toBeCloseTo(logit(m.score({ text: strong }).score), 6);
+    expect(m.score({ text: 'The man shot twice.' }).attributes!.threat).toBeCloseTo(0.5, 6);
+  });
+
+  it('when trained with gate adjustments, then the file holds one weight per adjusting cue, the two parts of the gate and their main-score weights', () => {
     // Threats, reports of violence and plain comments, enough of each for every fold to hold both labels.
     const doc = (text: string, threat: 0 | 1): LabeledDoc => ({ input: { text }, label: threat, attrs: { threat }, task: 'toxicity', source: 'x', natural: true });
     const docs: LabeledDoc[] = [];
@@ -119,7 +130,10 @@ describe('gate adjustments', () => {
     expect(g?.cue).toBe('thr:strong');
     expect(g?.adjust?.map(([c]) => c)).toEqual(['thr:report', 'thr:figurative']);
     for (const [, v] of g!.adjust!) expect(Number.isFinite(v)).toBe(true);
-    expect(trainModel(docs, { task: 'toxicity', name: 't', folds: 3, minCount: 1, gateAdjust: [] }).heads.threat?.gate?.adjust).toBeUndefined();
+    expect(g?.main?.every(Number.isFinite)).toBe(true);
+    const plain = trainModel(docs, { task: 'toxicity', name: 't', folds: 3, minCount: 1, gateAdjust: [], gateMain: false }).heads.threat?.gate;
+    expect(plain?.adjust).toBeUndefined();
+    expect(plain?.main).toBeUndefined();
   });
 });
 
