@@ -334,7 +334,7 @@ async function main(): Promise<void> {
     title: 'Cost of an idle process by number of sites',
     command: commandLine('npm run bench:sites --'),
     tables: [{
-      caption: `Each site has ${values.pending} comments waiting for review; a fresh process, measured ${values.settle} s after /readyz over ${values.idle} s of idleness; /metrics scraped ${values.scrapes} times with a bearer token (summed series, the default).`,
+      caption: `Each site has ${values.pending} comments waiting for review. A fresh process (the service's node flags, LEARN_SNAPSHOT_SECONDS=${values['pass-every']}): its first compactor pass (a full one) measured on its own, then ${values.settle} s later ${values.idle} s of idleness (RSS sampled every second), /metrics scraped ${values.scrapes} times with a bearer token (summed series, the default), and last a heap snapshot, whose objects are the live heap. Idle CPU with the hourly full pass adds that pass's CPU spread over an hour.`,
       columns, rows: table,
     }],
     notes: [`Target: ${last.sites} sites within 10 % of ${base.sites} on connections, RSS and idle CPU (idle CPU with one /proc tick of slack), and a scrape under 50 ms: ${verdicts.join(', ')}.`],
