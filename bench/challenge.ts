@@ -61,6 +61,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     'no-http': { type: 'boolean', default: false },
     'no-browser': { type: 'boolean', default: false },
+    /** Writes a V8 CPU profile of the Vigil server under the issuance load into this directory (--cpu-prof). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const ROOT = path.join(__dirname, '..');
@@ -248,7 +250,8 @@ async function issuanceVsBaseline(redisUrl: string, siteKey: string, offKey: str
     const base = spawn(process.execPath, [path.join(__dirname, 'baseline-server.js')], { env: { ...process.env, PORT: String(basePort) }, stdio: 'ignore' });
     children.push(base);
     const port = await freePort();
-    const vigil = spawn(process.execPath, [...nodeFlags, path.join(ROOT, 'dist', 'main.js')], {
+    const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+    const vigil = spawn(process.execPath, [...nodeFlags, ...prof, path.join(ROOT, 'dist', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', DEV_BOOTSTRAP: 'false', WORKERS: '1', LOG_LEVEL: 'warn', NODE_ENV: 'production', VIGIL_SECRET: SECRET.toString(), TRUST_PROXY: 'loopback' },
       stdio: ['ignore', 'ignore', 'inherit'],
