@@ -31,6 +31,8 @@ import type { ModerationContext, ModerationDeps } from '../src/moderation/types'
 import { checkPowSolution, signPowToken, solvePow } from '../src/captcha/pow';
 import { randomId } from '../src/captcha/random';
 import { identityHash } from '../src/moderation/identity';
+import { keys } from '../src/infra/keys';
+import { consume } from '../src/infra/rate-limit';
 import { ipSubject } from '../src/moderation/ip-subject';
 import { freePort, startOwnRedis } from '../src/infra/redis-server';
 import { connectRedis, createRequestRedis } from '../src/infra/redis';
@@ -202,6 +204,46 @@ async function verifyCost(redis: Redis, site: Site, n: number, rounds = 5): Prom
   };
 }
 
+interface IssueCost {
+  /** issueCaptcha with Redis answered by a stub: keyed hash of the network, token, JSON. Vigil CPU µs. */
+  inProcessUs: number;
+  /** issueCaptcha through the real issue script: Vigil CPU µs and Redis CPU µs per challenge. */
+  withRedisUs: number;
+  withRedisRedisUs: number;
+  /** The captchas-off route's only Redis work (one rate-limit point, consume()), for comparison: Vigil, Redis CPU µs. */
+  limitOnlyUs: number;
+  limitOnlyRedisUs: number;
+}
+
+/**
+ * Where issuance's CPU goes outside HTTP: the in-process part, and the issue script (limit, failures, pressure counts)
+ * against the one rate-limit script a site with captchas off runs. 16 in flight, each from its own network.
+ */
+async function issueCost(redis: Redis, site: Site, n: number): Promise<IssueCost> {
+  const deps = { redis, secret: SECRET, ttlSeconds: 300 };
+  let seqNo = 0;
+  const client = () => identityHash(SECRET, 'ip', `10.7.${(seqNo >> 8) & 255}.${seqNo++ & 255}`);
+  const limit = (c: string) => ({ key: keys.rateLimit(site.id, 'captcha-ip', c), points: 100000, windowSeconds: 60 });
+  const stub = { evalsha: async () => [0, 1, 1] } as unknown as Redis;
+  const inProcess = async () => {
+    const c0 = cpuUs();
+    for (let i = 0; i < n; i++) { const c = client(); await issueCaptcha({ ...deps, redis: stub }, site, c, Date.now(), limit(c)); }
+    return (cpuUs() - c0) / n;
+  };
+  const measure = async (f: () => Promise<unknown>) => {
+    const r0 = await redisCpuUs(redis), v0 = cpuUs();
+    for (let i = 0; i < n; i += 16) await Promise.all(Array.from({ length: 16 }, f));
+    const vigil = (cpuUs() - v0) / n;
+    return { vigil, redis: (await redisCpuUs(redis) - r0) / n };
+  };
+  const issue = () => { const c = client(); return issueCaptcha(deps, site, c, Date.now(), limit(c)); };
+  const limitOnly = () => consume(redis, limit(client()));
+  await inProcess(); await measure(issue); await measure(limitOnly); // warm-up
+  const inProcessUs = await inProcess();
+  const a = await measure(issue), b = await measure(limitOnly);
+  return { inProcessUs, withRedisUs: a.vigil, withRedisRedisUs: a.redis, limitOnlyUs: b.vigil, limitOnlyRedisUs: b.redis };
+}
+
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60000;
   for (;;) {
@@ -335,11 +377,14 @@ async function main(): Promise<void> {
     await connectRedis(requestRedis);
     const verify = await verifyCost(requestRedis, site, 12000, 5);
     const verifyTotal = verify.checkUs + Math.max(0, verify.foldedUs) + Math.max(0, verify.foldedRedisUs);
+    process.stderr.write('issue cost...\n');
+    const issue = await issueCost(requestRedis, site, 8000);
     requestRedis.disconnect();
     const off = await createSite(redis, { name: 'bench-off', origins: ['https://news.example'], policy: { captcha: 'off', rateLimits: { captchasPerIpPerMinute: 100000 } } });
     const http = values['no-http'] ? undefined : await issuanceVsBaseline(own.url, created.siteKey, off.siteKey);
     const mid = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)];
     const issueRatio = http ? mid(http.ratios) : NaN;
+    const offRatio = http ? mid(http.off.map((o, i) => o / http.baseline[i])) : NaN;
     // What one core could answer of each, from their CPU per request: the rate ratio on a machine with idle cores.
     const cpuRatio = http ? mid(http.baselineCpuUs) / mid(http.issueCpuUs) : NaN;
 
@@ -381,6 +426,9 @@ async function main(): Promise<void> {
       ['verify per challenge, CPU µs (the sum of the two rows above; no round trip of its own)', verifyTotal.toFixed(1)],
       ['the intake call it rides on, without the spend, Vigil CPU µs (for scale)', verify.intakeUs.toFixed(1)],
       ['the spend as its own round trip (spendChecked), CPU µs: Vigil / Redis', `${verify.aloneUs.toFixed(1)} / ${verify.aloneRedisUs.toFixed(1)}`],
+      ['issue: in-process (keyed hash, token, JSON; Redis stubbed), Vigil CPU µs', issue.inProcessUs.toFixed(1)],
+      ['issue: issueCaptcha with its one issue script, CPU µs: Vigil / Redis', `${issue.withRedisUs.toFixed(1)} / ${issue.withRedisRedisUs.toFixed(1)}`],
+      ['captchas off: the one rate-limit script instead, CPU µs: Vigil / Redis', `${issue.limitOnlyUs.toFixed(1)} / ${issue.limitOnlyRedisUs.toFixed(1)}`],
       ['bot CPU-s per comment, mean over the 60 s of flood', meanCpu.toFixed(2)],
       ...(http ? [
         ['bare-express baseline req/s (median)', sorted(http.baseline)[Math.floor(http.baseline.length / 2)].toFixed(0)],
@@ -388,6 +436,7 @@ async function main(): Promise<void> {
         ['issuance / baseline (median of the rounds)', `${(issueRatio * 100).toFixed(0)} % (${http.ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')})`],
         ['server CPU µs per request: baseline / POST /v1/captchas (medians)', `${mid(http.baselineCpuUs).toFixed(0)} / ${mid(http.issueCpuUs).toFixed(0)} (${(cpuRatio * 100).toFixed(0)} %)`],
         ['the same route for a site with captchas off (the HTTP floor): req/s, CPU µs per request', `${mid(http.off).toFixed(0)}, ${mid(http.offCpuUs).toFixed(0)}`],
+        ['captchas off / baseline: the share the route reaches with no challenge at all (median of the rounds)', `${(offRatio * 100).toFixed(0)} %`],
       ] : []),
     ];
     table(['what', 'figure'], serverRows);
@@ -406,7 +455,7 @@ async function main(): Promise<void> {
       notes: targets.map((t) => `${t.ok ? 'MET' : 'NOT MET'}: ${t.what}: ${t.value}.`),
       raw: {
         nodeHashRate: rate, browserHashRate: browserRate, levels: Object.fromEntries(levels.map((l) => [l, { browserMs: browser?.byLevel.get(l)?.ms, nodeMs: node.get(l)?.ms }])),
-        flood, quiet, spread: spread.filter((_, i) => i % 100 === 0), verify, http,
+        flood, quiet, spread: spread.filter((_, i) => i % 100 === 0), verify, issue, http,
       },
     });
   } finally {
