@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { layoutFor } from '../../../src/classifier/doc';
-import { decodeCounts, decodeWeights, readModelFile, type ModelFile } from '../../../src/classifier/model-file';
+import { decodeCounts, decodeWeights, encodeSparse, readModelFile, type ModelFile } from '../../../src/classifier/model-file';
 import { inputOf, ratio } from '../../../src/classifier/naive-bayes';
 import { attributeRow, buildScoringTable } from '../../../src/classifier/scoring-table';
 import { encodeVarints, decodeVarints } from '../../../src/classifier/varint';
@@ -57,6 +57,27 @@ describe('buildScoringTable', () => {
     delete plain.heads.score.weights;
     const t = buildScoringTable(plain, layoutFor(plain.features));
     for (const [f, v] of expectedWeights(plain, 'score')) if (!close(t.q[f], v)) throw new Error(`bucket ${f}: ${t.q[f]} != ${v}`);
+  });
+
+  it('when attribute heads store different buckets, then each bucket gets every head that stores it, at its own row', () => {
+    const file = readModelFile(path.join(MODELS, 'toxicity-de.json'));
+    const h = file.heads.score;
+    const c = decodeCounts(h);
+    const w = decodeWeights(h)!;
+    // Every third bucket only, so the two attribute heads' lists differ and the table holds their union.
+    const keep = [...c.index.keys()].filter((i) => i % 3 === 0);
+    const some = { ...h, ...encodeSparse(keep.map((i) => c.index[i]), keep.map((i) => c.neg[i]), keep.map((i) => c.pos[i]), keep.map((i) => w[i])) };
+    const two: ModelFile = { ...file, heads: { score: h, toxic: h, insult: some } };
+    const t = buildScoringTable(two, layoutFor(two.features));
+    expect(t.attributes!.names).toEqual(['toxic', 'insult']);
+    for (const [a, name] of ['toxic', 'insult'].entries()) {
+      for (const [f, v] of expectedWeights(two, name)) {
+        const row = attributeRow(t.attributes!, f);
+        if (row < 0 || !close(t.attributes!.values[row * 2 + a], v)) throw new Error(`${name} bucket ${f}: row ${row}`);
+      }
+    }
+    // A bucket only the toxic head stores has no insult weight.
+    expect(t.attributes!.values[attributeRow(t.attributes!, c.index[1]) * 2 + 1]).toBe(0);
   });
 
   describe('when a head is damaged, then loading fails and names the head', () => {
