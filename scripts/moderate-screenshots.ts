@@ -21,6 +21,8 @@ const COMMENTS = [
   ['Jon Berg', 'jon@example.no', 'library-hours', 'The library should keep its longer opening hours during the works next spring.'],
   ['Lee Chan', 'lee@example.com', 'library-hours', 'Great news for students, thank you for covering this.'],
 ] as const;
+// Posted last, so it is the first item the Pending screenshot opens: a borderline insult with its words marked.
+const OPENED = ['Sam Ortiz', 'sam@example.net', 'tram-line', 'Whoever signed off on this tram is a clueless idiot, and the council knows it.'] as const;
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-shots-'));
@@ -32,11 +34,11 @@ async function main() {
     const origin = 'https://news.example';
     const site = await t.site({
       captcha: 'off', moderation: 'pre', rateLimits: { commentsPerIpPerMinute: 1000, commentsPerEmailPerHour: 1000 },
-      thresholds: { spam: { review: 0.3, reject: 0.99 }, toxicity: { review: 0.3, reject: 0.99 } }, reports: { approvedThreshold: 1 },
+      thresholds: { spam: { review: 0.3, reject: 1 }, toxicity: { review: 0.3, reject: 1 } }, reports: { approvedThreshold: 1 },
     }, [origin]);
     const mod = await createModerator(t.redis, { name: 'Kim (desk)', role: 'moderator', siteIds: [site.siteId] });
     const ids: string[] = [];
-    for (const [name, email, threadId, body] of [...COMMENTS, ...COMMENTS.slice(0, 4)]) {
+    for (const [name, email, threadId, body] of [...COMMENTS, ...COMMENTS.slice(0, 4), OPENED]) {
       const r = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ author: { name, email }, threadId, body }) });
       ids.push(r.json.id);
     }

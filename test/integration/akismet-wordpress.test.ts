@@ -1,46 +1,25 @@
 import http from 'node:http';
 import { AkismetClient } from 'akismet-api';
-import { resolveToLoopback } from '../helpers/loopback-host';
-import { api, keysMatching, startTestApp, TEST_SECRET, TestApp } from '../helpers/test-app';
+import { AKISMET_HOST, BLOG, HAM, ipSequence, SPAM, useAkismetApp } from '../helpers/akismet-app';
+import { api, keysMatching, startTestApp, TEST_SECRET } from '../helpers/test-app';
 import { runVigil } from '../helpers/cli';
 import { issueAkismetKey } from '../../src/akismet/akismet-key';
 import { THANKS } from '../../src/akismet/routes';
 import { readFeedback } from '../../src/learning/feedback';
 
 /**
- * Akismet as WordPress's plugin and `akismet-api` call it, with the site's 12-character Akismet key. Clients send to
- * `<key>.<host>`; `rest.vigil.test` and every name under it resolve to 127.0.0.1 for the length of this file.
+ * Akismet as WordPress's plugin and `akismet-api` call it, with the site's 12-character Akismet key.
  */
-const HOST = 'rest.vigil.test';
-let restoreLookup: () => void;
-
-let t: TestApp;
-let port: string;
-beforeAll(async () => {
-  restoreLookup = resolveToLoopback(HOST);
-  // Wrong keys in these tests all come from 127.0.0.1; the guessing limit has its own app below.
-  t = await startTestApp({ AKISMET_KEY_FAILURES: '100000' }, { workers: false });
-  port = new URL(t.url).port;
-});
-afterAll(async () => {
-  restoreLookup();
-  await t.close();
-});
-
-const HAM = 'Thanks for the thorough reporting on the council budget; the figures on school funding were useful.';
-const SPAM = 'Make $5000 a week working from home!!! Click here http://money.example.biz to earn fast cash casino bonus';
-const BLOG = 'https://news.example';
-
-let ipCounter = 1;
-const nextIp = () => `198.51.100.${ipCounter++ % 250}`;
+const app = useAkismetApp();
+const nextIp = ipSequence();
 
 async function akismetSite(policy = {}) {
-  const site = await t.site(policy);
-  const { akismetKey } = await issueAkismetKey(t.redis, t.service.ctx.moderation.secret, site.siteId);
+  const site = await app.t.site(policy);
+  const { akismetKey } = await issueAkismetKey(app.t.redis, app.t.service.ctx.moderation.secret, site.siteId);
   return { ...site, akismetKey };
 }
 
-function client(key: string, base = `${HOST}:${port}`): AkismetClient {
+function client(key: string, base = `${AKISMET_HOST}:${app.port}`): AkismetClient {
   return new AkismetClient({ key, blog: BLOG, host: base, protocol: 'http' });
 }
 
@@ -58,7 +37,7 @@ function send(
       {
         host: '127.0.0.1', port: u.port, path, method,
         headers: {
-          host: opts.host ?? HOST,
+          host: opts.host ?? AKISMET_HOST,
           'user-agent': 'WordPress/6.1 | Akismet/5.0.2',
           ...(body ? { 'content-type': opts.type ?? 'application/x-www-form-urlencoded; charset=UTF-8', 'content-length': body.length } : {}),
           ...opts.headers,
@@ -77,7 +56,7 @@ function send(
 }
 
 const wpPost = (path: string, fields: Record<string, string>, opts: { host?: string; headers?: Record<string, string> } = {}) =>
-  send(t.url, 'POST', path, { body: new URLSearchParams(fields).toString(), ...opts });
+  send(app.t.url, 'POST', path, { body: new URLSearchParams(fields).toString(), ...opts });
 
 function wpComment(over: Record<string, string> = {}): Record<string, string> {
   return {
@@ -102,11 +81,11 @@ async function vigil(...argv: string[]): Promise<{ code: number; out: string; er
   }
 }
 
-const stored = (secretKey: string, id: string) => api(t.url, 'GET', `/v1/comments/${id}`, { key: secretKey });
+const stored = (secretKey: string, id: string) => api(app.t.url, 'GET', `/v1/comments/${id}`, { key: secretKey });
 
 describe('the Akismet-format key', () => {
   it('when `vigil sites akismet-key` issues a key, then it is 12 lowercase hex characters that WordPress and akismet-api can use, in any case', async () => {
-    const site = await t.site();
+    const site = await app.t.site();
     const r = await vigil('sites', 'akismet-key', '--site', site.siteId, '--json');
     expect(r.code).toBe(0);
     const { akismetKey, siteId, replaced } = JSON.parse(r.out);
@@ -116,15 +95,15 @@ describe('the Akismet-format key', () => {
     expect(await client(akismetKey).checkSpam({ ip: nextIp(), content: HAM, name: 'Ann' })).toBe(false);
     // WordPress posts the key in the form; a client that upper-cases the host name (or the key) still gets through.
     expect((await wpPost('/1.1/verify-key', { key: akismetKey.toUpperCase(), blog: BLOG })).text).toBe('valid');
-    expect((await wpPost('/1.1/comment-check', wpComment(), { host: `${akismetKey.toUpperCase()}.${HOST}` })).text).toBe('false');
+    expect((await wpPost('/1.1/comment-check', wpComment(), { host: `${akismetKey.toUpperCase()}.${AKISMET_HOST}` })).text).toBe('false');
     // Stored only as a keyed hash: the plain key is nowhere in Redis.
-    const siteHash = await t.redis.hgetall(`vigil:{${site.siteId}}:site`);
+    const siteHash = await app.t.redis.hgetall(`vigil:{${site.siteId}}:site`);
     expect(JSON.stringify(siteHash)).not.toContain(akismetKey);
-    expect((await keysMatching(t.redis, `vigil:{global}:akismet-key:*`)).join()).not.toContain(akismetKey);
+    expect((await keysMatching(app.t.redis, `vigil:{global}:akismet-key:*`)).join()).not.toContain(akismetKey);
   });
 
   it('when a key exists, then asking again is refused and --rotate replaces it: the old one stops working at once', async () => {
-    const site = await t.site();
+    const site = await app.t.site();
     const first = JSON.parse((await vigil('sites', 'akismet-key', '--site', site.siteId, '--json')).out).akismetKey;
     const again = await vigil('sites', 'akismet-key', '--site', site.siteId);
     expect(again.code).toBe(2);
@@ -139,8 +118,8 @@ describe('the Akismet-format key', () => {
 
   it('when the Akismet key is used on Vigil\'s own API, then it is not a credential there', async () => {
     const site = await akismetSite();
-    expect((await api(t.url, 'GET', '/v1/akismet', { key: site.akismetKey })).status).toBe(401);
-    expect((await api(t.url, 'GET', `/v1/threads/x/comments`, { key: site.akismetKey })).status).toBe(401);
+    expect((await api(app.t.url, 'GET', '/v1/akismet', { key: site.akismetKey })).status).toBe(401);
+    expect((await api(app.t.url, 'GET', `/v1/threads/x/comments`, { key: site.akismetKey })).status).toBe(401);
   });
 
   it('when WordPress verifies a new key while its old one is still saved, then the key being verified is the one read', async () => {
@@ -154,7 +133,7 @@ describe('the Akismet-format key', () => {
   it('when a network sends too many wrong keys, then every key from it is refused until the window ends, other networks unaffected', async () => {
     const guarded = await startTestApp({ AKISMET_KEY_FAILURES: '3', TRUST_PROXY: 'loopback' }, { workers: false });
     try {
-      const site = await t.site();
+      const site = await app.t.site();
       const { akismetKey } = await issueAkismetKey(guarded.redis, guarded.service.ctx.moderation.secret, site.siteId);
       const from = (ip: string, key: string) => send(guarded.url, 'POST', '/1.1/verify-key', {
         body: new URLSearchParams({ key, blog: BLOG }).toString(), headers: { 'x-forwarded-for': ip },
@@ -186,7 +165,7 @@ describe('the Akismet-format key', () => {
 
 describe('every endpoint the WordPress plugin calls', () => {
   it('when the settings page checks connectivity, then GET /1.1/test answers connected without a key', async () => {
-    const res = await send(t.url, 'GET', '/1.1/test');
+    const res = await send(app.t.url, 'GET', '/1.1/test');
     expect([res.status, res.text]).toEqual([200, 'connected']);
   });
 
@@ -214,9 +193,9 @@ describe('every endpoint the WordPress plugin calls', () => {
       expect(stats.breakdown[month]).toEqual({ spam: 1, ham: 2, missed_spam: 1, false_positives: 0 });
     }
     expect((await wpPost('/1.1/get-stats', { key: site.akismetKey, blog: BLOG, from: 'yesterday' })).text).toBe('invalid');
-    const usage = await send(t.url, 'GET', `/1.2/usage-limit?api_key=${site.akismetKey}`);
+    const usage = await send(app.t.url, 'GET', `/1.2/usage-limit?api_key=${site.akismetKey}`);
     expect(JSON.parse(usage.text)).toEqual({ limit: 'none', usage: 3, percentage: '0.00', throttled: false });
-    const sites = JSON.parse((await send(t.url, 'GET', `/1.2/key-sites?api_key=${site.akismetKey}`)).text);
+    const sites = JSON.parse((await send(app.t.url, 'GET', `/1.2/key-sites?api_key=${site.akismetKey}`)).text);
     expect(sites).toEqual({
       [month]: [
         { site: 'news.example', api_calls: '2', spam: '1', ham: '1', missed_spam: '1', false_positives: '0', is_revoked: false },
@@ -224,13 +203,13 @@ describe('every endpoint the WordPress plugin calls', () => {
       ],
       limit: 500, offset: 0, total: 2,
     });
-    const csv = (await send(t.url, 'GET', `/1.2/key-sites?api_key=${site.akismetKey}&format=csv&filter=other`)).text;
+    const csv = (await send(app.t.url, 'GET', `/1.2/key-sites?api_key=${site.akismetKey}&format=csv&filter=other`)).text;
     expect(csv.split('\n')).toEqual([
       `Active sites for this key during ${month} (limit: 500, offset: 0, total: 1).`,
       'Site,Total API Calls,Spam,Ham,Missed Spam,False Positives,Is Revoked',
       'other.example,1,0,1,0,0,false', '',
     ]);
-    expect((await send(t.url, 'GET', `/1.2/key-sites?api_key=${site.akismetKey}&month=2026-13`)).headers['x-akismet-debug-help']).toMatch(/month/);
+    expect((await send(app.t.url, 'GET', `/1.2/key-sites?api_key=${site.akismetKey}&month=2026-13`)).headers['x-akismet-debug-help']).toMatch(/month/);
   });
 
   it('when the plugin deactivates its key or asks for a stats token, then it is answered and the token is not the key', async () => {
@@ -252,7 +231,7 @@ describe('comment-check as Akismet documents it', () => {
     expect(await c.checkSpam({ ip: nextIp(), role: 'administrator', content: SPAM })).toBe(false);
     expect(await c.checkSpam({ ip: nextIp(), name: 'viagra-test-123', content: HAM, isTest: true })).toBe(true);
     // Triggers test the client: nothing is stored or counted.
-    expect(await keysMatching(t.redis, `vigil:{${site.siteId}}:comment:*`)).toEqual([]);
+    expect(await keysMatching(app.t.redis, `vigil:{${site.siteId}}:comment:*`)).toEqual([]);
   });
 
   it('when a required field is missing, then the body is Akismet\'s "Missing required field" with X-akismet-debug-help, and nothing is stored', async () => {
@@ -261,7 +240,7 @@ describe('comment-check as Akismet documents it', () => {
     const res = await wpPost('/1.1/comment-check', { api_key: site.akismetKey, user_ip: nextIp(), comment_content: HAM });
     expect([res.status, res.text]).toEqual([200, 'Missing required field: blog.']);
     expect(res.headers['x-akismet-debug-help']).toMatch(/blog/);
-    expect(await keysMatching(t.redis, `vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
+    expect(await keysMatching(app.t.redis, `vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
   });
 
   it('when the site\'s rate limit is reached, then comment-check answers spam, never 429', async () => {
@@ -301,7 +280,7 @@ describe('submit-spam and submit-ham as WordPress sends them', () => {
     expect([res.text, res.headers['x-vigil-comment-id'], res.headers['x-vigil-status']]).toEqual([THANKS, id, 'rejected']);
     expect((await stored(site.secretKey, id)).json).toMatchObject({ status: 'rejected', reasons: expect.arrayContaining(['reported_spam']) });
     // Learnt with the stored comment's id and text, so it may count towards learning shared by several sites.
-    expect((await readFeedback(t.redis, site.siteId)).map((f) => f.feedback)).toEqual([expect.objectContaining({ positive: true, commentId: id, source: 'akismet', stored: true })]);
+    expect((await readFeedback(app.t.redis, site.siteId)).map((f) => f.feedback)).toEqual([expect.objectContaining({ positive: true, commentId: id, source: 'akismet', stored: true })]);
     // The same submission with another site's key finds nothing of this site's.
     const other = await akismetSite();
     const elsewhere = await wpPost('/1.1/submit-ham', { ...comment, api_key: other.akismetKey });
@@ -318,7 +297,7 @@ describe('submit-spam and submit-ham as WordPress sends them', () => {
     const id = String((await wpPost('/1.1/comment-check', comment)).headers['x-vigil-comment-id']);
     await wpPost('/1.1/submit-spam', { ...comment, is_test: 'true' });
     expect((await stored(site.secretKey, id)).json.status).toBe('approved');
-    expect(await readFeedback(t.redis, site.siteId)).toEqual([]);
+    expect(await readFeedback(app.t.redis, site.siteId)).toEqual([]);
   });
 });
 
@@ -326,11 +305,11 @@ describe('request bodies', () => {
   it('when Coral-style JSON is posted, then it is read like a form', async () => {
     const site = await akismetSite();
     const body = JSON.stringify({ api_key: site.akismetKey, blog: BLOG, user_ip: nextIp(), comment_content: SPAM, comment_author: 'Rich' });
-    const check = await send(t.url, 'POST', '/1.1/comment-check', { body, type: 'application/json' });
+    const check = await send(app.t.url, 'POST', '/1.1/comment-check', { body, type: 'application/json' });
     expect(check.text).toBe('true');
-    const ham = await send(t.url, 'POST', '/1.1/submit-ham', { body, type: 'application/json' });
+    const ham = await send(app.t.url, 'POST', '/1.1/submit-ham', { body, type: 'application/json' });
     expect([ham.text, ham.headers['x-vigil-comment-id']]).toEqual([THANKS, check.headers['x-vigil-comment-id']]);
-    const bad = await send(t.url, 'POST', '/1.1/comment-check', { body: '{"api_key":', type: 'application/json' });
+    const bad = await send(app.t.url, 'POST', '/1.1/comment-check', { body: '{"api_key":', type: 'application/json' });
     expect([bad.status, bad.text]).toEqual([400, 'The body is not valid JSON.']);
   });
 
@@ -338,7 +317,7 @@ describe('request bodies', () => {
     const site = await akismetSite();
     for (const charset of ['windows-1252', 'ISO-8859-1']) {
       const body = `api_key=${site.akismetKey}&blog=${encodeURIComponent(BLOG)}&user_ip=${nextIp()}&comment_author=Ren%E9e&comment_content=Un+caf%E9+%96+tr%E8s+bien+%93dit%94+na%EFvement.`;
-      const res = await send(t.url, 'POST', '/1.1/comment-check', { body, type: `application/x-www-form-urlencoded; charset=${charset}` });
+      const res = await send(app.t.url, 'POST', '/1.1/comment-check', { body, type: `application/x-www-form-urlencoded; charset=${charset}` });
       const c = (await stored(site.secretKey, String(res.headers['x-vigil-comment-id']))).json;
       expect([c.author.name, c.body]).toEqual(['Renée', 'Un café – très bien “dit” naïvement.']);
     }
@@ -348,11 +327,11 @@ describe('request bodies', () => {
     const site = await akismetSite();
     const body = `api_key=${site.akismetKey}&blog=x&user_ip=1.2.3.4&comment_content=hi`;
     for (const type of ['text/plain', 'application/x-www-form-urlencoded; charset=utf-16le', 'application/json; charset=utf-7']) {
-      const res = await send(t.url, 'POST', '/1.1/comment-check', { body, type });
+      const res = await send(app.t.url, 'POST', '/1.1/comment-check', { body, type });
       expect(res.status).toBe(415);
       expect(res.text).toMatch(/Send application\/x-www-form-urlencoded \(charset UTF-8, windows-1252, ISO-8859-1.*\) or application\/json in UTF-8\./);
     }
-    expect(await keysMatching(t.redis, `vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
+    expect(await keysMatching(app.t.redis, `vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
   });
 
   it('when a field is over 10,000 characters, then the request is refused naming it, and nothing is stored', async () => {
@@ -362,7 +341,7 @@ describe('request bodies', () => {
     expect([res.status, res.text]).toEqual([413, 'Field too long: "user_agent" has 10001 characters, at most 10000.']);
     const ok = await wpPost('/1.1/comment-check', wpComment({ api_key: site.akismetKey, comment_content: `${HAM} ${'and more. '.repeat(980)}` }));
     expect(ok.text).toBe('false');
-    expect((await keysMatching(t.redis, `vigil:{${site.siteId}}:comment:*`)).length).toBe(1);
+    expect((await keysMatching(app.t.redis, `vigil:{${site.siteId}}:comment:*`)).length).toBe(1);
   });
 });
 
@@ -382,7 +361,7 @@ describe('a hostile Akismet client', () => {
       const latencies: number[] = [];
       for (let i = 0; i < 200; i++) {
         const t0 = performance.now();
-        await send(t.url, 'GET', '/healthz');
+        await send(app.t.url, 'GET', '/healthz');
         latencies.push(performance.now() - t0);
       }
       latencies.sort((a, b) => a - b);
@@ -397,7 +376,7 @@ describe('a hostile Akismet client', () => {
       const baseline = await healthzP99();
       let stop = false;
       const sender = async (i: number) => {
-        for (let n = i; !stop; n++) statuses.add((await send(t.url, 'POST', '/1.1/comment-check', { body: bodies[n % bodies.length], type: 'application/json' })).status);
+        for (let n = i; !stop; n++) statuses.add((await send(app.t.url, 'POST', '/1.1/comment-check', { body: bodies[n % bodies.length], type: 'application/json' })).status);
       };
       const senders = [0, 1, 2, 3].map(sender);
       const underAttack = await healthzP99();
@@ -409,6 +388,6 @@ describe('a hostile Akismet client', () => {
     while (runs.length < 3 && !runs.some((r) => r.withinBound)) runs.push(await attempt());
     expect(runs.some((r) => r.withinBound) ? [] : runs).toEqual([]);
     expect([...statuses]).toEqual([413]);
-    expect(await keysMatching(t.redis, `vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
+    expect(await keysMatching(app.t.redis, `vigil:{${site.siteId}}:*`)).toEqual([`vigil:{${site.siteId}}:site`]);
   });
 });

@@ -1,4 +1,5 @@
-import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { api, startTestApp, TestApp } from '../helpers/test-app';
+import { postComment } from '../helpers/comments';
 import { createModerator } from '../../src/sites/moderator-store';
 import type { PolicyPatch } from '../../src/sites/policy';
 
@@ -19,16 +20,7 @@ async function setup(policy: PolicyPatch = pre) {
   return { site, a: a.token, b: b.token };
 }
 
-let n = 0;
-async function post(secretKey: string, over: Record<string, unknown> = {}) {
-  n++;
-  const res = await api(t.url, 'POST', '/v1/comments', {
-    key: secretKey,
-    body: serverComment({ body: `Comment number ${n} about the council budget and the new library opening hours.`, ...over }),
-  });
-  expect(res.status).toBe(201);
-  return res.json as { id: string; status: string };
-}
+const post = (secretKey: string, over: Record<string, unknown> = {}) => postComment(t, secretKey, over);
 
 const list = (token: string, query: string) => api(t.url, 'GET', `/v1/review/list?${query}`, { key: token });
 

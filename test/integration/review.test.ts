@@ -1,4 +1,6 @@
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
+import { postComment } from '../helpers/comments';
+import { until } from '../helpers/wait';
 import { createModerator } from '../../src/sites/moderator-store';
 import type { PolicyPatch } from '../../src/sites/policy';
 import type { VigilEvent } from '../../src/events/events';
@@ -23,28 +25,9 @@ async function setup(policy: PolicyPatch = {}) {
   return { site, a: a.token, b: b.token };
 }
 
-let n = 0;
-async function post(secretKey: string, over: Record<string, unknown> = {}) {
-  n++;
-  const res = await api(t.url, 'POST', '/v1/comments', {
-    key: secretKey,
-    body: serverComment({ body: `Comment number ${n} about the council budget and the new library opening hours.`, ...over }),
-  });
-  expect(res.status).toBe(201);
-  return res.json as { id: string; status: string; reasons: string[] };
-}
+const post = (secretKey: string, over: Record<string, unknown> = {}) => postComment(t, secretKey, over);
 
 const claim = (token: string) => api(t.url, 'POST', '/v1/review/claim', { key: token });
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 10000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('review queue', () => {
   it('when two moderators claim at once, then no item is handed out twice', async () => {
@@ -203,7 +186,7 @@ describe('leases and recovery', () => {
       const first = await api(short.url, 'POST', '/v1/review/claim', { key: a.token });
       expect(first.json.item.commentId).toBe(posted.json.id);
       expect((await api(short.url, 'POST', '/v1/review/claim', { key: b.token })).status).toBe(204);
-      const again = await until(async () => {
+      const again = await until('a second claim once the first expired', async () => {
         const r = await api(short.url, 'POST', '/v1/review/claim', { key: b.token });
         return r.status === 200 ? r : undefined;
       });
@@ -229,7 +212,7 @@ describe('leases and recovery', () => {
     connection.disconnect();
     const second = await startTestApp();
     try {
-      const got = await until(async () => {
+      const got = await until('the restarted app to queue the comment again', async () => {
         const r = await api(second.url, 'POST', '/v1/review/claim', { key: a });
         return r.status === 200 ? r : undefined;
       });
