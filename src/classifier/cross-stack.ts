@@ -48,12 +48,16 @@ export function compileCross(names: string[], cross: Array<HeadCross | undefined
 
 /** Replaces the crossed heads' log-odds in `z` (first-level log-odds, main score at 0); `base` is scratch of z's length. */
 export function applyCross(cross: CompiledCross[], z: Float64Array, base: Float64Array, metaNames: readonly string[]): void {
-  base.set(z);
   const H = z.length;
-  for (const c of cross) {
+  for (let k = 0; k < H; k++) base[k] = z[k];
+  // Most comments have no cue at all, so the cue look-ups are skipped for them.
+  const cues = metaNames.length > 0;
+  for (let i = 0; i < cross.length; i++) {
+    const c = cross[i];
+    const w = c.w;
     let v = c.bias;
-    for (let k = 0; k < H; k++) v += c.w[k] * base[k];
-    for (let j = 0; j < c.cues.length; j++) if (metaNames.includes(c.cues[j])) v += c.cw[j] + c.cs[j] * base[0];
+    for (let k = 0; k < H; k++) v += w[k] * base[k];
+    if (cues) for (let j = 0; j < c.cues.length; j++) if (metaNames.includes(c.cues[j])) v += c.cw[j] + c.cs[j] * base[0];
     z[c.h] = v;
   }
 }

@@ -25,7 +25,7 @@ export function explain(d: Doc, t: ScoringTable, opt: FeatureOptions, top = EXPL
   const { entries, words } = explainWords(d, t, opt, site);
   // Every marked word is listed, even past `top`, so highlights never lose one.
   const sorted = entries.filter((e) => Math.abs(e.contribution) > 1e-6).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-  if (rule) markExplanation(sorted, rule, words, t);
+  if (rule) markExplanation(sorted, rule, words);
   return sorted.filter((e, i) => i < top || e.marked).map((e) => ({ ...e, contribution: Math.round(e.contribution * 1e4) / 1e4 }));
 }
 

@@ -13,8 +13,8 @@ export const FORMAT_VERSION = 8;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
  * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
- * words in `spanRule.words`); version 8 a head's `cross` stack and span context (`spanRule.words.context`). A file of an earlier version has none of them and scores as before. An older build
- * must not read a newer file: it would ignore the new fields and mis-score silently.
+ * words in `spanRule.words`); version 8 a head's `cross` stack. A file of an earlier version has none of them and
+ * scores as before. An older build must not read a newer file: it would ignore the new fields and mis-score silently.
  */
 export const READABLE_VERSIONS = [5, 6, 7, 8];
 

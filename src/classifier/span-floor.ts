@@ -1,7 +1,6 @@
 import type { Explanation, Model, SpanRule } from './types';
 import { markedOffsets, spanF1, type SpanPost } from './spans';
-import type { ScoringTable } from './scoring-table';
-import { headEvidence, maxEvidence, spanEvidence, spanInputs, spanWordMarked, type WordBuckets } from './span-words';
+import { maxEvidence, spanEvidence, spanInputs, spanWordMarked, type WordBuckets } from './span-words';
 
 export type { SpanRule };
 
@@ -14,7 +13,7 @@ export function isMarked(c: number, top: number, rule: SpanRule): boolean {
  * Sets `marked` on every token with spans: whether `rule` marks it. A rule with span words also needs each word's
  * buckets (`words`); a word without them is judged by the floor alone.
  */
-export function markExplanation(ex: Explanation[], rule: SpanRule, words?: WordBuckets, table?: ScoringTable): Explanation[] {
+export function markExplanation(ex: Explanation[], rule: SpanRule, words?: WordBuckets): Explanation[] {
   let top = 0;
   for (const e of ex) if (e.spans.length && e.contribution > top) top = e.contribution;
   const sw = rule.words;
@@ -35,7 +34,7 @@ export function markExplanation(ex: Explanation[], rule: SpanRule, words?: WordB
     }
     let m = isMarked(e.contribution, top, rule);
     const v = ev.get(e);
-    if (m && sw && v) m = spanWordMarked(sw, spanInputs(v, e.contribution, top, maxEv, table ? headEvidence(table, sw.heads, words!.get(e)!) : []));
+    if (m && sw && v) m = spanWordMarked(sw, spanInputs(v, e.contribution, top, maxEv));
     e.marked = m;
   }
   return ex;

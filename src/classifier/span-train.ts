@@ -1,12 +1,9 @@
 import { explainWords } from './explain';
 import type { NaiveBayesModel } from './model';
 import { chooseSpanRule, markExplanation } from './span-floor';
-import { headEvidence, learnSpanWords, spanWordMarked, type SpanExample } from './span-words';
+import { learnSpanWords, spanWordMarked, type SpanExample } from './span-words';
 import { markedOffsets, spanF1, type SpanPost } from './spans';
-import type { Explanation, SpanRule, SpanWords } from './types';
-
-/** Attribute heads whose per-word contributions the span words read (span-words.ts `headEvidence`). */
-export const SPAN_HEADS = ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'];
+import type { Explanation, SpanRule } from './types';
 
 /**
  * Chooses the span rule of a toxicity model on SemEval-2021 Toxic Spans training posts (training only: the held-out
@@ -14,7 +11,7 @@ export const SPAN_HEADS = ['toxic', 'obscene', 'insult', 'threat', 'identity_hat
  * from the posts' token-level labels (span-words.ts). The span words are kept only when their out-of-fold F1 on the
  * training posts beats the plain rule's.
  */
-export function learnSpanRule(model: NaiveBayesModel, posts: SpanPost[], seed = 1, heads: string[] = SPAN_HEADS.filter((h) => model.table.attributes?.names.includes(h))): SpanRule & { f1: number; plain: SpanRule & { f1: number } } {
+export function learnSpanRule(model: NaiveBayesModel, posts: SpanPost[], seed = 1): SpanRule & { f1: number; plain: SpanRule & { f1: number } } {
   const plain = chooseSpanRule(model, posts);
   const examples: SpanExample[] = [];
   // Per post, its words (with a contribution) and the index of each word's example.
@@ -35,11 +32,11 @@ export function learnSpanRule(model: NaiveBayesModel, posts: SpanPost[], seed = 
       for (const [s, t] of e.spans) for (let c = s; c < t; c++, n++) if (gold.has(c)) g++;
       kept.push(e);
       ex.push(examples.length);
-      examples.push({ post: k, buckets: b, heads: headEvidence(model.table, heads, b), c: e.contribution, top, gold: n > 0 && g * 2 >= n ? 1 : 0 });
+      examples.push({ post: k, buckets: b, c: e.contribution, top, gold: n > 0 && g * 2 >= n ? 1 : 0 });
     }
     perPost.push({ entries: kept, ex });
   });
-  const choose = (w: SpanWords, x: number[][], shift: number): number => {
+  const choose = (w: Parameters<typeof spanWordMarked>[0], x: number[][], shift: number): number => {
     let sum = 0;
     posts.forEach((p, k) => {
       const { entries, ex } = perPost[k];
@@ -48,7 +45,7 @@ export function learnSpanRule(model: NaiveBayesModel, posts: SpanPost[], seed = 
     });
     return posts.length ? sum / posts.length : 0;
   };
-  const learnt = learnSpanWords(examples, posts.length, choose, seed, heads);
+  const learnt = learnSpanWords(examples, posts.length, choose, seed);
   if (learnt.f1 <= plain.f1) return { floor: plain.floor, relative: plain.relative, f1: plain.f1, plain };
   const { f1, ...words } = learnt;
   return { floor: 0, relative: 0, words, f1, plain };
@@ -62,7 +59,7 @@ export function spanF1Of(model: NaiveBayesModel, posts: SpanPost[], rule: SpanRu
   let sum = 0;
   for (const p of posts) {
     const { entries, words } = explainWords(model.featurize({ text: p.text }), model.table, model.file.features);
-    sum += spanF1(markedOffsets(p.text, markExplanation(entries, rule, words, model.table)), p.gold);
+    sum += spanF1(markedOffsets(p.text, markExplanation(entries, rule, words)), p.gold);
   }
   return posts.length ? sum / posts.length : 0;
 }

@@ -1,7 +1,6 @@
 import { fitCalibration } from './calibration';
 import { decodeCounts, encodeSparse, type HeadFile } from './model-file';
 import { mulberry32, shuffle } from './random';
-import { attributeRow, type ScoringTable } from './scoring-table';
 import type { Explanation, SpanWords } from './types';
 
 /**
@@ -49,32 +48,10 @@ export function spanEvidence(w: SpanWords, buckets: Int32Array): [number, number
 
 /**
  * The rule's inputs for a word with span evidence `ev` and contribution `c`, in a comment whose strongest word has
- * contribution `top` and whose highest evidences are `maxEv`; then the word's contributions to attribute heads
- * (`headEvidence`), where the rule reads them.
+ * contribution `top` and whose highest evidences are `maxEv`.
  */
-export function spanInputs(ev: [number, number], c: number, top: number, maxEv: [number, number], heads: readonly number[] = []): number[] {
-  return [ev[0], ev[1], c, top > 0 ? c / top : 0, ev[0] - maxEv[0], ev[1] - maxEv[1], ...heads];
-}
-
-/**
- * A word's contribution to each of the attribute heads `names` (the sum of its buckets' weights in the head, unigram and
- * char n-grams; 0 for a head the table lacks). The main score credits words of toxic topics ("government"); the insult
- * and profanity heads, trained to tell those attributes apart among toxic comments, credit the words annotators mark.
- */
-export function headEvidence(t: ScoringTable, names: readonly string[] | undefined, buckets: Int32Array): number[] {
-  const a = t.attributes;
-  if (!names?.length || !a) return [];
-  const A = a.names.length;
-  const cols = names.map((n) => a.names.indexOf(n));
-  const out = new Array<number>(names.length).fill(0);
-  for (let k = 1; k < buckets.length; k++) {
-    const r = attributeRow(a, buckets[k]);
-    if (r < 0) continue;
-    cols.forEach((c, j) => {
-      if (c >= 0) out[j] += a.values[r * A + c];
-    });
-  }
-  return out;
+export function spanInputs(ev: [number, number], c: number, top: number, maxEv: [number, number]): number[] {
+  return [ev[0], ev[1], c, top > 0 ? c / top : 0, ev[0] - maxEv[0], ev[1] - maxEv[1]];
 }
 
 /** The highest of each evidence over a comment's words (of those with a positive contribution; 0 if none). */
@@ -87,24 +64,17 @@ export function maxEvidence(evs: Array<[number, number]>): [number, number] {
   return evs.length ? m : [0, 0];
 }
 
-/** The learnt rule's log-odds that a word with these inputs is marked (as many inputs as the rule has weights). */
-export function spanWordLogit(w: SpanWords, x: number[]): number {
-  let z = w.bias;
-  for (let k = 0; k < w.weights.length; k++) z += w.weights[k] * (x[k] ?? 0);
-  return z;
-}
-
 /** Whether the learnt rule marks a word with these inputs (the bias shifted by `shift` when choosing it). */
 export function spanWordMarked(w: SpanWords, x: number[], shift = 0): boolean {
-  return spanWordLogit(w, x) + shift >= 0;
+  let z = w.bias + shift;
+  for (let k = 0; k < SPAN_INPUTS; k++) z += w.weights[k] * x[k];
+  return z >= 0;
 }
 
 /** One word of a training post: its buckets, contribution, the post's top contribution and whether it is gold. */
 export interface SpanExample {
   post: number;
   buckets: Int32Array;
-  /** The word's contributions to the attribute heads the rule reads (`headEvidence`). */
-  heads?: number[];
   c: number;
   top: number;
   gold: 0 | 1;
@@ -138,7 +108,7 @@ function toSpanWords(c: ReturnType<typeof countWords>, alpha: number, minCount: 
  * shipped counts are then taken from all posts. `choose(shift)` returns the mean post F1 on the training posts for a
  * bias shift; the best shift on the grid is kept. Deterministic for a seed.
  */
-export function learnSpanWords(examples: SpanExample[], posts: number, choose: (w: SpanWords, x: number[][], shift: number) => number, seed = 1, heads: string[] = [], folds = 5, alpha = 1, minCount = 2): SpanWords & { f1: number } {
+export function learnSpanWords(examples: SpanExample[], posts: number, choose: (w: SpanWords, x: number[][], shift: number) => number, seed = 1, folds = 5, alpha = 1, minCount = 2): SpanWords & { f1: number } {
   const order = shuffle(Array.from({ length: posts }, (_, i) => i), mulberry32(seed));
   const fold = new Array<number>(posts);
   order.forEach((p, k) => (fold[p] = k % folds));
@@ -156,14 +126,13 @@ export function learnSpanWords(examples: SpanExample[], posts: number, choose: (
   });
   const maxOf = new Map<number, [number, number]>();
   for (const [p, is] of byPost) maxOf.set(p, maxEvidence(is.map((i) => ev[i])));
-  examples.forEach((e, i) => (x[i] = spanInputs(ev[i], e.c, e.top, maxOf.get(e.post) ?? [0, 0], e.heads)));
+  examples.forEach((e, i) => (x[i] = spanInputs(ev[i], e.c, e.top, maxOf.get(e.post) ?? [0, 0])));
   // The rule is fitted on words the main score counts as evidence for toxicity: the others are never marked.
   const idx = examples.map((_, i) => i).filter((i) => examples[i].c > 0);
   const cal = fitCalibration(idx.map((i) => x[i]), idx.map((i) => examples[i].gold));
   const w = toSpanWords(countWords(examples, () => true), alpha, minCount);
   w.bias = cal.bias;
   w.weights = cal.weights;
-  if (heads.length) w.heads = heads;
   let best = { shift: 0, f1: -1 };
   for (let s = -2; s <= 2.001; s += 0.25) {
     const f1 = choose(w, x, s);

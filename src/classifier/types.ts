@@ -96,8 +96,6 @@ export interface SpanWords {
   vocab: number;
   alpha: number;
   bias: number;
-  /** Weights of the rule's inputs (span-words.ts `spanInputs`): six, then one per `heads` entry. */
+  /** Weights of the rule's inputs (span-words.ts `spanInputs`). */
   weights: number[];
-  /** Attribute heads whose per-word contributions are inputs of the rule (span-words.ts `headEvidence`); absent: none. */
-  heads?: string[];
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_FEATURES, layoutOf, textFeatures } from '../../../src/classifier/features';
 import { markExplanation } from '../../../src/classifier/span-floor';
-import { headEvidence, learnSpanWords, spanInputs, type SpanExample } from '../../../src/classifier/span-words';
+import { learnSpanWords, type SpanExample } from '../../../src/classifier/span-words';
 import type { Explanation } from '../../../src/classifier/types';
 import { loadBundledModels } from '../../../src/classifier';
 import type { NaiveBayesModel } from '../../../src/classifier/model';
@@ -53,19 +53,6 @@ describe('span words', () => {
     const entries: Explanation[] = [{ token: 'government', contribution: 1.5, spans: [[0, 10]] }];
     markExplanation(entries, { floor: 1, relative: 0, words: w });
     expect(entries[0].marked).toBe(true);
-  });
-});
-
-describe('attribute heads as span evidence', () => {
-  it('when the rule reads the insult head, then an insult carries more of its evidence than a topic word, and the inputs end with it', () => {
-    const model = loadBundledModels().toxicity as NaiveBayesModel;
-    const word = (w: string): Int32Array => model.featurize({ text: w }).text.words[0];
-    const [idiot] = headEvidence(model.table, ['insult'], word('idiot'));
-    const [government] = headEvidence(model.table, ['insult'], word('government'));
-    expect(idiot).toBeGreaterThan(government + 0.5);
-    // A head the table lacks reads as 0, so a rule learnt on another model still gets one input per name.
-    expect(headEvidence(model.table, ['insult', 'sarcasm'], word('idiot'))).toEqual([idiot, 0]);
-    expect(spanInputs([1, 2], 3, 4, [5, 6], [idiot])).toEqual([1, 2, 3, 0.75, -4, -4, idiot]);
   });
 });
 
