@@ -7,9 +7,10 @@
  *   node scripts/run-ts.js bench/language-eval.ts [--data DIR] [--languages de,pt,es,fr,it] [--ablations] [--opts JSON]
  *
  * The shipped recipe is `vigil train --language L --holdout 0.2 --seed 42` on LANGUAGE_FILES[L].train (the same
- * trainModel call). --ablations adds, per language, the recipe with and without natural's stemmer, measured first on a
- * validation part of the training part (25 %, seed 7: where the choice is made) and then on the held-out part.
- * --opts (TrainOptions JSON) trains a variant and prints it against the recipe on the validation part only.
+ * trainModel call). --ablations adds, per language, the recipe with and without natural's stemmer and with and without
+ * confidence classes, measured first on validation parts of the training part (25 %, seeds 7, 8, 9: where choices are
+ * made) and then on the held-out part. --opts (TrainOptions JSON) trains a variant and prints it against the recipe on
+ * the validation parts only.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +20,7 @@ import { rocAuc } from '../src/classifier/metrics';
 import { TOXICITY_FILES } from './toxicity-files';
 import type { LabeledDoc } from '../src/classifier/datasets';
 import { loadToxicityDataset, MODEL_LANGS, type ModelLang } from '../src/classifier/language-datasets';
-import { LANGUAGE_FEATURES, heldOutFigures, trainLanguageModel, type HeldOutFigures } from '../src/classifier/language-train';
+import { LANGUAGE_FEATURES, LANGUAGE_OPTIONS, heldOutFigures, trainLanguageModel, type HeldOutFigures } from '../src/classifier/language-train';
 import { NaiveBayesModel } from '../src/classifier/model';
 import { splitHoldout } from '../src/classifier/split';
 import type { TrainOptions } from '../src/classifier/train';
@@ -36,6 +37,13 @@ const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const langs = (values.languages?.split(',') ?? [...MODEL_LANGS, 'it']) as Array<ModelLang | 'it'>;
 const extra: Partial<TrainOptions> = values.opts ? JSON.parse(values.opts) : {};
 const f3 = (x: number): string => x.toFixed(3);
+/** Seeds of the validation parts (25 % of the training part) that recipe choices are made on. */
+const VALIDATION_SEEDS = [7, 8, 9];
+/** Field-wise mean of figures on several validation parts (rounded like the figures themselves). */
+function meanFigures(fs: HeldOutFigures[]): HeldOutFigures {
+  const m = (k: keyof HeldOutFigures): number => Math.round((fs.reduce((a, f) => a + f[k], 0) / fs.length) * 1000) / 1000;
+  return { n: Math.round(m('n')), positive: Math.round(m('positive')), auc: m('auc'), threshold: m('threshold'), macroF1: m('macroF1'), f1: m('f1'), precision: m('precision'), recall: m('recall'), fpr: m('fpr') };
+}
 
 /** The targets of the issue: ROC-AUC on every held-out split, macro-F1 at the review threshold on two of them. */
 const AUC_TARGET = 0.85;
@@ -88,19 +96,23 @@ for (const lang of langs) {
       table(`shipped recipe, trained on ${split.map((s) => s.file).join(' + ')} (${train.length} documents)`, shipped, 'shipped');
     }
     if (values.ablations || values.opts) {
-      // Choices are made here: on a validation part of the training part, never on the held-out part.
-      const v = splitHoldout(train, 0.25, 7);
+      // Choices are made here: on validation parts of the training part (25 %, three seeds), never on the held-out part.
+      const parts = VALIDATION_SEEDS.map((seed) => splitHoldout(train, 0.25, seed));
+      const edges = !!LANGUAGE_OPTIONS[lang].confidenceEdges?.length;
+      const stem = !!LANGUAGE_FEATURES[lang].stem;
       const variants: Array<[string, Partial<TrainOptions>]> = values.opts ? [['recipe', {}], ['variant', extra]] : [
-        ['no stemmer', { features: { ...LANGUAGE_FEATURES[lang], stem: undefined } }],
-        ['stemmer', { features: { ...LANGUAGE_FEATURES[lang], stem: lang } }],
+        ['recipe', {}],
+        // Each variant flips one choice of the recipe.
+        [stem ? 'no stemmer' : 'stemmer', { features: { ...LANGUAGE_FEATURES[lang], stem: stem ? undefined : lang } }],
+        [edges ? 'no confidence classes' : 'confidence classes [2, 10, 50]', { confidenceEdges: edges ? [] : [2, 10, 50] }],
       ];
-      open(`${lang}: ${values.opts ? 'variant' : 'ablation'} on the validation part of the training part (${v.test.length} documents)`);
+      open(`${lang}: ${values.opts ? 'variant' : 'ablation'} on validation parts of the training part (${parts.map((v) => v.test.length).join(' / ')} documents, seeds ${VALIDATION_SEEDS.join(', ')}; mean)`);
       const ab: Record<string, unknown> = {};
       for (const [name, o] of variants) {
-        const m = new NaiveBayesModel(trainLanguageModel(lang, v.train, { seed: 42, ...o }));
-        const f = heldOutFigures(m, v.test);
-        console.log(row(`${name}: validation`, f));
-        ab[name] = { validation: f };
+        const perSeed = parts.map((v) => heldOutFigures(new NaiveBayesModel(trainLanguageModel(lang, v.train, { seed: 42, ...o })), v.test));
+        const f = meanFigures(perSeed);
+        console.log(row(`${name}: validation (${perSeed.map((x) => f3(x.auc)).join(' / ')})`, f));
+        ab[name] = { validation: f, validationPerSeed: perSeed };
         if (!values.opts) {
           const full = new NaiveBayesModel(trainLanguageModel(lang, train, { seed: 42, ...o }));
           const held = heldOutFigures(full, split.flatMap((s) => s.test));

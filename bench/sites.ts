@@ -1,16 +1,19 @@
 /**
  * What an idle Vigil process costs as the number of sites grows: with a few pending comments on every site, its
- * Redis connections, resident memory, CPU while nobody sends anything, the Redis commands it sends while idle, and
- * the time of a /metrics scrape. Target: 1,000 sites within 10 % of 10 sites on connections, RSS and idle CPU, and a
- * scrape under 50 ms.
+ * Redis connections, resident memory, what its JS heap holds, CPU while nobody sends anything (the compactor's hourly
+ * full pass included), the Redis commands it sends while idle, and the time of a /metrics scrape. Target: 1,000 sites
+ * within 10 % of 10 sites on connections, RSS and idle CPU, and a scrape under 50 ms.
  *
  *   npm run bench:sites                                   # 10 and 1,000 sites, 3 pending comments each
- *   npm run bench:sites -- --sites 10,100,1000 --idle 20  # other sizes, a longer idle window
+ *   npm run bench:sites -- --sites 10,100,1000 --idle 30  # other sizes, a longer idle window
+ *   npm run bench:sites -- --heap-snapshot DIR            # keep the heap snapshots (compare them in Chrome DevTools)
  *
- * For each size: a fresh redis-server on a free port; one Vigil process (`node dist/main.js`, built first when src/
- * is newer) takes the comments over HTTP with the sites' secret keys (pre-moderated, so every one waits for review)
- * and is stopped; then a fresh process starts on that data, as after a deploy, and is measured once /readyz answers
- * and `--settle` seconds have passed (its start-up work, such as reconciling the review queues, is done by then).
+ * For each size: a fresh redis-server on a free port; one Vigil process (`node dist/main.js` with the service's node
+ * flags, built first when src/ is newer) takes the comments over HTTP with the sites' secret keys (pre-moderated, so
+ * every one waits for review) and is stopped; then a fresh process starts on that data, as after a deploy. Its first
+ * compactor pass, which visits every site as one pass an hour does, is measured on its own (`--pass-every` s after
+ * the start); then, `--settle` seconds later, the idle window (`--idle` s, the compactor's light passes included),
+ * the scrapes, and last a heap snapshot (V8 collects garbage first), whose objects are the "live heap".
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,10 +23,13 @@ import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import { freePort, startOwnRedis } from '../src/infra/redis-server';
 import { createSite } from '../src/sites/site-store';
+import { keys as learnKeys } from '../src/infra/keys';
 import { commandLine, recordBench } from './record';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require('../scripts/ensure-built');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFlags: string[] = require('../scripts/node-flags');
 
 const ROOT = path.resolve(__dirname, '..');
 const TOKEN = 'bench-metrics-token-0123456789';
@@ -34,9 +40,17 @@ const { values } = parseArgs({
     sites: { type: 'string', default: '10,1000' },
     pending: { type: 'string', default: '3' },
     settle: { type: 'string', default: '8' },
-    idle: { type: 'string', default: '15' },
+    idle: { type: 'string', default: '20' },
+    /**
+     * LEARN_SNAPSHOT_SECONDS of the measured process: its first compactor pass (a full one, visiting every site) then
+     * comes this long after it starts and is measured on its own, and the idle window holds the light passes that follow,
+     * at six times the default rate of one a minute.
+     */
+    'pass-every': { type: 'string', default: '10' },
     scrapes: { type: 'string', default: '15' },
     'no-build': { type: 'boolean', default: false },
+    /** Write a V8 heap snapshot of each measured process into this directory, after the idle window. */
+    'heap-snapshot': { type: 'string' },
   },
 });
 
@@ -44,8 +58,24 @@ interface Row {
   sites: number;
   pending: number;
   redisConnections: number;
+  /** RSS after the first compactor pass, before the settle time and the idle window. */
+  startRssMb: number;
+  /** RSS at the end of the idle window, and the lowest and highest of its samples (one a second). */
   rssMb: number;
+  /** What the JS heap holds after a full garbage collection (the heap snapshot's objects), after the scrapes. */
+  liveHeapMb: number;
+  rssMinMb: number;
+  rssMaxMb: number;
+  /** VmHWM: the most the process held at any time since it started, its first compactor pass included. */
+  peakRssMb: number;
+  /** CPU over the idle window: the learner's ticks and the compactor's light passes (every `--pass-every` s) included. */
   idleCpuPct: number;
+  /** Idle CPU plus the first (full) compactor pass's CPU spread over an hour, as the compactor runs one every hour. */
+  idleCpuWithPassesPct: number;
+  /** The compactor's first pass after a start visits every site (a full pass), as one pass an hour does. */
+  passCpuMs: number;
+  passWallMs: number;
+  passRedisCmds: number;
   idleRedisCmdsPerSec: number;
   scrapeMsMedian: number;
   scrapeMsMax: number;
@@ -56,12 +86,15 @@ interface Row {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startVigil(redisUrl: string, port: number): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
+function startVigil(redisUrl: string, port: number, opts: { heapDir?: string; passEvery?: number } = {}): ChildProcess {
+  const flags = [...nodeFlags];
+  if (opts.heapDir) flags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${opts.heapDir}`);
+  return spawn(process.execPath, [...flags, path.join(ROOT, 'dist', 'main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1',
       LOG_LEVEL: 'warn', NODE_ENV: 'production', VIGIL_SECRET: SECRET, METRICS_TOKEN: TOKEN,
+      ...(opts.passEvery ? { LEARN_SNAPSHOT_SECONDS: String(opts.passEvery) } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -90,9 +123,70 @@ function cpuMs(pid: number): number {
   return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;
 }
 
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Math.round((Number(m?.[1] ?? 0) / 1024) * 10) / 10;
+}
+const rssMb = (pid: number) => statusMb(pid, 'VmRSS');
+const peakRssMb = (pid: number) => statusMb(pid, 'VmHWM');
+
+/**
+ * Waits for the compactor's first pass, which visits every site, and measures it: the process's CPU and the Redis
+ * commands from the last look before its lock was taken to the first look after it wrote the agreed delta. Looks
+ * every 20 ms (two commands each, subtracted); a pass shorter than that is measured over at most two looks.
+ */
+async function firstCompactorPass(admin: Redis, pid: number): Promise<{ cpuMs: number; wallMs: number; commands: number }> {
+  const deadline = Date.now() + 180_000;
+  let before = { cpu: cpuMs(pid), cmds: await commandsProcessed(admin), at: performance.now(), looks: 0 };
+  let looks = 0;
+  for (;;) {
+    const cpu = cpuMs(pid);
+    const at = performance.now();
+    const [[, locked], [, agreed]] = (await admin.multi().exists(learnKeys.learnLock()).exists(learnKeys.learnAgreed()).exec()) as Array<[Error | null, number]>;
+    looks++;
+    if (agreed && !locked) {
+      const cmds = await commandsProcessed(admin);
+      // Each look is a MULTI, two EXISTS and an EXEC; each INFO one more.
+      return { cpuMs: cpuMs(pid) - before.cpu, wallMs: Math.round(performance.now() - before.at), commands: cmds - before.cmds - (looks - before.looks) * 4 - 1 };
+    }
+    if (!locked && !agreed) before = { cpu, cmds: await commandsProcessed(admin), at, looks };
+    if (Date.now() > deadline) throw new Error('the compactor made no pass');
+    await sleep(20);
+  }
+}
+
+/**
+ * Signals the process to write a heap snapshot (V8 collects garbage first) and renames it once written (V8 names it
+ * by pid and time). Taken last: writing it costs the process memory and CPU.
+ */
+async function heapSnapshot(proc: ChildProcess, dir: string, name: string): Promise<string> {
+  const before = new Set(fs.readdirSync(dir));
+  proc.kill('SIGUSR2');
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    const file = fs.readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    // The file is complete once its size stops changing and its JSON closes.
+    if (file) {
+      const size = fs.statSync(path.join(dir, file)).size;
+      await sleep(500);
+      if (size > 0 && size === fs.statSync(path.join(dir, file)).size) {
+        fs.renameSync(path.join(dir, file), path.join(dir, `${name}.heapsnapshot`));
+        return path.join(dir, `${name}.heapsnapshot`);
+      }
+    }
+    if (Date.now() > deadline) throw new Error('no heap snapshot written');
+    await sleep(200);
+  }
+}
+
+/** The sum of the self sizes of a heap snapshot's nodes, in MB: the objects live after its garbage collection. */
+function liveHeap(file: string): number {
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
+  const width = snap.snapshot.meta.node_fields.length;
+  const at = snap.snapshot.meta.node_fields.indexOf('self_size');
+  let bytes = 0;
+  for (let i = at; i < snap.nodes.length; i += width) bytes += snap.nodes[i];
+  return Math.round((bytes / 1024 / 1024) * 10) / 10;
 }
 
 async function commandsProcessed(admin: Redis): Promise<number> {
@@ -132,23 +226,31 @@ async function measure(sites: number, pending: number): Promise<Row> {
     for (let i = 0; i < jobs.length; i += 32) await Promise.all(jobs.slice(i, i + 32).map(post));
     await stop(proc);
 
-    // The measured process: a fresh start on that data.
+    // The measured process: a fresh start on that data. What the seeding process left of the compactor's state goes,
+    // so that the measured process's first pass is seen to end (it writes the agreed delta afresh).
+    await admin.del(learnKeys.learnAgreed(), learnKeys.learnLock());
     port = await freePort();
     const t0 = Date.now();
-    proc = startVigil(redis.url, port);
+    proc = startVigil(redis.url, port, { heapDir: values['heap-snapshot'] ?? dir, passEvery: Number(values['pass-every']) });
     url = `http://127.0.0.1:${port}`;
     await ready(url, proc);
     const startMs = Date.now() - t0;
-    await sleep(Number(values.settle) * 1000);
     const pid = proc.pid!;
+    const pass = await firstCompactorPass(admin, pid);
+    const startRssMb = rssMb(pid);
+    await sleep(Number(values.settle) * 1000);
     const idleS = Number(values.idle);
     const cpu0 = cpuMs(pid);
     const cmd0 = await commandsProcessed(admin);
-    await sleep(idleS * 1000);
+    const rssSamples: number[] = [];
+    for (let i = 0; i < idleS; i++) {
+      await sleep(1000);
+      rssSamples.push(rssMb(pid));
+    }
     const cpu1 = cpuMs(pid);
     const cmd1 = await commandsProcessed(admin);
     const clients = (await admin.client('LIST') as string).split('\n').filter((l) => l.trim()).length - 1;
-    const rss = rssMb(pid);
+    const rss = rssSamples[rssSamples.length - 1];
     const times: number[] = [];
     const scrapeCpu0 = cpuMs(pid);
     for (let i = 0; i < Number(values.scrapes); i++) {
@@ -159,13 +261,27 @@ async function measure(sites: number, pending: number): Promise<Row> {
       times.push(performance.now() - s);
     }
     const scrapeCpuMs = Math.round(((cpuMs(pid) - scrapeCpu0) / Number(values.scrapes)) * 10) / 10;
+    const peakRss = peakRssMb(pid);
+    const snapshot = await heapSnapshot(proc, values['heap-snapshot'] ?? dir, `sites-${sites}`);
+    const liveHeapMb = liveHeap(snapshot);
+    if (!values['heap-snapshot']) fs.rmSync(snapshot);
+    else process.stderr.write(`  heap snapshot: ${snapshot}\n`);
     // The first scrape pays for the JIT and first-use allocations in either case; the median is the steady cost.
     const sorted = [...times].sort((a, b) => a - b);
+    const idleCpuRate = (cpu1 - cpu0) / (idleS * 1000);
+    // The pass's own CPU: what the process spent over the pass's window beyond its idle rate.
+    const passCpuMs = Math.max(0, Math.round(pass.cpuMs - idleCpuRate * pass.wallMs));
+    const round1 = (x: number) => Math.round(x * 10) / 10;
     return {
       sites, pending, redisConnections: clients, rssMb: rss,
-      idleCpuPct: Math.round(((cpu1 - cpu0) / (idleS * 1000)) * 1000) / 10,
+      liveHeapMb, startRssMb, rssMinMb: Math.min(...rssSamples), rssMaxMb: Math.max(...rssSamples), peakRssMb: peakRss,
+      idleCpuPct: round1(idleCpuRate * 100),
+      // A full pass an hour (compactor.ts FULL_PASS_EVERY timed passes of the default LEARN_SNAPSHOT_SECONDS, 60 s),
+      // and one at every start, spread over that hour.
+      idleCpuWithPassesPct: round1(idleCpuRate * 100 + (passCpuMs / 3_600_000) * 100),
+      passCpuMs, passWallMs: pass.wallMs, passRedisCmds: pass.commands,
       // Minus the INFO call of this script itself.
-      idleRedisCmdsPerSec: Math.round(((cmd1 - cmd0 - 1) / idleS) * 10) / 10,
+      idleRedisCmdsPerSec: round1((cmd1 - cmd0 - 1) / idleS),
       scrapeMsMedian: Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10,
       scrapeMsMax: Math.round(sorted[sorted.length - 1] * 10) / 10,
       scrapeCpuMs,
@@ -190,10 +306,15 @@ async function main(): Promise<void> {
   }
   const base = rows[0];
   const rel = (a: number, b: number) => (b ? `${a >= b ? '+' : ''}${Math.round(((a - b) / b) * 100)}%` : '-');
-  const columns = ['sites', 'Redis connections', 'RSS MB', 'idle CPU %', 'idle Redis cmds/s', '/metrics ms (median, max)', '/metrics CPU ms', 'ready after ms'];
+  const columns = [
+    'sites', 'Redis connections', 'RSS MB (min-max over the idle window)', 'peak RSS MB', 'live heap MB', 'idle CPU %', 'idle CPU % with the hourly full pass',
+    'full pass: CPU ms, wall ms, Redis cmds', 'idle Redis cmds/s', '/metrics ms (median, max)', '/metrics CPU ms', 'ready after ms',
+  ];
   const table = rows.map((r) => [
-    r.sites, `${r.redisConnections} (${rel(r.redisConnections, base.redisConnections)})`, `${r.rssMb} (${rel(r.rssMb, base.rssMb)})`,
-    `${r.idleCpuPct} (${rel(r.idleCpuPct, base.idleCpuPct)})`, r.idleRedisCmdsPerSec, `${r.scrapeMsMedian}, ${r.scrapeMsMax}`, r.scrapeCpuMs, r.startMs,
+    r.sites, `${r.redisConnections} (${rel(r.redisConnections, base.redisConnections)})`,
+    `${r.rssMb} (${rel(r.rssMb, base.rssMb)}; ${r.rssMinMb}-${r.rssMaxMb})`, `${r.peakRssMb} (${rel(r.peakRssMb, base.peakRssMb)})`, `${r.liveHeapMb} (${rel(r.liveHeapMb, base.liveHeapMb)})`,
+    `${r.idleCpuPct} (${rel(r.idleCpuPct, base.idleCpuPct)})`, `${r.idleCpuWithPassesPct} (${rel(r.idleCpuWithPassesPct, base.idleCpuWithPassesPct)})`,
+    `${r.passCpuMs}, ${r.passWallMs}, ${r.passRedisCmds}`, r.idleRedisCmdsPerSec, `${r.scrapeMsMedian}, ${r.scrapeMsMax}`, r.scrapeCpuMs, r.startMs,
   ]);
   process.stdout.write([columns.join(' | '), ...table.map((r) => r.join(' | '))].join('\n') + '\n');
   const last = rows[rows.length - 1];
@@ -204,7 +325,8 @@ async function main(): Promise<void> {
   const verdicts = [
     `connections: ${within(last.redisConnections, base.redisConnections) ? 'PASS' : 'FAIL'}`,
     `RSS: ${within(last.rssMb, base.rssMb) ? 'PASS' : 'FAIL'}`,
-    `idle CPU: ${within(last.idleCpuPct, base.idleCpuPct, tick) ? 'PASS' : 'FAIL'}`,
+    `live heap: ${within(last.liveHeapMb, base.liveHeapMb) ? 'PASS' : 'FAIL'}`,
+    `idle CPU with the hourly full pass: ${within(last.idleCpuWithPassesPct, base.idleCpuWithPassesPct, tick) ? 'PASS' : 'FAIL'}`,
     `scrape median under 50 ms: ${last.scrapeMsMedian < 50 ? 'PASS' : 'FAIL'} (CPU per scrape ${last.scrapeCpuMs} ms, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
   ];
   process.stdout.write(`${last.sites} sites against ${base.sites}: ${verdicts.join(', ')}\n`);
@@ -212,7 +334,7 @@ async function main(): Promise<void> {
     title: 'Cost of an idle process by number of sites',
     command: commandLine('npm run bench:sites --'),
     tables: [{
-      caption: `Each site has ${values.pending} comments waiting for review; a fresh process, measured ${values.settle} s after /readyz over ${values.idle} s of idleness; /metrics scraped ${values.scrapes} times with a bearer token (summed series, the default).`,
+      caption: `Each site has ${values.pending} comments waiting for review. A fresh process (the service's node flags, LEARN_SNAPSHOT_SECONDS=${values['pass-every']}): its first compactor pass (a full one) measured on its own, then ${values.settle} s later ${values.idle} s of idleness (RSS sampled every second), /metrics scraped ${values.scrapes} times with a bearer token (summed series, the default), and last a heap snapshot, whose objects are the live heap. Idle CPU with the hourly full pass adds that pass's CPU spread over an hour.`,
       columns, rows: table,
     }],
     notes: [`Target: ${last.sites} sites within 10 % of ${base.sites} on connections, RSS and idle CPU (idle CPU with one /proc tick of slack), and a scrape under 50 ms: ${verdicts.join(', ')}.`],

@@ -23,7 +23,7 @@ export type CaptchaOutcome = 'issued' | 'solved' | 'failed' | 'expired';
 const OUTCOMES: CaptchaOutcome[] = ['issued', 'solved', 'failed', 'expired'];
 
 /** Stats hash field; svg keeps the bare names it always had. */
-const field = (mode: CaptchaMode, outcome: CaptchaOutcome) => (mode === 'svg' ? outcome : `${mode}:${outcome}`);
+export const field = (mode: CaptchaMode, outcome: CaptchaOutcome) => (mode === 'svg' ? outcome : `${mode}:${outcome}`);
 
 export function answerHmac(secret: Buffer, siteId: string, id: string, answer: string): string {
   // The site and captcha id are part of the MAC, so an answer cannot be moved to another captcha or site.
@@ -147,44 +147,6 @@ export async function record(
   await m.exec();
   if (outcome === 'expired') throw new CaptchaExpiredError();
   if (outcome === 'failed') throw new CaptchaInvalidError();
-}
-
-/**
- * Answers a proof-of-work challenge in one round trip: marks its id spent (SET NX, kept until the token would have
- * expired anyway), counts the outcome, and on a failure charges the client and weighs on the adaptive difficulty, as
- * `record` does. Solved only when the id was fresh and `solutionOk`; a wrong answer burns the challenge too.
- */
-const SPEND_POW = luaScript(`
-local fresh = redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX')
-if fresh and ARGV[2] == '1' then
-  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-  return 1
-end
-redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-if ARGV[5] ~= '' then
-  redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], ARGV[5], 'NX')
-end
-if ARGV[6] ~= '' then
-  for i = 4, 5 do
-    redis.call('INCRBY', KEYS[i], ARGV[6])
-    redis.call('EXPIRE', KEYS[i], ARGV[7], 'NX')
-  end
-end
-return 0`);
-
-export async function spendPow(
-  redis: Redis, siteId: string, claims: { id: string; expiresAt: number; client: string }, solutionOk: boolean,
-  pressure: { keys: PressureKeys; weight: number }, now = Date.now(),
-): Promise<void> {
-  const ttl = Math.max(1, Math.ceil((claims.expiresAt - now) / 1000) + 1);
-  const failures = keys.captchaFailures(siteId, claims.client);
-  const solved = await runLua<number>(
-    redis, SPEND_POW,
-    [keys.powSpent(siteId, claims.id), keys.captchaStats(siteId), failures, pressure.keys.site[0], pressure.keys.network[0]],
-    [ttl, solutionOk ? '1' : '0', field('pow', 'solved'), field('pow', 'failed'), claims.client ? FAILURE_WINDOW_SECONDS : '', pressure.weight > 0 ? pressure.weight : '', pressure.keys.ttlSeconds],
-  );
-  if (solved !== 1) throw new CaptchaInvalidError();
 }
 
 export async function captchaStats(redis: Redis, siteId: string): Promise<Record<CaptchaMode, Record<CaptchaOutcome, number>>> {

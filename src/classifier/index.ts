@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { readModelFile } from './model-file';
-import { NaiveBayesModel } from './model';
+import { modelOf } from './style-gate';
 import type { Model } from './types';
 import { LanguageModels } from './language/toxicity-models';
 
 export type { Explanation, Model, ModelResult, ScoreInput, SpamMeta } from './types';
 export { NaiveBayesModel } from './model';
+export { StyleGatedModel } from './style-gate';
 export { FORMAT, FORMAT_VERSION } from './model-file';
 export { LanguageModels, toxicityModelFor, type ScoringModels } from './language/toxicity-models';
 
@@ -13,7 +14,7 @@ export { LanguageModels, toxicityModelFor, type ScoringModels } from './language
 export function loadModelFile(file: string): Model {
   const data = readModelFile(file);
   try {
-    return new NaiveBayesModel(data);
+    return modelOf(data);
   } catch (e) {
     throw new Error(`model file ${file} is damaged: ${(e as Error).message}`);
   }

@@ -9,14 +9,21 @@ import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 8;
+export const FORMAT_VERSION = 9;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
  * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
- * words in `spanRule.words`); version 8 a head's `cross` stack. A file of an earlier version has none of them and
- * scores as before. An older build must not read a newer file: it would ignore the new fields and mis-score silently.
+ * words in `spanRule.words`); version 8 the spam model's style gate (`STYLE_FORMAT_VERSION`); version 9 a head's
+ * `cross` stack. A file of an earlier version has none of them and scores as before. An older build must not read a
+ * newer file: it would ignore the new fields and mis-score silently.
  */
-export const READABLE_VERSIONS = [5, 6, 7, 8];
+export const READABLE_VERSIONS = [5, 6, 7, 8, 9];
+
+/**
+ * Version of a file with a style gate (`ModelFile.style`, the spam model): its experts are ordinary files of
+ * FORMAT_VERSION. A build that reads only up to 7 refuses it instead of scoring with the news expert alone.
+ */
+export const STYLE_FORMAT_VERSION = 8;
 
 /** One binary Naive Bayes head: the main score or one toxicity attribute. Counts are sparse and delta-encoded. */
 export interface HeadFile {
@@ -92,6 +99,21 @@ export interface ModelFile {
   language?: string;
   /** Free-form training provenance and measurements; not read when scoring. */
   training?: Record<string, unknown>;
+  /** Absent but in the spam model: a second expert and the gate that mixes it with this file's heads (style-gate.ts). */
+  style?: StyleGateFile;
+}
+
+/**
+ * The spam model's style gate (docs/decisions/0085-spam-style-gate.md): the file's own heads are the news expert,
+ * `short` the short-message expert (YouTube comments and SMS), and `gate` a one-head model of "written like a news or
+ * forum comment" trained on the words only (links taken out). A comment the gate gives a probability of at least 0.5
+ * is scored by the news expert, any other by the short expert, whose log-odds z become `map[0] * z + map[1]`: that puts its own review and
+ * reject thresholds onto the file's.
+ */
+export interface StyleGateFile {
+  gate: ModelFile;
+  short: ModelFile;
+  map: [number, number];
 }
 
 /** Smallest power of ten (up to 1000) that makes every count an integer. */
@@ -203,6 +225,12 @@ export function readModelFile(path: string): ModelFile {
   if (!data || typeof data !== 'object' || data.format !== FORMAT) {
     throw new Error(`model file ${path} is not a ${FORMAT} model (format field is ${JSON.stringify(data?.format)})`);
   }
+  checkModelFile(data, path);
+  return data;
+}
+
+/** Throws an Error naming `path` when `data` is not a model file this build reads (its style gate's experts included). */
+export function checkModelFile(data: ModelFile, path: string): void {
   if (!READABLE_VERSIONS.includes(data.formatVersion)) {
     throw new Error(`model file ${path} has format version ${data.formatVersion}; this build reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
@@ -214,5 +242,16 @@ export function readModelFile(path: string): ModelFile {
       throw new Error(`model file ${path}: head "${name}" has no valid counts`);
     }
   }
-  return data;
+  const st = data.style;
+  if (st === undefined) return;
+  if (data.formatVersion < STYLE_FORMAT_VERSION) throw new Error(`model file ${path} has a style gate but format version ${data.formatVersion}`);
+  if (!st || typeof st !== 'object' || !Array.isArray(st.map) || st.map.length !== 2 || !st.map.every(Number.isFinite)) {
+    throw new Error(`model file ${path} has no valid style gate`);
+  }
+  for (const part of ['gate', 'short'] as const) {
+    const f = st[part];
+    if (!f || typeof f !== 'object' || f.format !== FORMAT || f.style !== undefined) throw new Error(`model file ${path}: style gate has no valid "${part}" model`);
+    checkModelFile(f, `${path} (style.${part})`);
+    if (JSON.stringify(f.features) !== JSON.stringify(data.features)) throw new Error(`model file ${path}: style.${part} has other features than the file`);
+  }
 }

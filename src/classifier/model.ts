@@ -231,6 +231,13 @@ export class NaiveBayesModel implements Model {
     return sum;
   }
 
+  /** The main score's calibrated log-odds of a featurised comment, with site `siteId`'s learned feedback (style-gate.ts). */
+  logOdds(d: Doc, siteId?: string): number {
+    const z = this.logits(d);
+    if (siteId !== undefined && this.learner) this.learner.addSiteEvidence(siteId, d, z);
+    return z[0];
+  }
+
   score(input: ScoreInput, opts?: ScoreOptions): ModelResult {
     if (!input || typeof input.text !== 'string') throw new TypeError('score input needs a string "text"');
     const d = this.featurize(input);

@@ -2,7 +2,6 @@ import { compileCross, type CompiledCross } from './cross-stack';
 import { metaBucket, type Layout } from './features';
 import { WEIGHT_SCALE, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { inputCount } from './naive-bayes';
-import { VarintReader } from './varint';
 
 const LOG_TABLE = 4096;
 
@@ -53,114 +52,96 @@ export function attributeRow(a: AttributeTable, f: number): number {
 }
 
 /**
- * Writes the weight of every stored bucket of one head into `out` (the counts are decoded as they are
- * used): at `out[f]`, or with `rows` (sorted bucket ids, a superset of the head's) at
- * `out[row * stride + offset]` where `rows[row] === f`.
+ * Absolute bucket ids of a head (its `index` holds the differences), decoded once per distinct list: attribute heads
+ * trained on the same comments share one. Throws if an id is outside the feature space.
  */
-function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, out: Float32Array, rows?: Int32Array, stride = 1, offset = 0): void {
-  const w = head.calibration.weights;
-  const edges = file.confidenceEdges;
-  const nIn = inputCount(edges);
+function bucketIds(name: string, head: HeadFile, l: Layout, decoded: Map<string, Int32Array>): Int32Array {
+  let ids = decoded.get(head.index);
+  if (ids) return ids;
+  const buf = Buffer.from(head.index, 'base64');
+  ids = new Int32Array(head.entries);
+  let p = 0;
+  let f = 0;
+  for (let i = 0; i < ids.length; i++) {
+    // Unsigned LEB128 (varint.ts), read inline: a call per value was most of the load time before the JIT optimised it.
+    let b = buf[p++];
+    let x = b & 0x7f;
+    for (let mul = 0x80; b >= 0x80; mul *= 0x80) x += ((b = buf[p++]) & 0x7f) * mul;
+    ids[i] = f += x;
+  }
+  if (p !== buf.length || (ids.length && (ids[ids.length - 1] >= l.size || !(ids[ids.length - 1] >= 0)))) {
+    throw new Error(`head ${name}: bucket ids do not match its ${head.entries} entries or fall outside the feature space (${l.size})`);
+  }
+  decoded.set(head.index, ids);
+  return ids;
+}
+
+/**
+ * Writes the calibrated weight of every stored bucket of one head (`ratio()` from naive-bayes.ts, times the
+ * calibration weight of the bucket's group, confidence class and sign, times its learned weight) at
+ * `out[at[i] * stride + offset]` for the i-th bucket `ids[i]`. Loading runs this loop once per head over hundreds of
+ * thousands of buckets, mostly before the JIT has optimised it, so it is one small loop with the varints read inline,
+ * no calls, and no branch that only some files take (a larger loop with such branches was recompiled several times per
+ * load, and the compiler's time was most of the load time).
+ */
+function headWeights(name: string, head: HeadFile, file: ModelFile, l: Layout, ids: Int32Array, at: Int32Array, out: Float32Array, stride: number, offset: number): void {
+  const w = Float64Array.from(head.calibration.weights);
+  const edges = Float64Array.from(file.confidenceEdges);
+  const nIn = inputCount(file.confidenceEdges);
   if (w.length !== nIn) throw new Error(`head ${name}: calibration has ${w.length} weights, expected ${nIn}`);
-  // The loop below is `ratio()` from naive-bayes.ts unrolled: it runs for every stored bucket of
-  // every head at load time, so logs of small integer counts come from a table.
+  const groupStart = Float64Array.from(l.offset);
   const a = head.alpha;
+  // Logs of small integer counts come from a table.
   const lg = new Float64Array(LOG_TABLE);
   for (let n = 0; n < LOG_TABLE; n++) lg[n] = Math.log(n + a);
   const c = Math.log(head.total[0] + a * head.vocab) - Math.log(head.total[1] + a * head.vocab);
   const nConf = edges.length + 1;
-  // Varints are read inline (one byte is the common case): this loop runs before the JIT has
-  // optimised it, where a method call per value was most of the load time.
-  const ib = Buffer.from(head.index, 'base64');
   const nb = Buffer.from(head.neg, 'base64');
   const pb = Buffer.from(head.pos, 'base64');
-  let ip = 0;
+  // Learned bucket weights (nb-weights.ts), zigzag varints aligned with the buckets; a file without them reads as all 1
+  // (zigzag 0) from a buffer of zeros, so the loop has one shape.
+  const wb = head.weights === undefined ? Buffer.alloc(head.entries) : Buffer.from(head.weights, 'base64');
+  const scale = head.scale;
+  // Lengths are read before the loop: code that first runs after the loop would send its optimised version back.
+  const nEnd = nb.length;
+  const pEnd = pb.length;
+  const wEnd = wb.length;
+  const n = ids.length;
   let np = 0;
   let pp = 0;
-  const scale = head.scale;
-  // Learned bucket weights (nb-weights.ts), zigzag varints aligned with the buckets; none: all 1.
-  const wb = head.weights === undefined ? undefined : Buffer.from(head.weights, 'base64');
   let wp = 0;
   // Bucket ids are sorted and groups occupy consecutive ranges, so the group only moves forward.
   let g = 0;
-  let f = 0;
-  let row = 0;
-  for (let i = 0; i < head.entries; i++) {
-    let x = ib[ip++];
-    if (!(x < 0x80)) {
-      x = varintAt(ib, ip - 1);
-      ip = varintEnd;
-    }
-    f += x;
-    if (f >= l.size) throw new Error(`head ${name}: bucket ${f} out of range (feature space ${l.size})`);
-    while (g + 1 < l.offset.length && f >= l.offset[g + 1]) g++;
-    let n0 = nb[np++];
-    if (!(n0 < 0x80)) {
-      n0 = varintAt(nb, np - 1);
-      np = varintEnd;
-    }
-    let n1 = pb[pp++];
-    if (!(n1 < 0x80)) {
-      n1 = varintAt(pb, pp - 1);
-      pp = varintEnd;
-    }
-    if (scale !== 1) {
-      n0 /= scale;
-      n1 /= scale;
-    }
+  for (let i = 0; i < n; i++) {
+    let b = nb[np++];
+    let n0 = b & 0x7f;
+    for (let mul = 0x80; b >= 0x80; mul *= 0x80) n0 += ((b = nb[np++]) & 0x7f) * mul;
+    b = pb[pp++];
+    let n1 = b & 0x7f;
+    for (let mul = 0x80; b >= 0x80; mul *= 0x80) n1 += ((b = pb[pp++]) & 0x7f) * mul;
+    b = wb[wp++];
+    let u = b & 0x7f;
+    for (let mul = 0x80; b >= 0x80; mul *= 0x80) u += ((b = wb[wp++]) & 0x7f) * mul;
+    // Dividing by a scale of 1 changes nothing, and is cheaper than a branch the first file may never take.
+    n0 /= scale;
+    n1 /= scale;
     const l1 = n1 < LOG_TABLE && (n1 | 0) === n1 ? lg[n1] : Math.log(n1 + a);
     const l0 = n0 < LOG_TABLE && (n0 | 0) === n0 ? lg[n0] : Math.log(n0 + a);
     const r = l1 - l0 + c;
-    const n = n0 + n1;
+    const total = n0 + n1;
     let k = 0;
-    while (k < edges.length && n >= edges[k]) k++;
-    let v = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r;
-    if (wb) {
-      let u = wb[wp++];
-      if (!(u < 0x80)) {
-        u = varintAt(wb, wp - 1);
-        wp = varintEnd;
-      }
-      v *= 1 + (u % 2 ? -(u + 1) / 2 : u / 2) / WEIGHT_SCALE;
-    }
-    if (rows) {
-      // Both lists are sorted, so the row only moves forward.
-      while (row < rows.length && rows[row] < f) row++;
-      out[row * stride + offset] = v;
-    } else out[f] = v;
+    while (k < edges.length && total >= edges[k]) k++;
+    const f = ids[i];
+    while (g + 1 < groupStart.length && f >= groupStart[g + 1]) g++;
+    // Zigzag decoded without a branch (u odd: -(u + 1) / 2, even: u / 2; exact either way).
+    const odd = u % 2;
+    out[at[i] * stride + offset] = w[g * 2 * nConf + k * 2 + (r < 0 ? 1 : 0)] * r * (1 + (u - odd * (2 * u + 1)) / 2 / WEIGHT_SCALE);
   }
-  if (ip !== ib.length || np !== nb.length || pp !== pb.length || (wb && wp !== wb.length)) throw new Error(`head ${name}: count data does not match its ${head.entries} entries`);
+  if (np !== nEnd || pp !== pEnd || wp !== wEnd) throw new Error(`head ${name}: count data does not match its ${head.entries} entries`);
 }
 
-// End position of the last `varintAt` read (a module variable, so the hot loop allocates nothing).
-let varintEnd = 0;
-
-/** The varint starting at `buf[p]`; sets `varintEnd`. Throws if the data ends inside it. */
-function varintAt(buf: Buffer, p: number): number {
-  let v = 0;
-  let mul = 1;
-  for (;;) {
-    if (p >= buf.length) throw new Error('varint data ends early');
-    const byte = buf[p++];
-    v += (byte & 0x7f) * mul;
-    if (byte < 0x80) break;
-    mul *= 0x80;
-  }
-  varintEnd = p;
-  return v;
-}
-
-/** Bucket ids stored by any of `heads` (sorted, without repeats). */
-function unionOfBuckets(heads: HeadFile[]): Int32Array {
-  // Attribute heads are mostly trained on the same comments, so most store the same buckets: each distinct
-  // bucket list is decoded once (the threat head, trained on more comments, has its own).
-  const lists = [...new Map(heads.map((h) => [h.index, h])).values()].map((h) => {
-    const ids = new Int32Array(h.entries);
-    const r = new VarintReader(h.index);
-    let f = 0;
-    for (let i = 0; i < h.entries; i++) ids[i] = f += r.next();
-    return ids;
-  });
+/** Bucket ids in any of the sorted `lists`, sorted and without repeats. */
+function unionOfBuckets(lists: Int32Array[]): Int32Array {
   // Sorted lists merged pairwise, without repeats.
   return lists.reduce((a, b) => {
     const out = new Int32Array(a.length + b.length);
@@ -175,8 +156,22 @@ function unionOfBuckets(heads: HeadFile[]): Int32Array {
   });
 }
 
-function attributeTable(file: ModelFile, names: string[], l: Layout): AttributeTable {
-  const ids = unionOfBuckets(names.map((n) => file.heads[n]));
+/** For each id of `ids` (sorted), its position in `all` (sorted, a superset). */
+function positionsIn(ids: Int32Array, all: Int32Array): Int32Array {
+  const at = new Int32Array(ids.length);
+  // Both lists are sorted, so the position only moves forward.
+  let row = 0;
+  for (let i = 0; i < ids.length; i++) {
+    while (row < all.length && all[row] < ids[i]) row++;
+    at[i] = row;
+  }
+  return at;
+}
+
+function attributeTable(file: ModelFile, names: string[], l: Layout, decoded: Map<string, Int32Array>): AttributeTable {
+  const headIds = names.map((n) => bucketIds(n, file.heads[n], l, decoded));
+  const lists = [...new Set(headIds)];
+  const ids = lists.length === 1 ? lists[0] : unionOfBuckets(lists);
   let cap = 1024;
   while (cap < ids.length * 2) cap *= 2;
   const keys = new Int32Array(cap).fill(-1);
@@ -191,7 +186,8 @@ function attributeTable(file: ModelFile, names: string[], l: Layout): AttributeT
   const has = new Uint32Array((l.size >>> 5) + 1);
   for (let i = 0; i < ids.length; i++) has[ids[i] >>> 5] |= 1 << (ids[i] & 31);
   const table: AttributeTable = { names, keys, rows, values: new Float32Array(ids.length * A), has };
-  names.forEach((name, a) => headWeights(name, file.heads[name], file, l, table.values, ids, A, a));
+  const at = new Map(lists.map((list) => [list, positionsIn(list, ids)]));
+  names.forEach((name, a) => headWeights(name, file.heads[name], file, l, headIds[a], at.get(headIds[a])!, table.values, A, a));
   return table;
 }
 
@@ -210,8 +206,9 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     if (h > 0) stack[h] = head.stack ?? 0;
     lengthWeight[h] = head.calibration.weights[inputCount(file.confidenceEdges) - 1];
   });
-  const score = file.heads.score;
-  headWeights('score', score, file, l, q);
+  const decoded = new Map<string, Int32Array>();
+  const scoreIds = bucketIds('score', file.heads.score, l, decoded);
+  headWeights('score', file.heads.score, file, l, scoreIds, scoreIds, q, 1, 0);
   if (file.meta && file.metaPriors) {
     // Priors are fixed log-odds, added as they are: scaled by a calibration weight they could change sign, since the
     // calibration of a metadata class fitted on training data may come out negative (it did for the news-trained
@@ -219,5 +216,5 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     for (const [k, llr] of Object.entries(file.metaPriors)) q[metaBucket(k, l)] = llr;
   }
   const cross = compileCross(all, all.map((name) => file.heads[name].cross));
-  return { heads: ['score'], q, bias, lengthWeight, stack, gates, cross, ...(names.length ? { attributes: attributeTable(file, names, l) } : {}) };
+  return { heads: ['score'], q, bias, lengthWeight, stack, gates, cross, ...(names.length ? { attributes: attributeTable(file, names, l, decoded) } : {}) };
 }

@@ -105,6 +105,11 @@ export interface TrainOptions {
    * @defaultValue toxicity `{ identity_hate: 0.3 }`, spam {}
    */
   headAlpha?: Record<string, number>;
+  /**
+   * Metadata features (links, author fields, hand-set priors). Off for the spam model's style gate
+   * (style-train.ts), which tells comments apart by their words. @defaultValue spam true, toxicity false
+   */
+  meta?: boolean;
 }
 
 /** Every option with its default filled in (`massCap` stays optional: none is the default). */
@@ -287,12 +292,12 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
     nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {},
-    crossHeads: opts.task === 'toxicity' ? ['severe_toxic', 'insult', 'identity_hate'] : [], crossCues: ['id:group', 'id:slur', 'id:general'], headAlpha: opts.task === 'toxicity' ? { identity_hate: 0.3 } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', ...opts,
+    crossHeads: opts.task === 'toxicity' ? ['severe_toxic', 'insult', 'identity_hate'] : [], crossCues: ['id:group', 'id:slur', 'id:general'], headAlpha: opts.task === 'toxicity' ? { identity_hate: 0.3 } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', meta: opts.task === 'spam', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
   if (!docs.length) throw new Error('no training documents');
-  const useMeta = o.task === 'spam';
+  const useMeta = o.meta;
   const feats = docs.map((d) => featurize(d.input, o.features, useMeta));
   const rng = mulberry32(o.seed);
   // Documents for the main score are dealt into folds first, so adding attribute-only sources (civil comments)

@@ -30,6 +30,8 @@ export interface Compactor {
 }
 
 const BATCH = 1000;
+/** Sites whose first reads are sent together (as the learner does). */
+const SITE_BATCH = 64;
 /**
  * Snapshots hold learnt counts, not text, so they outlive the retention; the TTL only clears the snapshots of sites
  * that were deleted (every pass renews it for the others).
@@ -45,6 +47,9 @@ interface Known {
   /** The snapshot position of the previous pass: the stream is trimmed no further (see trimCut). */
   trimSafe: string;
 }
+
+/** What is known of every site that never had feedback: one shared record, so such sites cost a map entry each. */
+const EMPTY: Known = Object.freeze({ pos: '0-0', contrib: Object.freeze({ spam: new Map(), toxicity: new Map() }), trimSafe: '0-0' });
 
 /**
  * Keeps the learnt state of the feedback streams in Redis, so the streams can be trimmed to the retention and a new
@@ -78,39 +83,41 @@ export function startCompactor(opts: CompactorOptions): Compactor {
   }
 
   async function load(siteId: string): Promise<SiteState> {
-    const raw = await redis.get(keys.learnSnapshot(siteId));
-    const s = SiteState.parse(raw);
-    if (raw && !s) opts.logger.warn({ siteId }, 'unreadable learning snapshot; refolding what the stream still holds');
-    return s ?? new SiteState();
+    return parseSnapshot(siteId, await redis.get(keys.learnSnapshot(siteId)));
   }
 
-  async function foldSite(siteId: string, now: number): Promise<Known> {
+  /**
+   * Folds a site's new entries into its snapshot and trims its stream. `snapshot` is the site's snapshot when it was
+   * not known yet, and `first` the first page of entries after what is known (both read by foldBatch); without
+   * `first`, the page is read here.
+   */
+  async function foldSite(siteId: string, now: number, snapshot: string | null | undefined, first?: Array<[string, string[]]>): Promise<Known> {
     let k = known.get(siteId);
     let state: SiteState | undefined;
     if (!k) {
-      state = await load(siteId);
+      state = parseSnapshot(siteId, snapshot ?? null);
       k = { pos: state.pos, contrib: state.contrib, trimSafe: state.pos };
     }
     const stream = keys.feedback(siteId);
-    let first = true;
+    let rows = first ?? (await redis.xrange(stream, `(${k.pos}`, '+', 'COUNT', BATCH));
+    // A site that never had feedback has nothing to fold, renew or trim, and is remembered as one shared empty record.
+    if (k.pos === '0-0' && !rows.length && !snapshot) return known.has(siteId) ? k : EMPTY;
     let folded = 0;
-    for (;;) {
-      const rows = await redis.xrange(stream, `(${(state ?? k).pos}`, '+', 'COUNT', BATCH);
-      if (!rows.length) break;
+    while (rows.length) {
       // New entries: only now is the whole snapshot (with its overlays) read and rewritten.
-      if (first && !state) state = await load(siteId);
-      first = false;
+      state ??= await load(siteId);
       for (const [id, fields] of rows) {
         const f = parseEntry(fields);
         if (!f) {
-          state!.pos = id;
+          state.pos = id;
           continue;
         }
-        state!.apply(id, f, opts.models[f.task].learnable({ text: f.text, author: f.author, email: f.email, url: f.url }));
+        state.apply(id, f, opts.models[f.task].learnable({ text: f.text, author: f.author, email: f.email, url: f.url }));
         // Featurizing is synchronous work: give requests a turn now and then (learner.ts does the same).
         if (++folded % 50 === 0) await new Promise((r) => setImmediate(r));
       }
       if (rows.length < BATCH) break;
+      rows = await redis.xrange(stream, `(${state.pos}`, '+', 'COUNT', BATCH);
     }
     const cut = trimCut(now, k.trimSafe);
     const m = redis.multi();
@@ -122,6 +129,34 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     if (state && state.pos !== k.pos) await markFeedback(redis, siteId);
     const pos = state?.pos ?? k.pos;
     return { pos, contrib: state?.contrib ?? k.contrib, trimSafe: pos };
+  }
+
+  function parseSnapshot(siteId: string, raw: string | null): SiteState {
+    const s = SiteState.parse(raw);
+    if (raw && !s) opts.logger.warn({ siteId }, 'unreadable learning snapshot; refolding what the stream still holds');
+    return s ?? new SiteState();
+  }
+
+  /**
+   * Folds a batch of sites. Their first reads are sent together, one command per key so that each goes to its own
+   * slot on Redis Cluster: for a site already known, the entries after its position; for one not known yet (the first
+   * pass of a process), its snapshot and whether its stream has any entry. A full pass over many sites that never
+   * had feedback then costs a round trip per batch, not several per site.
+   */
+  async function foldBatch(ids: string[], now: number): Promise<void> {
+    const looks = await Promise.all(ids.map((id) => {
+      const k = known.get(id);
+      return Promise.all([
+        k ? undefined : redis.get(keys.learnSnapshot(id)),
+        redis.xrange(keys.feedback(id), `(${k?.pos ?? '0-0'}`, '+', 'COUNT', k ? BATCH : 1),
+      ]);
+    }));
+    for (let i = 0; i < ids.length; i++) {
+      const [snapshot, page] = looks[i];
+      // A site not known yet with entries: foldSite reads them from where its snapshot ends.
+      const first = known.has(ids[i]) || !page.length ? page : undefined;
+      known.set(ids[i], await foldSite(ids[i], now, snapshot, first));
+    }
   }
 
   /**
@@ -164,7 +199,7 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     const ids = await sitesToFold(full || known.size === 0 || passesSinceFull >= FULL_PASS_EVERY);
     passesSinceFull++;
     try {
-      for (const id of ids) known.set(id, await foldSite(id, now));
+      for (let i = 0; i < ids.length; i += SITE_BATCH) await foldBatch(ids.slice(i, i + SITE_BATCH), now);
     } catch (err) {
       // Fold these sites again next time: their marks are behind the cursor now.
       seen = before;

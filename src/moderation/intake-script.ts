@@ -2,6 +2,7 @@ import { RateLimitedError } from '../errors';
 import { keys } from '../infra/keys';
 import { luaScript, runLua } from '../infra/lua';
 import { FIXED_WINDOW_LUA } from '../infra/rate-limit';
+import { type PowSpend, SPEND_POW_LUA } from '../captcha/pow-spend';
 import { onList, registrableDomain } from '../classifier/links';
 import { emailIdentity, identityHash } from './identity';
 import { ipSubject } from './ip-subject';
@@ -14,9 +15,15 @@ const DAY_MS = 24 * 3600 * 1000;
  * fixed-window limiter of infra/rate-limit.ts, embedded) and, when asked, the author's review counts, the moderators'
  * e-mail and IP blocks, bans, suspensions and trust, and the 24-hour duplicate-body and per-IP counts. The profile of
  * the comment path showed it waiting on nine sequential round trips, with socket writes its largest CPU cost; every
- * key carries the site's hash tag, so this runs on Redis Cluster too.
+ * key carries the site's hash tag, so this runs on Redis Cluster too. A proof of work checked in-process is spent
+ * first (keys 10 and 11 when ARGV[13] is set), before any limit, so a replay answers {3} and costs nobody a point.
  */
-const INTAKE = luaScript(`${FIXED_WINDOW_LUA}
+const INTAKE = luaScript(`${FIXED_WINDOW_LUA}${SPEND_POW_LUA}
+local links = 10
+if ARGV[13] ~= '' then
+  if not spendPow(KEYS[10], ARGV[13], KEYS[11], ARGV[14]) then return {3, 0} end
+  links = 12
+end
 local anonymous = ARGV[6] == ''
 local first, last = 0, 1
 if ARGV[5] == 'before-captcha' then last = 0 elseif ARGV[5] == 'after-captcha' then first = 1 end
@@ -37,7 +44,7 @@ local function seen(k)
 end
 local win = tonumber(ARGV[11])
 local authors = {}
-for i = 10, #KEYS do
+for i = links, #KEYS do
   local k = KEYS[i]
   redis.call('ZREMRANGEBYSCORE', k, 0, now - win)
   redis.call('ZADD', k, now, ARGV[12])
@@ -103,7 +110,7 @@ function historyMember(now: number): string {
  */
 export type IntakeStep = 'before-captcha' | 'after-captcha' | 'all';
 
-export async function admitComment(ctx: ModerationContext, step: IntakeStep): Promise<IntakeSignals | undefined> {
+export async function admitComment(ctx: ModerationContext, step: IntakeStep, spend?: PowSpend): Promise<IntakeSignals | undefined> {
   const withSignals = step !== 'before-captcha';
   const site = ctx.site.id;
   const limits = ctx.site.policy.rateLimits;
@@ -120,14 +127,17 @@ export async function admitComment(ctx: ModerationContext, step: IntakeStep): Pr
       keys.reviewAuthor(site, id.email), keys.reviewBlockedEmails(site), keys.reviewBlockedIps(site),
       keys.bodySeen(site, id.body), keys.ipPosts(site, id.ip),
       keys.authorAction(site, 'email', id.email), keys.authorAction(site, 'ip', id.ip),
+      ...(spend ? [spend.key, spend.statsKey] : []),
       ...domains.map((d) => keys.linkAuthors(site, identityHash(ctx.deps.secret, 'domain', d))),
     ],
     [
       limits.commentsPerIpPerMinute, 60, limits.commentsPerEmailPerHour, 3600, step,
       // An anonymous commenter (no e-mail identity) counts as an author by network, so a campaign cannot hide in it.
       id.email, id.ip, now, historyMember(now), DAY_MS, CAMPAIGN_WINDOW_MINUTES * 60000, id.email || `ip:${id.ip}`,
+      spend?.ttlMs ?? '', spend?.solvedField ?? '',
     ],
   );
+  if (reply[0] === 3 && spend) await spend.replayed();
   if (reply[0] !== 0) throw new RateLimitedError(Math.max(0, reply[1]) / 1000);
   if (!withSignals) return undefined;
   const flat = reply[2] ?? [];

@@ -8,6 +8,7 @@ import { getSite } from '../../src/sites/site-store';
 import type { PolicyPatch } from '../../src/sites/policy';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { until } from '../helpers/wait';
+import { startWriting } from '../helpers/demo-form';
 
 /**
  * The captcha widget in headless Chromium in the proof-of-work modes: it takes the mode from POST /v1/captchas, works
@@ -39,9 +40,11 @@ async function serveChallenges(page: Page, make: () => Promise<Buffer>): Promise
   await page.route('**/v1/captchas', async (route: Route) => route.fulfill({ status: 201, contentType: 'application/json', body: await make() }));
 }
 
-async function openDemo(page: Page, siteKey: string, errors: string[]): Promise<void> {
+/** Opens /demo and, unless told not to, starts writing (the widget waits for that before it fetches anything). */
+async function openDemo(page: Page, siteKey: string, errors: string[], write = true): Promise<void> {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${t.url}/demo/?siteKey=${siteKey}`);
+  if (write) await startWriting(page);
 }
 
 async function fillForm(page: Page): Promise<void> {
@@ -71,6 +74,32 @@ describe('captcha widget, proof-of-work modes', () => {
     await page.waitForSelector('#captcha-pow[data-state=solved]');
     expect(await page.locator('#captcha-pow-progress').isVisible()).toBe(false);
     await fillForm(page);
+    expect(await submitAndReadOutcome(page)).toMatch(OUTCOME);
+    expect((await captchaStats(t.redis, site.siteId)).pow).toMatchObject({ solved: 1, failed: 0 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('when a reader only reads the page, then no challenge is fetched; their first focus in the form fetches and solves one before they send', async () => {
+    const site = await t.site({ ...quiet, captcha: 'pow', powDifficulty: 16 }, [t.url]);
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/v1/captchas') && asked.push(r.url())));
+    const errors: string[] = [];
+    await openDemo(page, site.siteKey, errors, false);
+    // The page has done its loading work: the widget is mounted and the thread under the article has been fetched.
+    await page.locator('#captcha-pow').waitFor({ state: 'attached' });
+    await page.locator('#thread .thread-empty').waitFor({ state: 'visible' });
+    await page.mouse.wheel(0, 600);
+    expect(asked).toEqual([]);
+    expect((await captchaStats(t.redis, site.siteId)).pow.issued).toBe(0);
+    expect(await page.locator('#captcha').isVisible()).toBe(false);
+
+    await page.focus('textarea[name=body]');
+    await page.locator('#captcha-pow').waitFor({ state: 'visible' });
+    await fillForm(page);
+    await page.waitForSelector('#captcha-pow[data-state=solved]');
+    expect(asked).toHaveLength(1);
     expect(await submitAndReadOutcome(page)).toMatch(OUTCOME);
     expect((await captchaStats(t.redis, site.siteId)).pow).toMatchObject({ solved: 1, failed: 0 });
     expect(errors).toEqual([]);

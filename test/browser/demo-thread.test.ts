@@ -5,6 +5,7 @@ import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { listReported, reportsOf } from '../../src/reports';
 import { captchaStats } from '../../src/captcha/captcha-store';
 import type { PolicyPatch } from '../../src/sites/policy';
+import { startWriting } from '../helpers/demo-form';
 
 /**
  * The reader's side of /demo in headless Chromium: the thread under the article, a published comment appearing at
@@ -183,6 +184,7 @@ describe('verifying without the image', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${t.url}/demo/?siteKey=${s.siteKey}`);
+    await startWriting(page);
     const alt = page.getByRole('button', { name: "Can't read the image? Verify without it", exact: true });
     await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
     expect(await seriousViolations(page)).toEqual([]);

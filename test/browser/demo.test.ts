@@ -7,6 +7,7 @@ import { prepareCaptcha } from '../../src/captcha/prepared';
 import { getSite } from '../../src/sites/site-store';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { layoutAt, seriousViolations } from '../helpers/axe';
+import { startWriting } from '../helpers/demo-form';
 
 /**
  * The demo page in headless Chromium, in both captcha modes. In svg mode a browser test cannot read the picture (that
@@ -58,6 +59,7 @@ describe('demo page in headless Chromium', () => {
       await route.fulfill({ status: 201, contentType: 'application/json', body: await issueCaptcha(deps, siteRecord) });
     });
     await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    await startWriting(page);
     const img = page.locator('#captcha-img');
     await img.waitFor();
     await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
@@ -107,6 +109,7 @@ describe('demo page for readers', () => {
     const posted: string[] = [];
     page.on('request', (r) => void (r.url().includes('/v1/comments') && posted.push(r.url())));
     await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+    await startWriting(page);
     await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
     await page.click('#submit');
     await page.locator('#err-name').waitFor({ state: 'visible' });
@@ -181,6 +184,7 @@ describe('demo page for readers', () => {
       const page = await context.newPage();
       await page.setViewportSize({ width, height: 800 });
       await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+      await startWriting(page);
       await page.waitForFunction(() => (document.getElementById('captcha-img') as HTMLImageElement).src.startsWith('data:image/svg+xml'));
       expect((await layoutAt(page, '#submit')).scrollWidth).toBeLessThanOrEqual(width);
       expect(await seriousViolations(page)).toEqual([]);
@@ -203,6 +207,7 @@ async function powRoundTrip(noWorkers: boolean): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${t.url}/demo/?siteKey=${site.siteKey}`);
+  await startWriting(page);
   const status = page.locator('#captcha-pow');
   await status.waitFor({ state: 'visible' });
   expect(await status.getAttribute('role')).toBe('status');

@@ -100,6 +100,16 @@ describe('proof-of-work captchas', () => {
     expect(await metric(site.siteId, 'pow', 'failed')).toBe(1);
   });
 
+  it('when one solved challenge is sent with several comments at once, then exactly one passes and the rest count as failures', async () => {
+    const site = await t.site({ captcha: 'pow', powDifficulty: 8 });
+    const c = await powChallenge(site.siteKey);
+    const answer = solvePow(c.pow.salt, c.pow.difficulty);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => post(site.siteKey, { id: c.id, answer })));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 403, 403, 403, 403, 403]);
+    expect(await metric(site.siteId, 'pow', 'solved')).toBe(1);
+    expect(await metric(site.siteId, 'pow', 'failed')).toBe(5);
+  });
+
   it('when the solution is wrong, then captcha_invalid and the challenge is spent', async () => {
     const site = await t.site({ captcha: 'pow', powDifficulty: 12 });
     const c = await powChallenge(site.siteKey);

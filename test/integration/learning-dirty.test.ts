@@ -4,6 +4,7 @@ import { keys } from '../../src/infra/keys';
 import { connectRedis, createRedis } from '../../src/infra/redis';
 import { recordFeedback } from '../../src/learning/feedback';
 import { startCompactor } from '../../src/learning/compactor';
+import { markFeedback } from '../../src/learning/dirty-sites';
 import { startLearner, type Learner } from '../../src/learning/learner';
 import { createLogger } from '../../src/logger';
 import { createSite } from '../../src/sites/site-store';
@@ -107,5 +108,63 @@ alone('when the compactor\'s timed passes find no new feedback, then they read n
   } finally {
     await compactor.close();
     setSpy.mockRestore();
+  }
+});
+
+/** Models whose every example touches bucket 7, so the shared delta shows which sites contributed. */
+function oneBucketModels(): { spam: Model; toxicity: Model } {
+  const none = () => undefined;
+  const model = { learnSite: none, loadSite: none, setAgreed: none, learn: none, learnable: () => [7] } as unknown as Model;
+  return { spam: model, toxicity: model };
+}
+
+alone('when a full pass visits sites that never had feedback, then it reads each once and writes nothing for them', async () => {
+  const fed = (await Promise.all(siteIds.map((id) => redis.exists(keys.feedback(id))))).filter(Boolean).length;
+  const gets: string[] = [];
+  const get = redis.get.bind(redis) as (...a: unknown[]) => Promise<unknown>;
+  const getSpy = jest.spyOn(redis, 'get').mockImplementation(((key: string, ...rest: unknown[]) => {
+    gets.push(key);
+    return get(key, ...rest);
+  }) as never);
+  const multiSpy = jest.spyOn(redis, 'multi');
+  const compactor = startCompactor({ redis, models: countingModels().models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 0 });
+  try {
+    reads.length = 0;
+    expect(await compactor.run()).toBe(true);
+    for (const id of siteIds) {
+      expect({ id, snapshotReads: gets.filter((k) => k === keys.learnSnapshot(id)).length }).toEqual({ id, snapshotReads: 1 });
+      expect({ id, streamRead: reads.includes(id) }).toEqual({ id, streamRead: true });
+    }
+    // One write per site whose stream has entries (its snapshot and trim), one for the shared delta: none for the rest.
+    expect(multiSpy.mock.calls.length).toBeLessThanOrEqual(fed + 1);
+  } finally {
+    await compactor.close();
+    getSpy.mockRestore();
+    multiSpy.mockRestore();
+  }
+});
+
+alone('when sites the compactor knew as empty get feedback, then the next pass folds each into its snapshot, and three of them agreeing move the shared delta', async () => {
+  const fresh: string[] = [];
+  for (let i = 0; i < 4; i++) fresh.push((await createSite(redis, { name: `late ${i}`, origins: ['https://news.example'] })).siteId);
+  const compactor = startCompactor({ redis, models: oneBucketModels(), logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 0 });
+  try {
+    expect(await compactor.run()).toBe(true);
+    for (const id of fresh) expect(await redis.exists(keys.learnSnapshot(id))).toBe(0);
+    // Stored comments' examples, written as recordFeedback writes them, then marked.
+    const ids: string[] = [];
+    for (const id of fresh.slice(0, 3)) {
+      ids.push((await redis.xadd(keys.feedback(id), '*', 'json', JSON.stringify({ task: 'spam', positive: true, text: 'cheap pills', source: 'site', stored: true })))!);
+      await markFeedback(redis, id);
+    }
+    expect(await compactor.run()).toBe(true);
+    for (const [i, id] of fresh.slice(0, 3).entries()) {
+      expect(JSON.parse((await redis.get(keys.learnSnapshot(id)))!)).toMatchObject({ pos: ids[i], contrib: { spam: [7, 0, 1] } });
+    }
+    // Each of the three gave one count to bucket 7; the site that stayed quiet gave nothing and has no snapshot.
+    expect(JSON.parse((await redis.hget(keys.learnAgreed(), 'spam'))!)).toEqual([7, 0, 3]);
+    expect(await redis.exists(keys.learnSnapshot(fresh[3]))).toBe(0);
+  } finally {
+    await compactor.close();
   }
 });

@@ -76,7 +76,7 @@ describe('figures in the docs match the model files', () => {
   });
 
   describe('the spam model on news comments', () => {
-    // Written by `node scripts/run-ts.js bench/spam-links-eval.ts --weighting --write models/spam.json`.
+    // Written by `node scripts/run-ts.js bench/spam-links-eval.ts --gate --write models/spam.json`.
     const rec = JSON.parse(read('bench/results/spam-links.json')) as {
       tables: Array<{ rows: string[][] }>;
       raw: { results: Array<{ review: number; reject: number }>; written?: { sha256: string } };

@@ -1,7 +1,11 @@
 'use strict';
 /*
  * Vigil's captcha widget. mount(el, {apiBase, siteKey}) asks Vigil for a challenge in the site's mode (the answer of
- * POST /v1/captchas says which) and returns { answer(): Promise<{id, answer[, pow]}>, refresh(): Promise<void> }.
+ * POST /v1/captchas says which) and returns { answer(): Promise<{id, answer[, pow]}>, refresh(): Promise<void>,
+ * startOnFirstUse(form): Promise<void> }. startOnFirstUse waits for the first focus or input in the comment form
+ * before it fetches anything, so readers who only read the article cost the site and their own battery nothing; a
+ * reader who starts writing has the proof of work done long before they have typed a comment (about a second at the
+ * base level), and answer() fetches at once if the form was sent without ever being used.
  * - svg: the picture with a refresh button and a labelled text field.
  * - pow: no picture and nothing to type: the browser solves a proof-of-work challenge in the background (in a Web
  *   Worker from pow-worker.js next to this script, or in small chunks on the page when workers are unavailable), so
@@ -73,7 +77,8 @@
     var current = null;
     var solution = null;
     el.textContent = '';
-    el.hidden = false;
+    // Shown once the first challenge says the site's mode (show()); until then there is nothing to see.
+    el.hidden = true;
 
     var imageBox = document.createElement('div');
     var wrap = document.createElement('div');
@@ -182,11 +187,12 @@
     }
 
     var asked = 0;
+    var started = null;
     function refresh() {
       // Only the latest request counts: a reader may switch to the alternative while a picture is still on its way.
       var mine = ++asked;
       input.value = '';
-      return fetch(opts.apiBase + '/v1/captchas' + (alternative ? '?alternative=pow' : ''), {
+      started = fetch(opts.apiBase + '/v1/captchas' + (alternative ? '?alternative=pow' : ''), {
         method: 'POST',
         headers: { authorization: 'Bearer ' + opts.siteKey },
       })
@@ -200,7 +206,30 @@
           show(c.type);
           if (c.type === 'svg' || c.type === 'pow+svg') img.src = 'data:image/svg+xml;base64,' + btoa(unescape(encodeURIComponent(c.svg)));
           if (c.type === 'pow' || c.type === 'pow+svg') startSolving(c);
+        })
+        .catch(function (e) {
+          // A failed first fetch is tried again by the next answer() rather than kept as the answer for good.
+          if (mine === asked) started = null;
+          throw e;
         });
+      return started;
+    }
+
+    /** The first challenge, fetched once: by the first use of the form, by answer(), or by an earlier refresh(). */
+    function start() {
+      return started || refresh();
+    }
+
+    function startOnFirstUse(form) {
+      return new Promise(function (resolve, reject) {
+        function go() {
+          form.removeEventListener('focusin', go);
+          form.removeEventListener('input', go);
+          start().then(resolve, reject);
+        }
+        form.addEventListener('focusin', go);
+        form.addEventListener('input', go);
+      });
     }
     refreshBtn.addEventListener('click', function () { refresh().catch(function () {}); });
     altBtn.addEventListener('click', function () {
@@ -216,12 +245,13 @@
 
     return {
       refresh: refresh,
+      startOnFirstUse: startOnFirstUse,
       /** The answer field and its message line while the picture is shown, so the form can say what is missing. */
       field: function () {
         return current && (current.type === 'svg' || current.type === 'pow+svg') ? { input: input, error: error } : null;
       },
-      answer: function () {
-        if (!current) return Promise.reject(new Error('No captcha loaded yet'));
+      answer: function answer() {
+        if (!current) return start().then(function () { if (!current) throw new Error('No captcha loaded yet'); return answer(); });
         if (current.type === 'off') return Promise.resolve(undefined);
         if (current.type === 'svg') return Promise.resolve({ id: current.id, answer: input.value.trim() });
         // A proof of work left open past its lifetime is replaced rather than sent to fail; with a picture the reader

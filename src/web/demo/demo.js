@@ -153,7 +153,8 @@
       thread = window.VigilThread.mount(document.getElementById('thread'), { apiBase: apiBase, siteKey: siteKey, threadId: THREAD_ID });
       thread.load();
       captcha = window.VigilCaptcha.mount(document.getElementById('captcha'), { apiBase: apiBase, siteKey: siteKey });
-      return captcha.refresh();
+      // Nothing is fetched or solved for a reader who only reads; the first focus or keystroke in the form starts it.
+      return captcha.startOnFirstUse(form);
     })
     .catch(function (e) { say('Could not load the captcha: ' + e.message, 'error'); });
 
