@@ -124,12 +124,15 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
   const fpr = nonThreat.filter((d) => (m.score(d.input).attributes?.threat ?? 0) >= thr).length / nonThreat.length;
   out['threat.fpr'] = fpr;
   console.log(`held-out non-threats flagged by the threat threshold: ${f3(fpr)} (Jigsaw natural part alone: ${f3(split.jigsaw.test.filter((d) => !d.attrs?.threat && (m.score(d.input).attributes?.threat ?? 0) >= thr).length / split.jigsaw.test.filter((d) => !d.attrs?.threat).length)})`);
-  const fx = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { threats: string[]; newsNonThreats: string[] };
-  const fxT = fx.threats.filter((t) => reachesReview(m, t)).length;
-  const fxN = fx.newsNonThreats.filter((t) => (m.score({ text: t }).attributes?.threat ?? 0) >= thr).length;
-  out['fixture.threats'] = fxT / fx.threats.length;
-  out['fixture.news'] = fxN / fx.newsNonThreats.length;
-  console.log(`fixture: threats reaching review ${fxT}/${fx.threats.length}; strongly worded news sentences flagged by threat ${fxN}/${fx.newsNonThreats.length} = ${f3(fxN / fx.newsNonThreats.length)} (target <= 0.05)`);
+  // The test fixture is left out when choosing (--inner), so no choice can lean on it.
+  if (run.inner === undefined) {
+    const fx = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { threats: string[]; newsNonThreats: string[] };
+    const fxT = fx.threats.filter((t) => reachesReview(m, t)).length;
+    const fxN = fx.newsNonThreats.filter((t) => (m.score({ text: t }).attributes?.threat ?? 0) >= thr).length;
+    out['fixture.threats'] = fxT / fx.threats.length;
+    out['fixture.news'] = fxN / fx.newsNonThreats.length;
+    console.log(`fixture: threats reaching review ${fxT}/${fx.threats.length}; strongly worded news sentences flagged by threat ${fxN}/${fx.newsNonThreats.length} = ${f3(fxN / fx.newsNonThreats.length)} (target <= 0.05)`);
+  }
   // The development sentences the cue rules were revised against (the fixture above is the test).
   const dev = JSON.parse(readFileSync(DEV_FIXTURE, 'utf8')) as { threats: string[]; newsNonThreats: string[] };
   const devT = dev.threats.filter((t) => reachesReview(m, t)).length;

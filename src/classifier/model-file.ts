@@ -13,9 +13,9 @@ export const FORMAT_VERSION = 9;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
  * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
- * words in `spanRule.words`); version 8 the spam model's style gate (`STYLE_FORMAT_VERSION`); version 9 a head's
- * `cross` stack. A file of an earlier version has none of them and scores as before. An older build must not read a
- * newer file: it would ignore the new fields and mis-score silently.
+ * words in `spanRule.words`); version 8 a gate's `adjust` and `main` and the spam model's style gate
+ * (`STYLE_FORMAT_VERSION`); version 9 a head's `cross` stack. A file of an earlier version has none of them and scores
+ * as before. An older build must not read a newer file: it would ignore the new fields and mis-score silently.
  */
 export const READABLE_VERSIONS = [5, 6, 7, 8, 9];
 
@@ -71,6 +71,17 @@ export interface HeadGate {
   cue: string;
   with: [number, number];
   without: [number, number];
+  /**
+   * Log-odds added after the gate for each of these cues the comment has (train.ts `gateAdjust`): the context a
+   * head's words cannot see, such as a violent word in a report. Fitted with `with` and `without` in one
+   * logistic fit. Absent: none (format 8).
+   */
+  adjust?: Array<[string, number]>;
+  /**
+   * Extra weight of the main score's log-odds, with and without the cue (train.ts `gateMain`): a threat in everyday
+   * words has a low toxicity score, which the head's stacking counts against it. Absent: none (format 8).
+   */
+  main?: [number, number];
 }
 
 export interface ModelFile {

@@ -160,8 +160,12 @@ export class NaiveBayesModel implements Model {
     for (let h = 1; h < H; h++) {
       const g = gates[h];
       if (!g) continue;
-      const [a, s] = d.metaNames.includes(g.cue) ? g.with : g.without;
-      z[h] = a + s * z[h];
+      const has = d.metaNames.includes(g.cue);
+      const [a, s] = has ? g.with : g.without;
+      let zh = a + s * z[h];
+      if (g.main) zh += g.main[has ? 0 : 1] * z[0];
+      if (g.adjust) for (const [cue, w] of g.adjust) if (d.metaNames.includes(cue)) zh += w;
+      z[h] = zh;
     }
     if (this.table.cross.length) applyCross(this.table.cross, z, this.crossZ, d.metaNames);
     return z;

@@ -24,7 +24,11 @@ export const THREAT_CUES = [
   'thr:agent_call',
   /** The speaker, a modal, then violence ("I'll kill", "I'm going to shoot"). */
   'thr:speaker_intent',
-  /** Stalking: a stalking verb before "you" ("I will find you", "coming for you") or "where you live", "where you sleep". */
+  /**
+   * Stalking: a stalking verb before "you" as object ("I will find you", "coming for you"; "find" and "hunt" only after
+   * a modal), "where you live", "where your kids go to school", or the speaker at or knowing a place of the person
+   * ("watch your back", "I know your address", "waiting outside your house").
+   */
   'thr:stalk_you',
   /**
    * Any of intent, agent call, stalking, or the speaker's intent with a target: one pooled feature, because each
@@ -44,6 +48,11 @@ export const THREAT_CUES = [
   'id:slur',
   /** A generalisation or slight over a group: a quantifier or hostile adjective up to 2 tokens before it ("all Muslims", "dirty Jews"). */
   'id:general',
+  /**
+   * An order of violence: a violent verb in its base form opening the comment or after "go", "just", "drop", with a
+   * person or "you" up to 3 words after it ("Kill them", "just shoot him"), or death alone ("go die", "drop dead").
+   */
+  'thr:order',
 ] as const;
 
 const VIOLENT = 0;
@@ -61,6 +70,7 @@ const REPORTED = 11;
 const ID_GROUP = 12;
 const ID_SLUR = 13;
 const ID_GENERAL = 14;
+const ORDER = 15;
 /** The identity cues' bits of a mask (doc.ts drops them for files trained without `features.identity`). */
 export const IDENTITY_MASK = (1 << ID_GROUP) | (1 << ID_SLUR) | (1 << ID_GENERAL);
 const STRONG_MASK = (1 << INTENT) | (1 << AGENT_CALL) | (1 << STALK_YOU);
@@ -91,13 +101,20 @@ export class ThreatCueScanner {
   private general = FAR;
   private be = FAR;
   private deserve = FAR;
+  private locate = FAR;
+  private neg = FAR;
+  private no = FAR;
+  private lead = FAR;
+  private order = FAR;
+  private modalBefore = false;
 
   reset(): void {
     this.mask = 0;
     this.modal = this.violent = this.modalViolent = this.you = this.target = FAR;
     this.agent = this.agentModal = this.speaker = this.speakerModal = this.stalk = FAR;
     this.agentViolent = this.speakerViolent = this.thing = this.report = this.where = this.general = FAR;
-    this.be = this.deserve = FAR;
+    this.be = this.deserve = this.locate = this.neg = this.no = this.lead = this.order = FAR;
+    this.modalBefore = false;
   }
 
   /** Token `i` (its index in the comment) has class bits `c`. */
@@ -105,7 +122,15 @@ export class ThreatCueScanner {
     let m = this.mask;
     if (c & CUE.SPEAKER) this.speaker = i;
     if (c & CUE.AGENT) this.agent = i;
-    if (c & CUE.MODAL) {
+    // A negation cancels the modal next to it: "nobody should be shot", "no one deserves to die", "I would never
+    // hurt you". Only the neighbouring word, so "if you don't stop I will kill you" keeps its modal.
+    if (c & CUE.NO) this.no = i;
+    if (c & CUE.ONE && i - this.no === 1) this.neg = i;
+    if (c & CUE.NEG) {
+      this.neg = i;
+      if (i - this.modal === 1) this.modal = this.agentModal = this.speakerModal = FAR;
+    }
+    if (c & CUE.MODAL && i - this.neg !== 1) {
       if (i - this.agent <= 2) this.agentModal = i;
       if (i - this.speaker <= 2) this.speakerModal = i;
       this.modal = i;
@@ -117,6 +142,7 @@ export class ThreatCueScanner {
       if (c & CUE.VIOLENT && c & CUE.WEAPON) m |= 1 << WEAPON;
       const mo = this.modal;
       if (i - mo <= 5 && mo !== i) {
+        this.modalBefore = (m & (1 << MODAL_VIOLENT)) !== 0;
         m |= 1 << MODAL_VIOLENT;
         this.modalViolent = i;
       }
@@ -147,26 +173,42 @@ export class ThreatCueScanner {
     if (c & CUE.YOU) {
       if (i - this.violent <= 3) m |= 1 << VIOLENT_YOU;
       if (i - this.modalViolent <= 4) m |= 1 << INTENT;
-      if (i - this.stalk <= 2 && this.stalk !== i) m |= 1 << STALK_YOU;
+      if (c & CUE.YOU_OBJ && i - this.stalk <= 2 && this.stalk !== i) m |= 1 << STALK_YOU;
       this.you = i;
     }
     if (c & CUE.WHERE) this.where = i;
     // "where you live", "where you sleep", "where your kids go to school".
     if (c & CUE.HOME && i - this.you <= 2 && this.you - this.where === 1) m |= 1 << STALK_YOU;
+    // "watch your back", "I know your address", "waiting outside your house".
+    if (c & CUE.PLACE && this.you === i - 1 && this.locate === i - 2) m |= 1 << STALK_YOU;
+    if (c & (CUE.STALK | CUE.STALK_BASE | CUE.LOCATE)) this.locate = i;
     if (c & CUE.TARGET) {
       if (i - this.violent <= 3 && this.violent !== i) m |= 1 << VIOLENT_OTHER;
       if (i - this.modalViolent <= 4 && this.modalViolent !== i) m |= 1 << INTENT;
       this.target = i;
     }
     if (c & CUE.THING) {
-      if (i - this.violent <= 3 && this.violent !== i) m |= 1 << FIGURATIVE;
+      if (i - this.violent <= 3 && this.violent !== i) {
+        m |= 1 << FIGURATIVE;
+        // The violence's object is a thing ("we need to kill this proposal", "will kill any chance of"), so the modal
+        // before it is no threat: its modal cue goes, unless an earlier violent word had set it, or a person came between.
+        if (this.modalViolent === this.violent && !this.modalBefore && Math.max(this.you, this.target) < this.violent) m &= ~(1 << MODAL_VIOLENT);
+      }
       this.thing = i;
     }
     if (c & CUE.REPORT) {
       if (i - this.violent <= 3 && this.violent !== i) m |= 1 << REPORTED;
       this.report = i;
     }
-    if (c & CUE.STALK) this.stalk = i;
+    // Orders: only the comment's first word or one right after a lead word, since the scan sees no sentence ends.
+    if (c & CUE.ORDER && (i === 0 || i - this.lead === 1)) {
+      this.order = i;
+      if (c & CUE.DIE && i - this.lead === 1) m |= 1 << ORDER;
+    }
+    if (c & CUE.DIE && i - this.lead === 1 && !(c & CUE.ORDER)) m |= 1 << ORDER;
+    if (c & (CUE.YOU | CUE.TARGET) && i - this.order <= 3 && this.order !== i) m |= 1 << ORDER;
+    if (c & CUE.ORDER_LEAD) this.lead = i;
+    if (c & CUE.STALK || (c & CUE.STALK_BASE && i - this.modal <= 3 && this.modal !== i)) this.stalk = i;
     if (c & (CUE.IDENTITY | CUE.SLUR)) {
       m |= 1 << ID_GROUP;
       if (c & CUE.SLUR) m |= 1 << ID_SLUR;

@@ -28,7 +28,7 @@ export const CUE = {
   AGENT: 32,
   /** The first person speaking: i, i'll, we, we'll... */
   SPEAKER: 64,
-  /** Stalking verbs that take "you" as object: find, hunt, coming (for), waiting (outside), watch (your back). */
+  /** Stalking verbs in the progressive, a threat alone before "you": coming (for), hunting, waiting (for), watching. */
   STALK: 128,
   /** Things, not people, that violent words are used about figuratively: the bill, the economy, jobs, taxes. */
   THING: 256,
@@ -48,6 +48,26 @@ export const CUE = {
   BE: 32768,
   /** Modals whose subject receives what follows: deserve ("that judge deserves a bullet"). */
   DESERVE: 65536,
+  /** "you" as an object ("find you", "coming for you"); not "your", which follows "find", "watch" and "wait on" in harmless phrases. */
+  YOU_OBJ: 131072,
+  /** Stalking verbs that need a modal or future form before them: find, hunt, track ("I will find you", not "I find you tiresome"). */
+  STALK_BASE: 262144,
+  /** Words that, two before "your" and a place, say the speaker knows or is at that place: know, outside, found. */
+  LOCATE: 524288,
+  /** A place or side of a person that a stalker names: address, house, door, back ("watch your back", "I know your address"). */
+  PLACE: 1048576,
+  /** A negation that cancels a modal next to it: not, never, nobody ("nobody should be shot", "I would never hurt you"). */
+  NEG: 2097152,
+  /** "no", a negation only in "no one" (with ONE). */
+  NO: 4194304,
+  /** "one", as in "no one". */
+  ONE: 8388608,
+  /** A violent verb in its base form, an order when it opens the comment or follows "go", "just": kill, shoot, hang, die... */
+  ORDER: 16777216,
+  /** Words before an order: go, just, drop ("go die", "just shoot him", "drop dead"). */
+  ORDER_LEAD: 33554432,
+  /** Death as an outcome wished on someone: die, dead ("go die", "drop dead"). */
+  DIE: 67108864,
 } as const;
 
 const VIOLENT = `kill kills killed killing killer murder murders murdered murdering shoot shoots shooting shot
@@ -62,7 +82,7 @@ const VIOLENT = `kill kills killed killing killer murder murders murdered murder
 const WEAPON = `gun guns bullet bullets knife knives rifle rifles shotgun pistol pistols ammo noose rope ropes
   machete axe hatchet grenade grenades molotov gasoline petrol bat baseball crowbar hammer trigger barrel
   lamppost tree firing squad guillotine gallows chair bomb bombs explosive explosives blade sniper 9mm glock ar15
-  fist fists boot boots`;
+  fist fists boot boots grave graves coffin morgue`;
 
 const YOU = `you your yours yourself yourselves u ur ya youre you're you'll you'd ye`;
 
@@ -79,7 +99,25 @@ const AGENT = `someone somebody anyone anybody everyone people we us patriots ci
 
 const SPEAKER = `i i'll i'm im i'd ive i've we we'll we're me my`;
 
-const STALK = `find hunt hunting track tracking coming waiting outside watch`;
+const STALK = `coming comin hunting tracking stalking waiting watching`;
+
+const STALK_BASE = `find hunt track stalk watch`;
+
+const YOU_OBJ = `you u ya ye yourself yourselves`;
+
+const LOCATE = `know knows knew outside found`;
+
+const PLACE = `address addresses house home door doorstep street car office back`;
+
+const NEG = `not never nobody noone`;
+
+const ORDER = `kill shoot stab hang lynch strangle choke slit slaughter behead burn torch bomb execute assassinate beat
+  punch smash bash stomp bury gut rape hurt maim cripple drown poison castrate decapitate curbstomp die exterminate
+  annihilate slap murder`;
+
+const ORDER_LEAD = `go just drop`;
+
+const DIE = `die dead`;
 
 const WHERE = `where`;
 
@@ -92,11 +130,13 @@ const DESERVE = `deserve deserves deserved`;
 const THING = `bill bills proposal proposals plan plans reform reforms deal deals law laws budget economy business
   businesses jobs job program programme idea ideas project measure tax taxes pension pensions market markets argument
   career chances momentum policy policies industry sector rates prices rent rents profits growth morale mood deal
-  amendment motion vote votes agenda regulation regulations competition sales paycheck`;
+  amendment motion vote votes agenda regulation regulations competition sales paycheck chance credit credits scheme
+  schemes stadium`;
 
 const REPORT = `was were been police said says according reportedly suspect suspects victim victims officers
   authorities witnesses investigators charged arrested sentenced convicted accused alleged allegedly report reports
-  reported century history historians war`;
+  reported century history historians war court trial jury prosecutors prosecutor testified coroner inquest
+  investigation footage headline article gunman shooter attacker officials spokesman spokeswoman sheriff`;
 
 function add(map: Map<string, number>, words: string, bit: number): void {
   for (const w of words.split(/\s+/)) if (w) map.set(w, (map.get(w) ?? 0) | bit);
@@ -113,6 +153,16 @@ export const THREAT_LEXICON: ReadonlyMap<string, number> = (() => {
   add(m, AGENT, CUE.AGENT);
   add(m, SPEAKER, CUE.SPEAKER);
   add(m, STALK, CUE.STALK);
+  add(m, STALK_BASE, CUE.STALK_BASE);
+  add(m, YOU_OBJ, CUE.YOU_OBJ);
+  add(m, LOCATE, CUE.LOCATE);
+  add(m, PLACE, CUE.PLACE);
+  add(m, NEG, CUE.NEG);
+  add(m, 'no', CUE.NO);
+  add(m, 'one', CUE.ONE);
+  add(m, ORDER, CUE.ORDER);
+  add(m, ORDER_LEAD, CUE.ORDER_LEAD);
+  add(m, DIE, CUE.DIE);
   add(m, THING, CUE.THING);
   add(m, REPORT, CUE.REPORT);
   add(m, WHERE, CUE.WHERE);

@@ -106,6 +106,20 @@ export interface TrainOptions {
    */
   headAlpha?: Record<string, number>;
   /**
+   * Cues whose presence adds its own log-odds to a gated head (HeadGate.adjust), fitted jointly with the gate: a
+   * violent word in a report or about a thing says less than the same word elsewhere, which word counts cannot
+   * tell. Chosen on inner splits of the training data (MODEL_CARD.md).
+   * @defaultValue toxicity `['thr:report', 'thr:figurative', 'thr:stalk_you']`, spam []
+   */
+  gateAdjust?: string[];
+  /**
+   * The gate also re-weighs the main score's log-odds in each part (HeadGate.main), for gated heads that stack on it.
+   * Chosen on inner splits of the training data (MODEL_CARD.md). @defaultValue toxicity true, spam false
+   */
+  gateMain?: boolean;
+  /** Share of out-of-fold threats the default threat review threshold must send to review. @defaultValue THREAT_RECALL */
+  threatRecall?: number;
+  /**
    * Metadata features (links, author fields, hand-set priors). Off for the spam model's style gate
    * (style-train.ts), which tells comments apart by their words. @defaultValue spam true, toxicity false
    */
@@ -190,7 +204,8 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   // The gate is fitted on the out-of-fold log-odds of each part (with / without the cue), one logistic fit each.
   const cue = o.gatedHeads[spec.name];
   let gate: HeadGate | undefined;
-  if (cue) {
+  if (cue && (o.gateAdjust.length || (o.gateMain && main))) gate = fitGate(cue, o.gateAdjust, idx, feats, z0, label, w, o.gateMain && main ? main : undefined);
+  else if (cue) {
     const fitPart = (has: boolean): [number, number] => {
       const part = idx.filter((i) => feats[i].metaNames.includes(cue) === has);
       if (!part.some((i) => label(i)) || part.every((i) => label(i))) return [0, 1];
@@ -201,8 +216,12 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   }
   const z = (i: number): number => {
     if (!gate) return z0(i);
-    const [a, s] = feats[i].metaNames.includes(gate.cue) ? gate.with : gate.without;
-    return a + s * z0(i);
+    const names = feats[i].metaNames;
+    const [a, s] = names.includes(gate.cue) ? gate.with : gate.without;
+    let zi = a + s * z0(i);
+    if (gate.main && main) zi += gate.main[names.includes(gate.cue) ? 0 : 1] * main[i];
+    if (gate.adjust) for (const [c, v] of gate.adjust) if (names.includes(c)) zi += v;
+    return zi;
   };
   const counts = emptyCounts(size);
   for (const i of idx) addDocument(counts, feats[i], spec.label(docs[i])!, w[i], withCues);
@@ -246,6 +265,31 @@ function crossStacks(specs: HeadSpec[], docs: LabeledDoc[], feats: Doc[], zAll: 
   return out;
 }
 
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * The gate with adjustments (TrainOptions.gateAdjust) as one logistic fit over the out-of-fold log-odds: inputs z0
+ * with the cue, z0 without it, the cue itself and each adjusting cue, so each part keeps its own slope and bias as
+ * in the plain gate, and the adjustments are shared by both parts.
+ */
+function fitGate(cue: string, adjust: string[], idx: number[], feats: Doc[], z0: (i: number) => number, label: (i: number) => 0 | 1, w: number[], main?: number[]): HeadGate {
+  const xs = idx.map((i) => {
+    const names = feats[i].metaNames;
+    const has = names.includes(cue);
+    const m = main ? [has ? main[i] : 0, has ? 0 : main[i]] : [];
+    return [has ? z0(i) : 0, has ? 0 : z0(i), has ? 1 : 0, ...adjust.map((c) => (names.includes(c) ? 1 : 0)), ...m];
+  });
+  const c = fitCalibration(xs, idx.map(label), idx.map((i) => w[i]));
+  const k = 3 + adjust.length;
+  return {
+    cue,
+    with: [round4(c.bias + c.weights[2]), round4(c.weights[0])],
+    without: [round4(c.bias), round4(c.weights[1])],
+    ...(adjust.length ? { adjust: adjust.map((a, j): [string, number] => [a, round4(c.weights[3 + j])]) } : {}),
+    ...(main ? { main: [round4(c.weights[k]), round4(c.weights[k + 1])] as [number, number] } : {}),
+  };
+}
+
 /** The weight factor `massCap` gives a document (1 for sources it does not name). */
 function massFactor(d: Doc, source: string, cap: TrainOptions['massCap']): number {
   if (!cap || !cap.sources.includes(source)) return 1;
@@ -262,11 +306,11 @@ export const TOXICITY_FEATURES: FeatureOptions = { ...DEFAULT_FEATURES, threat: 
  * comment, and every point lower flags more harsh but harmless comments. `reject` is the lowest threshold
  * reaching 90% precision with at least 3 threats (1 if none does).
  */
-export function threatThresholds(probs: number[], labels: number[], byScore?: boolean[]): { review: number; reject: number } {
+export function threatThresholds(probs: number[], labels: number[], byScore?: boolean[], recall = THREAT_RECALL): { review: number; reject: number } {
   const pos = probs.map((p, i) => i).filter((i) => labels[i]);
   if (!pos.length) return { review: 0.5, reject: 0.9 };
   const caught = pos.filter((i) => byScore?.[i]).length;
-  const need = Math.ceil(THREAT_RECALL * pos.length) - caught;
+  const need = Math.ceil(recall * pos.length) - caught;
   const rest = pos.filter((i) => !byScore?.[i]).map((i) => probs[i]).sort((a, b) => b - a);
   const at = need <= 0 ? 1 : rest[Math.min(rest.length - 1, need - 1)];
   const review = Math.max(0.005, Math.floor(at * 1000) / 1000);
@@ -291,7 +335,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {},
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, gateAdjust: opts.task === 'toxicity' ? ['thr:report', 'thr:figurative', 'thr:stalk_you'] : [], gateMain: opts.task === 'toxicity', threatRecall: THREAT_RECALL,
     crossHeads: opts.task === 'toxicity' ? ['severe_toxic', 'insult', 'identity_hate'] : [], crossCues: ['id:group', 'id:slur', 'id:general'], headAlpha: opts.task === 'toxicity' ? { identity_hate: 0.3 } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', meta: opts.task === 'spam', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
@@ -328,7 +372,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     heads[spec.name] = head;
     if (spec.name === 'threat') {
       const byScore = all.index.map((i) => main !== undefined && sigmoid(main[i]) >= thresholds.review);
-      attributeThresholds.threat = threatThresholds(all.probs, all.labels, byScore);
+      attributeThresholds.threat = threatThresholds(all.probs, all.labels, byScore, o.threatRecall);
       // The out-of-fold curve the threshold came from, for the model card.
       threatCurve = [0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5].map((t) => {
         const x = metricsAt(all.probs, all.labels, t);

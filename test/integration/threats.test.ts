@@ -18,11 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-// "I know where you live and I will find you." is everyday words only; the shipped model scores it below the
-// threat threshold (0.089 against 0.114, MODEL_CARD.md, "Attributes, threats and highlights"), though its stalking
-// cue fires. It is kept as a known miss: this test starts failing, and must be moved up, the day a model catches it.
-const KNOWN_MISS = 'I know where you live and I will find you.';
-
 async function post(body: string) {
   const site = await app.site();
   const r = await api(app.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ body }) });
@@ -31,14 +26,17 @@ async function post(body: string) {
 }
 
 describe('threats on a news site', () => {
-  it.each(SIX.filter((t) => t !== KNOWN_MISS))('when "%s" is posted to a site with default policy, then it waits for review as a threat or as toxic', async (body) => {
+  it.each(SIX)('when "%s" is posted to a site with default policy, then it waits for review as a threat or as toxic', async (body) => {
     const r = await post(body);
     expect(r.status).toMatch(/^(pending|rejected)$/);
     expect(r.reasons.some((x) => ['threat', 'possibly_toxic', 'toxic'].includes(x))).toBe(true);
   });
 
-  it.failing('when the stalking threat of the newsroom report is posted, then it waits for review (known miss)', async () => {
-    expect((await post(KNOWN_MISS)).status).toMatch(/^(pending|rejected)$/);
+  // Everyday words only, so its toxicity stays low: the stalking cues and the gate carry it (MODEL_CARD.md).
+  it('when a stalking threat in plain words is posted, then it waits for review with reason threat', async () => {
+    const r = await post('I know where you live and I will find you.');
+    expect(r.status).toMatch(/^(pending|rejected)$/);
+    expect(r.reasons).toContain('threat');
   });
 
   it('when /v1/check scores a call for violence against a mayor, then the threat attribute and reason are in the answer', async () => {
@@ -63,14 +61,9 @@ describe('strongly worded news comments', () => {
     return fixture.newsNonThreats.filter((t) => (tox.score({ text: t }).attributes?.threat ?? 0) >= review).length / fixture.newsNonThreats.length;
   };
 
-  // The target is 5%; the shipped model flags 10.7% (6 of 56, MODEL_CARD.md; the one before 14.3%). This guard keeps
-  // it from getting worse.
-  it('when they report violence or use violent figures of speech, then the threat attribute flags at most 11% of them', () => {
+  // The shipped model flags 1 of 56 (MODEL_CARD.md; the one before 6 of 56).
+  it('when they report violence or use violent figures of speech, then the threat attribute flags at most 5% of them', () => {
     expect(fixture.newsNonThreats.length).toBeGreaterThanOrEqual(50);
-    expect(flaggedShare()).toBeLessThanOrEqual(0.11);
-  });
-
-  it.failing('when they report violence or use violent figures of speech, then the threat attribute flags at most 5% of them (target not met)', () => {
     expect(flaggedShare()).toBeLessThanOrEqual(0.05);
   });
 });

@@ -96,6 +96,47 @@ describe('gated attribute heads', () => {
   });
 });
 
+describe('gate adjustments', () => {
+  it('when a gate adjusts for a cue, then a comment with that cue gets its log-odds added after the gate and others do not', () => {
+    const file = (loadBundledModels().toxicity as NaiveBayesModel).toFile();
+    const gated = structuredClone(file);
+    gated.heads.threat.gate = { cue: 'thr:strong', with: [0, 0], without: [0, 0], adjust: [['thr:report', -2]] };
+    const m = new NaiveBayesModel(gated);
+    expect(m.score({ text: 'Police said the man was shot twice.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(2)), 6);
+    expect(m.score({ text: 'The man shot twice.' }).attributes!.threat).toBeCloseTo(0.5, 6);
+  });
+
+  it('when a gate re-weighs the main score, then the part the comment falls in adds its weight times the main log-odds', () => {
+    const file = (loadBundledModels().toxicity as NaiveBayesModel).toFile();
+    const gated = structuredClone(file);
+    gated.heads.threat.gate = { cue: 'thr:strong', with: [0, 0], without: [0, 0], main: [1, 0] };
+    const m = new NaiveBayesModel(gated);
+    const logit = (p: number): number => Math.log(p / (1 - p));
+    const strong = 'I will kill you.';
+    expect(logit(m.score({ text: strong }).attributes!.threat)).toBeCloseTo(logit(m.score({ text: strong }).score), 6);
+    expect(m.score({ text: 'The man shot twice.' }).attributes!.threat).toBeCloseTo(0.5, 6);
+  });
+
+  it('when trained with gate adjustments, then the file holds one weight per adjusting cue, the two parts of the gate and their main-score weights', () => {
+    // Threats, reports of violence and plain comments, enough of each for every fold to hold both labels.
+    const doc = (text: string, threat: 0 | 1): LabeledDoc => ({ input: { text }, label: threat, attrs: { threat }, task: 'toxicity', source: 'x', natural: true });
+    const docs: LabeledDoc[] = [];
+    for (let k = 0; k < 12; k++) {
+      docs.push(doc(`I will kill you tonight number ${k}`, 1), doc(`Someone should shoot that mayor ${k}`, 1), doc(`Die in a fire ${k}`, 1));
+      docs.push(doc(`Police said the man was shot on street ${k}`, 0), doc(`The council is killing business ${k}`, 0), doc(`Thanks for the article ${k}`, 0), doc(`The budget vote is on day ${k}`, 0));
+    }
+    const f = trainModel(docs, { task: 'toxicity', name: 't', folds: 3, minCount: 1, gateAdjust: ['thr:report', 'thr:figurative'] });
+    const g = f.heads.threat?.gate;
+    expect(g?.cue).toBe('thr:strong');
+    expect(g?.adjust?.map(([c]) => c)).toEqual(['thr:report', 'thr:figurative']);
+    for (const [, v] of g!.adjust!) expect(Number.isFinite(v)).toBe(true);
+    expect(g?.main?.every(Number.isFinite)).toBe(true);
+    const plain = trainModel(docs, { task: 'toxicity', name: 't', folds: 3, minCount: 1, gateAdjust: [], gateMain: false }).heads.threat?.gate;
+    expect(plain?.adjust).toBeUndefined();
+    expect(plain?.main).toBeUndefined();
+  });
+});
+
 describe('bundled models', () => {
   it('when loaded from models/, then both score and toxicity has attributes', () => {
     const { spam, toxicity } = loadBundledModels();

@@ -30,6 +30,42 @@ describe('threat lexicon and cues', () => {
     expect(cues('I know where you live and I will find you.')).toEqual(['thr:stalk_you', 'thr:strong']);
   });
 
+  it('when a stalking verb has "you" as its object after a modal, or is in the progressive, then the stalking cue fires', () => {
+    for (const t of ["I'm going to hunt you down.", 'We are coming for you.', 'I will be waiting for you.', 'We will track you down.']) expect(cues(t)).toContain('thr:stalk_you');
+  });
+
+  it('when "find" has no modal before it or "your" follows a stalking verb without a place, then the stalking cue does not fire', () => {
+    for (const t of ['I find you tiresome.', 'Watch your language please.', 'I am coming to your page to tell you.', 'I was waiting on your comments.']) expect(cues(t)).not.toContain('thr:stalk_you');
+  });
+
+  it('when the speaker knows or is at a place of the person, then the stalking cue fires', () => {
+    for (const t of ['Watch your back.', 'I know your address.', "I'll be waiting outside your house."]) expect(cues(t)).toEqual(['thr:stalk_you', 'thr:strong']);
+    expect(cues('You know your job.')).not.toContain('thr:stalk_you');
+  });
+
+  it('when a negation stands next to the modal, then violence after it is not intent', () => {
+    for (const t of ['Nobody should be shot over a parking space.', 'No one deserves to die like that.', 'I would never hurt you.', "I'm not going to kill you."]) {
+      const c = cues(t);
+      expect(c).toContain('thr:violent');
+      for (const strong of ['thr:modal_violent', 'thr:intent', 'thr:strong']) expect(c).not.toContain(strong);
+    }
+    // A negation further back leaves the threat whole.
+    expect(cues("If you don't stop I will kill you.")).toEqual(expect.arrayContaining(['thr:intent', 'thr:strong']));
+  });
+
+  it('when a comment opens with a violent order aimed at a person, or says "go die", then the order cue fires', () => {
+    for (const t of ['Kill them all.', 'just shoot him', 'Go die in a fire.', 'Drop dead.']) expect(cues(t)).toContain('thr:order');
+    for (const t of ['Kill the bill.', 'Killed man was a father of two.', 'The police shot him twice.', 'Just fire her already.']) expect(cues(t)).not.toContain('thr:order');
+  });
+
+  it('when the object of a violent verb after a modal is a thing, then the modal cue is taken back, but not when a person came first', () => {
+    for (const t of ['This budget will kill any chance of a new library.', 'The city should kill this stadium deal.', 'We need to shoot down this proposal.']) {
+      expect(cues(t)).toContain('thr:figurative');
+      expect(cues(t)).not.toContain('thr:modal_violent');
+    }
+    expect(cues('We should kill him, the bill too.')).toEqual(expect.arrayContaining(['thr:modal_violent', 'thr:figurative']));
+  });
+
   it('when violence is reported or a politician is asked to resign, then no intent, call or stalking cue fires', () => {
     for (const t of ['Police said the man was shot twice and died at the scene.', 'This mayor should resign.', 'The council is killing small businesses.']) {
       const c = cues(t);
