@@ -2,20 +2,22 @@ import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import type { FeatureOptions } from './features';
 import type { Calibration } from './calibration';
+import type { HeadCross } from './cross-stack';
 import type { SpanRule } from './types';
 import { vocabulary, type NbCounts } from './naive-bayes';
 import { decodeVarints, encodeVarints } from './varint';
 
 /** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 8;
+export const FORMAT_VERSION = 9;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
  * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
- * words in `spanRule.words`); version 8 a gate's `adjust` and `main` and the spam model's style gate. A file of an earlier version has none of them and scores as before. An older build
- * must not read a newer file: it would ignore the new fields and mis-score silently.
+ * words in `spanRule.words`); version 8 a gate's `adjust` and `main` and the spam model's style gate
+ * (`STYLE_FORMAT_VERSION`); version 9 a head's `cross` stack. A file of an earlier version has none of them and scores
+ * as before. An older build must not read a newer file: it would ignore the new fields and mis-score silently.
  */
-export const READABLE_VERSIONS = [5, 6, 7, 8];
+export const READABLE_VERSIONS = [5, 6, 7, 8, 9];
 
 /**
  * Version of a file with a style gate (`ModelFile.style`, the spam model): its experts are ordinary files of
@@ -57,6 +59,11 @@ export interface HeadFile {
    * Absent: none. Attribute heads only.
    */
   gate?: HeadGate;
+  /**
+   * Cross stack (cross-stack.ts, train.ts `crossHeads`): the head's final log-odds is a logistic regression over every
+   * head's log-odds (after `stack` and `gate`) and a few cues of the comment. Absent: none. Attribute heads only.
+   */
+  cross?: HeadCross;
 }
 
 /** See HeadFile.gate. */

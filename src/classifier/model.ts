@@ -1,4 +1,5 @@
 import { sigmoid } from './calibration';
+import { applyCross } from './cross-stack';
 import { featurize, layoutFor, type Doc } from './doc';
 import type { TextFeatures, WordCache } from './features';
 import { DEFAULT_SPAN_RULE, explain } from './explain';
@@ -20,6 +21,7 @@ export class NaiveBayesModel implements Model {
   readonly table: ScoringTable;
   private readonly z: Float64Array;
   private readonly wordZ: Float64Array;
+  private readonly crossZ: Float64Array;
   private learner?: Learner;
   private sums?: { cache: WordCache; epoch: number; ok: Uint8Array; sum: Float64Array };
 
@@ -34,6 +36,7 @@ export class NaiveBayesModel implements Model {
     this.table = buildScoringTable(file, layoutFor(file.features));
     this.z = new Float64Array(this.table.bias.length);
     this.wordZ = new Float64Array(this.table.bias.length);
+    this.crossZ = new Float64Array(this.table.bias.length);
   }
 
   /**
@@ -164,6 +167,7 @@ export class NaiveBayesModel implements Model {
       if (g.adjust) for (const [cue, w] of g.adjust) if (d.metaNames.includes(cue)) zh += w;
       z[h] = zh;
     }
+    if (this.table.cross.length) applyCross(this.table.cross, z, this.crossZ, d.metaNames);
     return z;
   }
 

@@ -1,3 +1,4 @@
+import { compileCross, type CompiledCross } from './cross-stack';
 import { metaBucket, type Layout } from './features';
 import { WEIGHT_SCALE, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { inputCount } from './naive-bayes';
@@ -22,6 +23,8 @@ export interface ScoringTable {
   stack: Float64Array;
   /** Per head, its gate (HeadFile.gate) or undefined. */
   gates: Array<HeadGate | undefined>;
+  /** Cross stacks of the heads that have one (HeadFile.cross), applied after stacks and gates; usually empty. */
+  cross: CompiledCross[];
   attributes?: AttributeTable;
 }
 
@@ -212,5 +215,6 @@ export function buildScoringTable(file: ModelFile, l: Layout): ScoringTable {
     // spam model, which would have turned a site's allow list into spam evidence).
     for (const [k, llr] of Object.entries(file.metaPriors)) q[metaBucket(k, l)] = llr;
   }
-  return { heads: ['score'], q, bias, lengthWeight, stack, gates, ...(names.length ? { attributes: attributeTable(file, names, l, decoded) } : {}) };
+  const cross = compileCross(all, all.map((name) => file.heads[name].cross));
+  return { heads: ['score'], q, bias, lengthWeight, stack, gates, cross, ...(names.length ? { attributes: attributeTable(file, names, l, decoded) } : {}) };
 }

@@ -5,7 +5,8 @@ import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
 import { FORMAT, FORMAT_VERSION, decodeCounts, encodeCounts, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { addDocument, buildTable, emptyCounts, groupSums, vocabulary, type NbTable } from './naive-bayes';
-import { chooseThresholds, metricsAt } from './metrics';
+import { chooseThresholds, metricsAt, rocAuc } from './metrics';
+import { crossLogit, fitCross } from './cross-stack';
 import { mulberry32, shuffle } from './random';
 import { learnBucketWeights, weighTable, type BucketWeightOptions } from './nb-weights';
 
@@ -91,6 +92,20 @@ export interface TrainOptions {
    */
   gatedHeads?: Record<string, string>;
   /**
+   * Attribute heads whose final log-odds is a cross stack (cross-stack.ts, HeadFile.cross) over every head's
+   * out-of-fold log-odds and the `crossCues`. Chosen on inner splits of the training data (MODEL_CARD.md).
+   * @defaultValue toxicity ['severe_toxic', 'insult', 'identity_hate'], spam []
+   */
+  crossHeads?: string[];
+  /** Cues (metadata feature names) the cross stacks read, alone and times the main score. @defaultValue the identity cues */
+  crossCues?: string[];
+  /**
+   * Smoothing of named heads where it differs from `alpha` (HeadFile.alpha is per head). Chosen on inner splits of the
+   * training data (MODEL_CARD.md): identity attacks hang on rare words (slurs, group names) that less smoothing trusts.
+   * @defaultValue toxicity `{ identity_hate: 0.3 }`, spam {}
+   */
+  headAlpha?: Record<string, number>;
+  /**
    * Cues whose presence adds its own log-odds to a gated head (HeadGate.adjust), fitted jointly with the gate: a
    * violent word in a report or about a thing says less than the same word elsewhere, which word counts cannot
    * tell. Chosen on inner splits of the training data (MODEL_CARD.md).
@@ -145,11 +160,12 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   const withCues = spec.name !== 'score' || !o.features.threat;
   const weighted = (spec.name === 'score' || o.weightedHeads.includes(spec.name)) && !!o.bucketWeights;
   const label = (i: number): 0 | 1 => spec.label(docs[i])!;
+  const alpha = o.headAlpha[spec.name] ?? o.alpha;
   // The NB table of the documents outside folds `a` and `b`.
   const tableWithout = (a: number, b = -1): NbTable => {
     const c = emptyCounts(size);
     for (const i of idx) if (fold[i] !== a && fold[i] !== b) addDocument(c, feats[i], label(i), w[i], withCues);
-    return buildTable(c, o.alpha, o.confidenceEdges);
+    return buildTable(c, alpha, o.confidenceEdges);
   };
   // Learned weights on the documents outside fold `k` (all with k = -1), each seen through the table without its own fold.
   const weightsWithout = (k: number, tables: NbTable[]): Float32Array => {
@@ -166,8 +182,8 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
       r = weighTable(r, weightsWithout(k, inner));
     }
     // The main score's out-of-fold sums are wanted for every document, labelled for it or not: the
-    // attribute heads stack on them.
-    const rows = spec.name === 'score' ? docs.map((_, i) => i) : idx;
+    // attribute heads stack on them; cross-stacked heads (`crossHeads`) read every head's, so all heads compute them.
+    const rows = spec.name === 'score' || o.crossHeads.length ? docs.map((_, i) => i) : idx;
     for (const i of rows) if (fold[i] === k) oof[i] = groupSums(r, feats[i], layout, o.confidenceEdges);
   }
   // Stacked heads get the main score's out-of-fold log-odds as one more calibration input (HeadFile.stack).
@@ -215,13 +231,38 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
   // Smoothing keeps the vocabulary the head was trained with, so the stored ratios are the trained ones.
   const vocab = vocabulary(counts);
   if (keep) for (let f = 0; f < counts.size; f++) if (!keep.has(f)) counts.neg[f] = counts.pos[f] = 0;
-  const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), vocab, alpha: o.alpha, calibration, ...(stack !== undefined ? { stack } : {}), ...(gate ? { gate } : {}) };
+  const head: HeadFile = { ...encodeCounts(counts, o.minCount, weights), vocab, alpha, calibration, ...(stack !== undefined ? { stack } : {}), ...(gate ? { gate } : {}) };
   const natProbs = nat.map((i) => sigmoid(z(i)));
   const natLabels = nat.map((i) => spec.label(docs[i])!);
   const all = { probs: idx.map((i) => sigmoid(z(i))), labels: ys, index: idx };
   // Main score head: its out-of-fold log-odds for every document, for the stacked heads.
   const mainZ = spec.name === 'score' ? docs.map((_, i) => applyCalibration(cal, oof[i])) : undefined;
-  return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) }, all, mainZ };
+  // Every document's out-of-fold log-odds, for the cross stacks (cross-stack.ts).
+  const zAll = o.crossHeads.length ? docs.map((_, i) => z(i)) : undefined;
+  return { head, oof: { probs: natProbs, labels: natLabels, weights: nat.map((i) => w[i]) }, all, mainZ, zAll, w };
+}
+
+/**
+ * Fits the cross stacks of `o.crossHeads` (cross-stack.ts) on every head's out-of-fold log-odds and stores them in
+ * `heads`; returns, per crossed head, its out-of-fold ROC-AUC before and after (the stack's own few weights are fitted
+ * on the same documents, so "after" is slightly optimistic).
+ */
+function crossStacks(specs: HeadSpec[], docs: LabeledDoc[], feats: Doc[], zAll: Record<string, number[]>, sw: number[], o: Settings, heads: Record<string, HeadFile>): Record<string, { before: number; after: number }> {
+  const names = specs.map((s) => s.name).filter((n) => zAll[n]);
+  const out: Record<string, { before: number; after: number }> = {};
+  for (const spec of specs) {
+    if (!o.crossHeads.includes(spec.name) || !zAll[spec.name]) continue;
+    const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
+    const ys = idx.map((i) => spec.label(docs[i])!);
+    const zs = idx.map((i) => names.map((n) => zAll[n][i]));
+    const has = idx.map((i) => (c: string) => feats[i].metaNames.includes(c));
+    const natural = idx.map((i, k) => (docs[i].natural ? k : -1)).filter((k) => k >= 0);
+    const c = fitCross(names, o.crossCues, zs, has, ys, idx.map((i) => sw[i]), natural);
+    heads[spec.name].cross = c;
+    const after = zs.map((z, k) => crossLogit(c, names, z, has[k]));
+    out[spec.name] = { before: round3(rocAuc(idx.map((i) => zAll[spec.name][i]), ys)), after: round3(rocAuc(after, ys)) };
+  }
+  return out;
 }
 
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -294,7 +335,8 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     confidenceEdges: opts.task === 'spam' ? [4, 30] : [],
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
-    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, gateAdjust: opts.task === 'toxicity' ? ['thr:report', 'thr:figurative', 'thr:stalk_you'] : [], gateMain: opts.task === 'toxicity', threatRecall: THREAT_RECALL, sharedAttributeBuckets: true, reviewBy: 'f1', meta: opts.task === 'spam', ...opts,
+    nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, gateAdjust: opts.task === 'toxicity' ? ['thr:report', 'thr:figurative', 'thr:stalk_you'] : [], gateMain: opts.task === 'toxicity', threatRecall: THREAT_RECALL,
+    crossHeads: opts.task === 'toxicity' ? ['severe_toxic', 'insult', 'identity_hate'] : [], crossCues: ['id:group', 'id:slur', 'id:general'], headAlpha: opts.task === 'toxicity' ? { identity_hate: 0.3 } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', meta: opts.task === 'spam', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -315,13 +357,18 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   let main: number[] | undefined;
   let shared: Set<number> | undefined;
   let threatCurve: unknown;
-  for (const spec of headsFor(o.task, docs, o.attrsOnlyHeads)) {
+  const specs = headsFor(o.task, docs, o.attrsOnlyHeads);
+  const zAll: Record<string, number[]> = {};
+  let sw: number[] = [];
+  for (const spec of specs) {
     // Attribute heads after the first store only the first one's buckets: one bucket list for all of them keeps the
     // attribute table (and the load time) as small as with Jigsaw alone, though the threat head saw more comments.
     const keep = spec.name !== 'score' && o.sharedAttributeBuckets ? shared : undefined;
-    const { head, oof, all, mainZ } = trainHead(spec, docs, feats, fold, o, spec.name !== 'score' && o.stackHeads ? main : undefined, keep);
+    const { head, oof, all, mainZ, zAll: z, w } = trainHead(spec, docs, feats, fold, o, spec.name !== 'score' && o.stackHeads ? main : undefined, keep);
     if (spec.name !== 'score' && !shared && o.sharedAttributeBuckets) shared = new Set(decodeCounts(head).index);
     if (mainZ) main = mainZ;
+    if (z) zAll[spec.name] = z;
+    sw = w;
     heads[spec.name] = head;
     if (spec.name === 'threat') {
       const byScore = all.index.map((i) => main !== undefined && sigmoid(main[i]) >= thresholds.review);
@@ -338,6 +385,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
       oofMetrics = t;
     }
   }
+  const cross = crossStacks(specs, docs, feats, zAll, sw, o, heads);
   const sources: Record<string, number> = {};
   for (const d of docs) sources[d.source] = (sources[d.source] ?? 0) + 1;
   return {
@@ -355,7 +403,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     heads,
     training: {
       seed: o.seed, alpha: o.alpha, folds: o.folds, minCount: o.minCount, sourceWeights: o.sourceWeights, ...(o.massCap ? { massCap: o.massCap } : {}), ...(o.bucketWeights ? { bucketWeights: o.bucketWeights } : {}),
-      sources, outOfFold: oofMetrics, ...(threatCurve ? { threatOutOfFold: threatCurve } : {}),
+      sources, outOfFold: oofMetrics, ...(Object.keys(cross).length ? { crossOutOfFold: cross } : {}), ...(threatCurve ? { threatOutOfFold: threatCurve } : {}),
     },
   };
 }

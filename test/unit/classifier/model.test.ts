@@ -90,9 +90,9 @@ describe('gated attribute heads', () => {
     const m = new NaiveBayesModel(gated);
     expect(m.score({ text: 'I know where you live and I will find you.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(-4)), 6);
     expect(m.score({ text: 'The council is killing small businesses.' }).attributes!.threat).toBeCloseTo(1 / (1 + Math.exp(4)), 6);
-    // Other heads are untouched.
+    // Other heads are untouched (those with a cross stack read the threat head's log-odds, so obscene is checked).
     const plain = new NaiveBayesModel({ ...file, heads: { ...file.heads, threat: { ...file.heads.threat, gate: undefined } } });
-    expect(m.score({ text: 'you idiot' }).attributes!.insult).toBeCloseTo(plain.score({ text: 'you idiot' }).attributes!.insult, 9);
+    expect(m.score({ text: 'you idiot' }).attributes!.obscene).toBeCloseTo(plain.score({ text: 'you idiot' }).attributes!.obscene, 9);
   });
 });
 

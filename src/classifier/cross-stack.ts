@@ -1,0 +1,97 @@
+import { applyCalibration, fitCalibration, refitBias } from './calibration';
+
+/**
+ * Cross-head stacking (HeadFile.cross): an attribute head's final log-odds is a small logistic regression over every
+ * head's first-level log-odds and a few cues of the comment, fitted on out-of-fold log-odds of the training
+ * documents. Jigsaw's attributes lean on one another (a severely toxic comment is nearly always obscene and insulting;
+ * an identity attack is an insult that names a group), and each attribute head alone has seen only a few hundred
+ * positives, so what the others learnt from their own labels is evidence it lacks. Cue x main-score products let a
+ * group name count for identity attack in a toxic comment and not in a civil one ("Muslims" in a news report).
+ */
+export interface HeadCross {
+  bias: number;
+  /** Per input head (by name), the weight of its first-level log-odds. */
+  heads: Record<string, number>;
+  /** Per cue (metadata feature name): [weight when present, weight of presence x the main score's log-odds]. */
+  cues: Record<string, [number, number]>;
+}
+
+/** A cross stack compiled for scoring: head indices instead of names. */
+export interface CompiledCross {
+  /** The head whose log-odds it replaces. */
+  h: number;
+  bias: number;
+  /** Weight of every head's first-level log-odds, in the table's head order (0 for heads it does not read). */
+  w: Float64Array;
+  cues: string[];
+  /** Per cue, its weight and the weight of its product with the main score's log-odds. */
+  cw: Float64Array;
+  cs: Float64Array;
+}
+
+/** Compiles the cross stacks of a file's heads (`names` in the scoring table's order, 'score' first). */
+export function compileCross(names: string[], cross: Array<HeadCross | undefined>): CompiledCross[] {
+  const out: CompiledCross[] = [];
+  cross.forEach((c, h) => {
+    if (!c) return;
+    const w = new Float64Array(names.length);
+    for (const [name, v] of Object.entries(c.heads)) {
+      const k = names.indexOf(name);
+      if (k < 0) throw new Error(`head ${names[h]}: cross stack reads unknown head ${name}`);
+      w[k] = v;
+    }
+    const cues = Object.keys(c.cues);
+    out.push({ h, bias: c.bias, w, cues, cw: Float64Array.from(cues.map((k) => c.cues[k][0])), cs: Float64Array.from(cues.map((k) => c.cues[k][1])) });
+  });
+  return out;
+}
+
+/** Replaces the crossed heads' log-odds in `z` (first-level log-odds, main score at 0); `base` is scratch of z's length. */
+export function applyCross(cross: CompiledCross[], z: Float64Array, base: Float64Array, metaNames: readonly string[]): void {
+  const H = z.length;
+  for (let k = 0; k < H; k++) base[k] = z[k];
+  // Most comments have no cue at all, so the cue look-ups are skipped for them.
+  const cues = metaNames.length > 0;
+  for (let i = 0; i < cross.length; i++) {
+    const c = cross[i];
+    const w = c.w;
+    let v = c.bias;
+    for (let k = 0; k < H; k++) v += w[k] * base[k];
+    if (cues) for (let j = 0; j < c.cues.length; j++) if (metaNames.includes(c.cues[j])) v += c.cw[j] + c.cs[j] * base[0];
+    z[c.h] = v;
+  }
+}
+
+/** The stacker's inputs for one document: every head's log-odds, then per cue its presence and presence x main score. */
+export function crossInputs(z: number[], cues: string[], has: (cue: string) => boolean): number[] {
+  const x = [...z];
+  for (const c of cues) {
+    const p = has(c) ? 1 : 0;
+    x.push(p, p * z[0]);
+  }
+  return x;
+}
+
+const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * Fits one head's cross stack on out-of-fold log-odds: `zs[i]` the heads' log-odds of document i (in `heads` order,
+ * main score first), `ys`/`sw` its label and sample weight; the bias is re-fitted on `natural` (indices into zs), as
+ * the heads' own calibrations are, so enriched sources do not set the prior.
+ */
+export function fitCross(heads: string[], cues: string[], zs: number[][], has: Array<(cue: string) => boolean>, ys: number[], sw: number[], natural: number[], l2 = 0.1): HeadCross {
+  const xs = zs.map((z, i) => crossInputs(z, cues, has[i]));
+  let cal = fitCalibration(xs, ys, sw, l2);
+  if (natural.length && natural.length < xs.length) cal = refitBias(cal, natural.map((i) => xs[i]), natural.map((i) => ys[i]));
+  const out: HeadCross = { bias: r4(cal.bias), heads: {}, cues: {} };
+  heads.forEach((h, k) => (out.heads[h] = r4(cal.weights[k])));
+  cues.forEach((c, j) => (out.cues[c] = [r4(cal.weights[heads.length + 2 * j]), r4(cal.weights[heads.length + 2 * j + 1])]));
+  return out;
+}
+
+/** The log-odds a fitted cross stack gives one document (training-side twin of `applyCross`). */
+export function crossLogit(c: HeadCross, heads: string[], z: number[], has: (cue: string) => boolean): number {
+  const cues = Object.keys(c.cues);
+  const weights = [...heads.map((h) => c.heads[h] ?? 0), ...cues.flatMap((k) => c.cues[k])];
+  return applyCalibration({ bias: c.bias, weights }, crossInputs(z, cues, has));
+}
