@@ -60,6 +60,10 @@ async function open(token: string): Promise<{ page: Page; problems: string[] }> 
 
 const stateText = (page: Page) => page.textContent('.author-state');
 
+// Once in four full-suite runs (never alone, nor alone under CPU load) the Trust step timed out; one retry, with the
+// first failure logged, keeps CI meaningful while the assertion above names what the panel showed.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('/moderate context and author panel in headless Chromium', () => {
   it('when an item is a reply on a titled article, then the article links out, the parent and the last comments show as text, and the author can be banned and the ban lifted', async () => {
     const { site, token } = await setup();
@@ -95,7 +99,10 @@ describe('/moderate context and author panel in headless Chromium', () => {
 
     await page.fill('[name=author-reason]', 'regular, careful reader');
     await page.click('[data-author-action=trust]');
-    await page.waitForFunction(() => /E-mail trusted/.test(document.querySelector('.author-state')?.textContent ?? ''));
+    // Waits for the answer either way, so a refusal fails here with the panel's own message rather than a timeout.
+    await page.waitForFunction(() => /E-mail trusted|Could not|Write a reason/.test(
+      `${document.querySelector('.author-state')?.textContent} ${document.querySelector('.author-status')?.textContent}`));
+    expect(`${await stateText(page)} | ${await page.textContent('.author-status')}`).toMatch(/E-mail trusted.* \| Author trusted\./);
     expect((await post(site.secretKey, { author })).status).toBe('approved');
 
     expect(await seriousViolations(page)).toEqual([]);
