@@ -207,6 +207,17 @@ describe('/moderate in headless Chromium', () => {
     await page.close();
   });
 
+  it('when a comment is held by the threat thresholds at a low score, then the item shows the threat meter', async () => {
+    const { token } = await setup(['I know where you live and I will find you.']);
+    const { page, problems } = await open(token);
+    await page.waitForSelector('#item .author');
+    const label = await page.getAttribute('#item meter[aria-label^="threat"]', 'aria-label');
+    expect(label).toMatch(/^threat \d+%, /);
+    expect(await page.textContent('#item')).toContain('threat');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('when the page opens, then only the sign-in form shows; when the moderator signs out, then nothing of the last item is left in the page and the live stream is closed', async () => {
     const body = 'Shared-desk privacy check: this sentence must vanish from the page at sign-out.';
     const { token } = await setup([body]);

@@ -78,8 +78,11 @@
     var th = thresholds || {};
     var scores = el('div', 'scores');
     var pairs = [['spam', it.scores.spam, th.spam], ['toxicity', it.scores.toxicity, th.toxicity]];
+    // An attribute with thresholds of its own (threat) shows whenever it reached them: a threat in plain words can
+    // be held at a low score, and the moderator should see the score that held it.
     Object.keys(it.scores.attributes || {}).forEach(function (k) {
-      if (it.scores.attributes[k] >= 0.3) pairs.push([k, it.scores.attributes[k], th[k] || th.toxicity]);
+      var v = it.scores.attributes[k];
+      if (v >= 0.3 || (th[k] && v >= th[k].review)) pairs.push([k, v, th[k] || th.toxicity]);
     });
     pairs.forEach(function (p) {
       var b = band(p[1], p[2]);
