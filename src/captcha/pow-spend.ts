@@ -6,28 +6,23 @@ import { FAILURE_WINDOW_SECONDS, field } from './captcha-store';
 import type { PressureKeys } from './difficulty';
 
 /**
- * Answers a proof-of-work challenge in one round trip: marks its id spent (SET NX, kept until the token would have
- * expired anyway), counts the outcome, and on a failure charges the client and weighs on the adaptive difficulty, as
- * `record` does. Solved only when the id was fresh and `solutionOk`; a wrong answer burns the challenge too.
+ * A wrong or replayed proof of work, in one round trip: burns its id (SET NX, kept until the token would have expired
+ * anyway), counts the failure, charges the client and weighs on the adaptive difficulty, as `record` does. A right
+ * answer never comes here: it is spent by SPEND_POW_LUA, in the intake script or in spendChecked.
  */
-const SPEND_POW = luaScript(`
-local fresh = redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX')
-if fresh and ARGV[2] == '1' then
-  redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-  return 1
-end
-redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
-if ARGV[5] ~= '' then
+const FAIL_POW = luaScript(`
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX')
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if ARGV[3] ~= '' then
   redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], ARGV[5], 'NX')
+  redis.call('EXPIRE', KEYS[3], ARGV[3], 'NX')
 end
-if ARGV[6] ~= '' then
+if ARGV[4] ~= '' then
   for i = 4, 5 do
-    redis.call('INCRBY', KEYS[i], ARGV[6])
-    redis.call('EXPIRE', KEYS[i], ARGV[7], 'NX')
+    redis.call('INCRBY', KEYS[i], ARGV[4])
+    redis.call('EXPIRE', KEYS[i], ARGV[5], 'NX')
   end
-end
-return 0`);
+end`);
 
 /**
  * Marks a proof of work's id spent and counts it solved, as Lua for the scripts that do it in their own round trip
@@ -68,10 +63,7 @@ export function powSpend(
     ttlMs: Math.max(1000, claims.expiresAt - now + 1000),
     statsKey: keys.captchaStats(siteId),
     solvedField: field('pow', 'solved'),
-    replayed: async () => {
-      await spendPow(redis, siteId, claims, false, pressure(), now);
-      throw new CaptchaInvalidError();
-    },
+    replayed: () => failPow(redis, siteId, claims, pressure(), now),
   };
 }
 
@@ -81,17 +73,17 @@ export async function spendChecked(redis: Redis, spend: PowSpend): Promise<void>
   if (fresh !== 1) await spend.replayed();
 }
 
-export async function spendPow(
-  redis: Redis, siteId: string, claims: { id: string; expiresAt: number; client: string }, solutionOk: boolean,
+/** Burns a wrong or replayed proof of work and counts it against the client (FAIL_POW); throws captcha_invalid. */
+export async function failPow(
+  redis: Redis, siteId: string, claims: { id: string; expiresAt: number; client: string },
   pressure: { keys: PressureKeys; weight: number }, now = Date.now(),
-): Promise<void> {
+): Promise<never> {
   const ttl = Math.max(1, Math.ceil((claims.expiresAt - now) / 1000) + 1);
   const failures = keys.captchaFailures(siteId, claims.client);
-  const solved = await runLua<number>(
-    redis, SPEND_POW,
+  await runLua(
+    redis, FAIL_POW,
     [keys.powSpent(siteId, claims.id), keys.captchaStats(siteId), failures, pressure.keys.site[0], pressure.keys.network[0]],
-    [ttl, solutionOk ? '1' : '0', field('pow', 'solved'), field('pow', 'failed'), claims.client ? FAILURE_WINDOW_SECONDS : '', pressure.weight > 0 ? pressure.weight : '', pressure.keys.ttlSeconds],
+    [ttl, field('pow', 'failed'), claims.client ? FAILURE_WINDOW_SECONDS : '', pressure.weight > 0 ? pressure.weight : '', pressure.keys.ttlSeconds],
   );
-  if (solved !== 1) throw new CaptchaInvalidError();
+  throw new CaptchaInvalidError();
 }
-

@@ -5,7 +5,7 @@ import { answerHmac, CaptchaOutcome, consumeCaptcha, judge, record } from './cap
 import type { CaptchaDeps } from './issue';
 import { pressureKeys } from './difficulty';
 import { checkPowSolution, readPowToken } from './pow';
-import { PowSpend, powSpend, spendChecked, spendPow } from './pow-spend';
+import { failPow, PowSpend, powSpend, spendChecked } from './pow-spend';
 
 /**
  * Checks a browser's captcha answer for the site's captcha mode; throws captcha_required, captcha_invalid or
@@ -56,8 +56,7 @@ export async function checkCaptcha(
   // The solution is one hash and needs no state, so a wrong one is known before any Redis work; it still burns the
   // challenge (as a wrong image answer does) and is counted, in one round trip.
   if (!checkPowSolution(claims.id, claims.difficulty, answer.answer)) {
-    await spendPow(deps.redis, site.id, claims, false, pressure(), now);
-    return undefined;
+    return failPow(deps.redis, site.id, claims, pressure(), now);
   }
   return powSpend(deps.redis, site.id, claims, pressure, now);
 }
