@@ -7,21 +7,28 @@
  * held-out part. Prints one line per variant; records nothing (a choice that won would move into the recipe and
  * bench/language-eval.ts).
  *
- *   node scripts/run-ts.js bench/pt-recipe-eval.ts [--data DIR] [--variants recipe,drop1,...] [--opts JSON]
+ * --strata explains the gap instead of choosing anything: it scores the shipped models/toxicity-pt.json (trained on the
+ * training part only) on the held-out part, the toxic tweets split by how many votes they got.
+ *
+ *   node scripts/run-ts.js bench/pt-recipe-eval.ts [--data DIR] [--variants recipe,drop1,...] [--opts JSON] [--strata]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDelimited } from '../src/classifier/csv';
 import type { LabeledDoc } from '../src/classifier/datasets';
+import { loadModelFile } from '../src/classifier';
 import { loadToxicityDataset } from '../src/classifier/language-datasets';
 import { heldOutFigures, trainLanguageModel } from '../src/classifier/language-train';
+import { rocAuc } from '../src/classifier/metrics';
 import { NaiveBayesModel } from '../src/classifier/model';
 import { splitHoldout } from '../src/classifier/split';
 import type { TrainOptions } from '../src/classifier/train';
 import { LANGUAGE_FILES } from './language-files';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, variants: { type: 'string' }, opts: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string' }, variants: { type: 'string' }, opts: { type: 'string' }, strata: { type: 'boolean' } },
+});
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const extra: Partial<TrainOptions> = values.opts ? JSON.parse(values.opts) : {};
 
@@ -75,10 +82,25 @@ const VARIANTS: Record<string, Variant> = {
   caps: { name: 'shouting tokens', text: caps },
 };
 
+const f3 = (x: number): string => x.toFixed(3);
 const split = LANGUAGE_FILES.pt.train.map((f) => splitHoldout(loadToxicityDataset(path.join(D, f)), 0.2, 42));
+if (values.strata) {
+  const model = loadModelFile(path.resolve(__dirname, '../models/toxicity-pt.json'));
+  const test = split.flatMap((s) => s.test);
+  const clean = test.filter((d) => d.label === 0).map((d) => model.score(d.input).score);
+  const t = model.thresholds.review;
+  console.log(`| held out (all files), shipped toxicity-pt.json | tweets | ROC-AUC against the ${clean.length} clean ones | share at or above review (${t}) |\n|---|---|---|---|`);
+  console.log(`| clean | ${clean.length} | | ${f3(clean.filter((p) => p >= t).length / clean.length)} |`);
+  const strata: Array<[string, (v: number) => boolean]> = [['toxic, one vote (or none in the vote file)', (v) => v <= 1], ['toxic, two votes', (v) => v === 2], ['toxic, three or more votes', (v) => v >= 3]];
+  for (const [name, inStratum] of strata) {
+    const toxic = test.filter((d) => d.label === 1 && inStratum(votes.get(d.input.text) ?? 0)).map((d) => model.score(d.input).score);
+    const auc = rocAuc([...clean, ...toxic], [...clean.map(() => 0), ...toxic.map(() => 1)]);
+    console.log(`| ${name} | ${toxic.length} | ${f3(auc)} | ${f3(toxic.filter((p) => p >= t).length / toxic.length)} |`);
+  }
+  process.exit(0);
+}
 const parts = [7, 8, 9].map((seed) => splitHoldout(split.flatMap((s) => s.train), 0.25, seed));
 const retext = (ds: LabeledDoc[], f?: (t: string) => string): LabeledDoc[] => (f ? ds.map((d) => ({ ...d, input: { ...d.input, text: f(d.input.text) } })) : ds);
-const f3 = (x: number): string => x.toFixed(3);
 console.log(`pt validation parts (${parts.map((p) => p.test.length).join(' / ')} documents, seeds 7, 8, 9)${values.opts ? `, options ${values.opts}` : ''}`);
 for (const key of (values.variants ?? Object.keys(VARIANTS).join(',')).split(',')) {
   const v = VARIANTS[key];
