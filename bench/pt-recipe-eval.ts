@@ -10,6 +10,9 @@
  * --strata explains the gap instead of choosing anything: it scores the shipped models/toxicity-pt.json (trained on the
  * training part only) on the held-out part, the toxic tweets split by how many votes they got.
  *
+ * nouni, chars and charhead measure sub-word features beyond the recipe's char 3-4-grams (decision 0096): word unigrams
+ * replaced by char 2-5-grams, char 2-5-grams alone, and a char-only model added to the recipe's at score level.
+ *
  *   node scripts/run-ts.js bench/pt-recipe-eval.ts [--data DIR] [--variants recipe,drop1,...] [--opts JSON] [--strata]
  */
 import { readFileSync } from 'node:fs';
@@ -69,7 +72,14 @@ type Variant = {
   /** Applied to every text, training and validation alike (a tokenisation change). */
   text?: (t: string) => string;
   opts?: Partial<TrainOptions>;
+  /**
+   * A second model trained on the same documents with these options; the variant's score is the mean of both models'
+   * log-odds (a score-level head, fixed half and half so nothing is fitted on the validation part). ROC-AUC only.
+   */
+  second?: Partial<TrainOptions>;
 };
+/** Sub-word features: word n-grams out, char 2-5-grams within each word (padded), at 2^19 buckets. */
+const CHAR_ONLY: Partial<TrainOptions> = { features: { bits: 19, bigrams: false, char: [2, 5], unigrams: false } };
 const source = (ds: LabeledDoc[]): LabeledDoc[] => ds.map((d) => (oneVote(d) ? { ...d, source: 'one-vote' } : d));
 const VARIANTS: Record<string, Variant> = {
   recipe: { name: 'recipe' },
@@ -80,6 +90,9 @@ const VARIANTS: Record<string, Variant> = {
   votes2: { name: 'trained as toxic only with 2+ votes', train: (ds) => ds.map((d) => (oneVote(d) ? { ...d, label: 0 as const } : d)) },
   slang: { name: 'informal spellings expanded, laughter one word', text: slang },
   caps: { name: 'shouting tokens', text: caps },
+  nouni: { name: 'word unigrams replaced by char 2-5-grams (bigrams kept, 2^19)', opts: { features: { bits: 19, bigrams: true, char: [2, 5], unigrams: false } } },
+  chars: { name: 'char 2-5-grams only (no word unigrams or bigrams, 2^19)', opts: CHAR_ONLY },
+  charhead: { name: 'recipe + a char 2-5-gram-only model, mean log-odds', second: CHAR_ONLY },
 };
 
 const f3 = (x: number): string => x.toFixed(3);
@@ -108,8 +121,13 @@ for (const key of (values.variants ?? Object.keys(VARIANTS).join(',')).split(','
   const figs = parts.map((p) => {
     const trainDocs = retext((v.train ?? ((ds) => ds))(p.train), v.text);
     const model = new NaiveBayesModel(trainLanguageModel('pt', trainDocs, { seed: 42, ...v.opts, ...extra }));
-    return heldOutFigures(model, retext(p.test, v.text));
+    const testDocs = retext(p.test, v.text);
+    if (!v.second) return heldOutFigures(model, testDocs);
+    const other = new NaiveBayesModel(trainLanguageModel('pt', trainDocs, { seed: 42, ...v.second }));
+    const logit = (q: number): number => Math.log(Math.max(q, 1e-9) / Math.max(1 - q, 1e-9));
+    const z = testDocs.map((d) => logit(model.score(d.input).score) + logit(other.score(d.input).score));
+    return { auc: rocAuc(z, testDocs.map((d) => d.label as number)), macroF1: NaN };
   });
-  const mean = (k: 'auc' | 'macroF1'): string => f3(figs.reduce((a, f) => a + f[k], 0) / figs.length);
+  const mean = (k: 'auc' | 'macroF1'): string => (v.second && k === 'macroF1' ? '—' : f3(figs.reduce((a, f) => a + f[k], 0) / figs.length));
   console.log(`| ${key}: ${v.name} | ROC-AUC ${mean('auc')} (${figs.map((f) => f3(f.auc)).join(' / ')}) | macro-F1 ${mean('macroF1')} |`);
 }

@@ -90,7 +90,7 @@ function cueBuckets(mask: number, l: Layout): number[] {
 export function featurize(input: ScoreInput, opt: FeatureOptions, useMeta: boolean): Doc {
   const l = layoutFor(opt);
   let t = lastText;
-  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1] && lastOpt.stem === opt.stem;
+  const same = lastOpt && lastOpt.bits === opt.bits && lastOpt.bigrams === opt.bigrams && lastOpt.char[0] === opt.char[0] && lastOpt.char[1] === opt.char[1] && lastOpt.stem === opt.stem && lastOpt.unigrams === opt.unigrams;
   if (!t || !same || input.text !== lastInput) {
     t = scanFeatures(input.text, opt, l);
     lastInput = input.text;

@@ -35,6 +35,12 @@ export interface FeatureOptions {
    * @defaultValue false
    */
   identity?: boolean;
+  /**
+   * Word unigrams off: every word shares one unigram bucket, so words count only through their char n-grams (and
+   * bigrams, if on). Measured for Portuguese (docs/decisions/0096-portuguese-char-ngrams.md); no shipped model uses it.
+   * @defaultValue true
+   */
+  unigrams?: boolean;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, bigrams: true, char: [3, 4] };
@@ -101,6 +107,7 @@ export type Emit = (bucket: number, a: number, b: number) => void;
 
 /** Hash of a token's unigram: of its stem for a word under a stemming model, else `hu`, the token's own hash. */
 function unigramHash(s: string, hu: number, word: boolean, opt: FeatureOptions): number {
+  if (opt.unigrams === false && word) return FNV_OFFSET;
   if (!opt.stem || !word) return hu;
   const st = stem(opt.stem, s);
   return st === s ? hu : fnv(st, 0, st.length, FNV_OFFSET);
@@ -226,7 +233,7 @@ const wordCaches = new Map<string, WordCache>();
 
 /** The word cache for feature options (one per distinct options, shared by models that use them). */
 export function wordCacheFor(opt: FeatureOptions): WordCache {
-  const sig = `${opt.bits}|${opt.char[0]}|${opt.char[1]}|${opt.stem ?? ''}`;
+  const sig = `${opt.bits}|${opt.char[0]}|${opt.char[1]}|${opt.stem ?? ''}|${opt.unigrams === false ? 'c' : ''}`;
   let cache = wordCaches.get(sig);
   if (!cache) wordCaches.set(sig, (cache = new WordCache()));
   return cache;

@@ -65,6 +65,21 @@ describe('stemming', () => {
   });
 });
 
+describe('word unigrams off', () => {
+  it('when unigrams are off, then every word shares one unigram bucket and words differ only by their char n-grams', () => {
+    const opt = { ...DEFAULT_FEATURES, unigrams: false };
+    const l = layoutOf(opt);
+    const [a, b] = textFeatures(tokenize('idiota burro'), opt, l).words;
+    expect(a[1]).toBe(b[1]);
+    expect(a.slice(2)).not.toEqual(b.slice(2));
+    // The same text from the scanner, and with unigrams on the two words keep two unigram buckets.
+    const text = 'idiota burro';
+    expect(scanFeatures(text, opt, l).text.words.map((w) => [...w])).toEqual([a, b].map((w) => [...w]));
+    const [c, d] = textFeatures(tokenize(text), DEFAULT_FEATURES, layoutOf(DEFAULT_FEATURES)).words;
+    expect(c[1]).not.toBe(d[1]);
+  });
+});
+
 describe('picking the toxicity model by language', () => {
   const de = (text: string, label: 0 | 1): LabeledDoc => ({ input: { text }, label, task: 'toxicity', source: 'de', natural: true, lang: 'de' });
   const german = [
