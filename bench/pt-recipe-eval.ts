@@ -10,8 +10,9 @@
  * --strata explains the gap instead of choosing anything: it scores the shipped models/toxicity-pt.json (trained on the
  * training part only) on the held-out part, the toxic tweets split by how many votes they got.
  *
- * nouni, chars and charhead measure sub-word features beyond the recipe's char 3-4-grams (decision 0096): word unigrams
- * replaced by char 2-5-grams, char 2-5-grams alone, and a char-only model added to the recipe's at score level.
+ * nouni, chars, joined and charhead measure sub-word features beyond the recipe's char 3-4-grams (decision 0096): word
+ * unigrams replaced by char 2-5-grams, char 2-5-grams alone, char n-grams across word boundaries, and a char-only model
+ * added to the recipe's at score level.
  *
  *   node scripts/run-ts.js bench/pt-recipe-eval.ts [--data DIR] [--variants recipe,drop1,...] [--opts JSON] [--strata]
  */
@@ -65,6 +66,17 @@ const caps = (t: string): string => {
   return t + (n ? ' capsword' : '') + (n > 2 ? ' capsmany' : '');
 };
 
+/**
+ * Char n-grams across word boundaries, approximated in the text: each pair of neighbouring words is added once more,
+ * written as one word ("filho da puta" adds "filhoda" and "daputa"), so its char n-grams span the boundary.
+ */
+const joined = (t: string): string => {
+  const w = t.match(/\p{L}+/gu) ?? [];
+  const pairs: string[] = [];
+  for (let i = 1; i < w.length && i < 200; i++) pairs.push(w[i - 1] + w[i]);
+  return pairs.length ? `${t} ${pairs.join(' ')}` : t;
+};
+
 type Variant = {
   name: string;
   /** Applied to the training documents only (labels, weights). */
@@ -92,6 +104,7 @@ const VARIANTS: Record<string, Variant> = {
   caps: { name: 'shouting tokens', text: caps },
   nouni: { name: 'word unigrams replaced by char 2-5-grams (bigrams kept, 2^19)', opts: { features: { bits: 19, bigrams: true, char: [2, 5], unigrams: false } } },
   chars: { name: 'char 2-5-grams only (no word unigrams or bigrams, 2^19)', opts: CHAR_ONLY },
+  joined: { name: 'char n-grams across word boundaries (neighbouring words joined, added to the text)', text: joined },
   charhead: { name: 'recipe + a char 2-5-gram-only model, mean log-odds', second: CHAR_ONLY },
 };
 
