@@ -31,16 +31,16 @@ export interface AdmitGroup {
   /** Whether every challenge of the batch stores an answer (image modes). */
   stores: boolean;
   /** Proof-of-work modes: the site's [current, previous] pressure buckets and their TTL in seconds. */
-  pressure?: { site: [string, string]; ttlSeconds: number };
+  pressure?: { site: [string, string]; ttlSeconds: number } | undefined;
 }
 
 /** One challenge's own keys and values. */
 export interface AdmitEntry {
   failuresKey: string;
-  limit?: Limit;
-  stored?: { key: string; value: string; ttlSeconds: number };
+  limit?: Limit | undefined;
+  stored?: { key: string; value: string; ttlSeconds: number } | undefined;
   /** The network's [current, previous] pressure buckets (with the group's pressure). */
-  network?: [string, string];
+  network?: [string, string] | undefined;
   /** Thousandths of the previous bucket the sliding window still covers (difficulty.ts). */
   previousShare: number;
 }
@@ -114,32 +114,40 @@ return out`);
 interface Waiting { entry: AdmitEntry; resolve: (r: AdmitResult) => void; reject: (err: unknown) => void }
 interface Queue { group: AdmitGroup; waiting: Waiting[]; inFlight: boolean; scheduled: boolean }
 
-/** Per Redis connection, the batches being gathered, by group. A group's queue is dropped once it is idle. */
-const queuesOf = new WeakMap<Redis, Map<string, Queue>>();
+/**
+ * Per Redis connection, the batches being gathered: by the site's current pressure bucket (or its stats hash, for
+ * image captchas), which every challenge already carries, then by the rest of the group. Idle queues are dropped.
+ */
+const queuesOf = new WeakMap<Redis, Map<string, Queue[]>>();
 
-const groupKey = (g: AdmitGroup) => `${g.statsKey}\0${g.field}\0${g.stores ? 1 : 0}\0${g.pressure ? `${g.pressure.site[0]}\0${g.pressure.ttlSeconds}` : ''}\0${g.maxFailures}`;
+const sameGroup = (a: AdmitGroup, b: AdmitGroup) => a.statsKey === b.statsKey && a.field === b.field && a.stores === b.stores
+  && a.maxFailures === b.maxFailures && a.pressure?.site[0] === b.pressure?.site[0] && a.pressure?.ttlSeconds === b.pressure?.ttlSeconds;
 
 /** Admits one challenge in the next batch of its group; resolves to its AdmitResult. */
 export function admitInBatch(redis: Redis, group: AdmitGroup, entry: AdmitEntry): Promise<AdmitResult> {
   let queues = queuesOf.get(redis);
   if (!queues) queuesOf.set(redis, (queues = new Map()));
-  const key = groupKey(group);
-  let q = queues.get(key);
-  if (!q) queues.set(key, (q = { group, waiting: [], inFlight: false, scheduled: false }));
-  const queue = q;
+  const key = group.pressure ? group.pressure.site[0] : group.statsKey;
+  let list = queues.get(key);
+  if (!list) queues.set(key, (list = []));
+  let q = list.find((x) => sameGroup(x.group, group));
+  if (!q) list.push((q = { group, waiting: [], inFlight: false, scheduled: false }));
+  const queue = q, all = queues;
   return new Promise<AdmitResult>((resolve, reject) => {
     queue.waiting.push({ entry, resolve, reject });
     if (!queue.inFlight && !queue.scheduled) {
       queue.scheduled = true;
-      setImmediate(() => send(redis, queues, key, queue));
+      setImmediate(send, redis, all, key, queue);
     }
   });
 }
 
-function send(redis: Redis, queues: Map<string, Queue>, key: string, q: Queue): void {
+function send(redis: Redis, queues: Map<string, Queue[]>, key: string, q: Queue): void {
   q.scheduled = false;
   if (!q.waiting.length) {
-    queues.delete(key);
+    const list = queues.get(key) ?? [];
+    list.splice(list.indexOf(q), 1);
+    if (!list.length) queues.delete(key);
     return;
   }
   const batches: Waiting[][] = [];

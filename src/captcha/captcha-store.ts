@@ -46,12 +46,10 @@ export async function admitCaptcha(
   // Batched with the site's other challenges waiting at the same moment, each checked and counted as if alone.
   const [refused, site, network] = await admitInBatch(
     redis,
-    { statsKey: keys.captchaStats(siteId), field: field(mode, 'issued'), maxFailures: MAX_FAILURES, stores: !!stored, ...(pressure ? { pressure: { site: pressure.site, ttlSeconds: pressure.ttlSeconds } } : {}) },
+    { statsKey: keys.captchaStats(siteId), field: field(mode, 'issued'), maxFailures: MAX_FAILURES, stores: stored !== undefined, pressure },
     {
-      failuresKey: keys.captchaFailures(siteId, client), previousShare: pressure?.previousShare ?? 0,
-      ...(limit ? { limit } : {}),
-      ...(stored ? { stored: { key: keys.captcha(siteId, stored.id), value: stored.value, ttlSeconds: stored.ttlSeconds } } : {}),
-      ...(pressure ? { network: pressure.network } : {}),
+      failuresKey: keys.captchaFailures(siteId, client), limit, network: pressure?.network, previousShare: pressure?.previousShare ?? 0,
+      stored: stored && { key: keys.captcha(siteId, stored.id), value: stored.value, ttlSeconds: stored.ttlSeconds },
     },
   );
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
