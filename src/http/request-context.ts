@@ -18,8 +18,7 @@ export function requestContext(logger: Logger): RequestHandler {
       // The route pattern, not the URL, so ids never become label values or log fields.
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      // Checked first so that a service logging at warn builds no log record per request.
-      if (logger.isLevelEnabled('info')) logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   };
