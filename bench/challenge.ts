@@ -207,9 +207,12 @@ async function verifyCost(redis: Redis, site: Site, n: number, rounds = 5): Prom
 interface IssueCost {
   /** issueCaptcha with Redis answered by a stub: keyed hash of the network, token, JSON. Vigil CPU µs. */
   inProcessUs: number;
-  /** issueCaptcha through the real issue script: Vigil CPU µs and Redis CPU µs per challenge. */
+  /** issueCaptcha through the real issue script, batched as the service batches it (16 in flight: one call): Vigil CPU µs and Redis CPU µs per challenge. */
   withRedisUs: number;
   withRedisRedisUs: number;
+  /** What Redis did per challenge issued: commands run (the script's own calls included) and bytes received. */
+  withRedisCommands: number;
+  withRedisBytes: number;
   /** The captchas-off route's only Redis work (one rate-limit point, consume()), for comparison: Vigil, Redis CPU µs. */
   limitOnlyUs: number;
   limitOnlyRedisUs: number;
@@ -230,18 +233,24 @@ async function issueCost(redis: Redis, site: Site, n: number): Promise<IssueCost
     for (let i = 0; i < n; i++) { const c = client(); await issueCaptcha({ ...deps, redis: stub }, site, c, Date.now(), limit(c)); }
     return (cpuUs() - c0) / n;
   };
+  const stats = async () => {
+    const info = await redis.info('stats');
+    const of = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? NaN);
+    return { commands: of('total_commands_processed'), bytes: of('total_net_input_bytes') };
+  };
   const measure = async (f: () => Promise<unknown>) => {
-    const r0 = await redisCpuUs(redis), v0 = cpuUs();
+    const s0 = await stats(), r0 = await redisCpuUs(redis), v0 = cpuUs();
     for (let i = 0; i < n; i += 16) await Promise.all(Array.from({ length: 16 }, f));
     const vigil = (cpuUs() - v0) / n;
-    return { vigil, redis: (await redisCpuUs(redis) - r0) / n };
+    const redisUs = (await redisCpuUs(redis) - r0) / n, s1 = await stats();
+    return { vigil, redis: redisUs, commands: (s1.commands - s0.commands) / n, bytes: (s1.bytes - s0.bytes) / n };
   };
   const issue = () => { const c = client(); return issueCaptcha(deps, site, c, Date.now(), limit(c)); };
   const limitOnly = () => consume(redis, limit(client()));
   await inProcess(); await measure(issue); await measure(limitOnly); // warm-up
   const inProcessUs = await inProcess();
   const a = await measure(issue), b = await measure(limitOnly);
-  return { inProcessUs, withRedisUs: a.vigil, withRedisRedisUs: a.redis, limitOnlyUs: b.vigil, limitOnlyRedisUs: b.redis };
+  return { inProcessUs, withRedisUs: a.vigil, withRedisRedisUs: a.redis, withRedisCommands: a.commands, withRedisBytes: a.bytes, limitOnlyUs: b.vigil, limitOnlyRedisUs: b.redis };
 }
 
 async function waitFor(url: string, child: ChildProcess): Promise<void> {
@@ -427,7 +436,8 @@ async function main(): Promise<void> {
       ['the intake call it rides on, without the spend, Vigil CPU µs (for scale)', verify.intakeUs.toFixed(1)],
       ['the spend as its own round trip (spendChecked), CPU µs: Vigil / Redis', `${verify.aloneUs.toFixed(1)} / ${verify.aloneRedisUs.toFixed(1)}`],
       ['issue: in-process (keyed hash, token, JSON; Redis stubbed), Vigil CPU µs', issue.inProcessUs.toFixed(1)],
-      ['issue: issueCaptcha with its one issue script, CPU µs: Vigil / Redis', `${issue.withRedisUs.toFixed(1)} / ${issue.withRedisRedisUs.toFixed(1)}`],
+      ['issue: issueCaptcha with its issue script (16 at once share one call, as in the service), CPU µs: Vigil / Redis', `${issue.withRedisUs.toFixed(1)} / ${issue.withRedisRedisUs.toFixed(1)}`],
+      ['issue: Redis commands run and bytes received per challenge (the same 16 at once)', `${issue.withRedisCommands.toFixed(1)}, ${issue.withRedisBytes.toFixed(0)} B`],
       ['captchas off: the one rate-limit script instead, CPU µs: Vigil / Redis', `${issue.limitOnlyUs.toFixed(1)} / ${issue.limitOnlyRedisUs.toFixed(1)}`],
       ['bot CPU-s per comment, mean over the 60 s of flood', meanCpu.toFixed(2)],
       ...(http ? [

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
-import { luaScript, runLua } from '../infra/lua';
-import { FIXED_WINDOW_LUA, type Limit } from '../infra/rate-limit';
+import type { Limit } from '../infra/rate-limit';
+import { admitInBatch } from './admit-batch';
 import { CaptchaExpiredError, CaptchaInvalidError, RateLimitedError } from '../errors';
 import type { PressureKeys } from './difficulty';
 
@@ -30,38 +30,6 @@ export function answerHmac(secret: Buffer, siteId: string, id: string, answer: s
   return crypto.createHmac('sha256', secret).update(`${siteId}\0${id}\0${answer.trim().toLowerCase()}`).digest('hex');
 }
 
-/**
- * One round trip for issuing: spend a point of the per-IP captcha rate limit (the one fixed-window limiter of
- * infra/rate-limit.ts, embedded), refuse a client over the failure limit (answering the seconds left), else store the
- * captcha (when there is one to store) and count it, and for proof of work count the challenge in the site's and the
- * network's current pressure buckets and read their sliding-window counts (difficulty.ts). Issuance time is dominated
- * by Redis round trips, so the checks and the writes share one script; all keys carry the site's hash tag. Returns
- * {0 or seconds to wait, site count, network count}.
- */
-const ISSUE = luaScript(`${FIXED_WINDOW_LUA}
-if ARGV[5] ~= '' then
-  local wait = spend(KEYS[4], ARGV[5], ARGV[6])
-  if wait > 0 then return {math.ceil(wait / 1000), 0, 0} end
-end
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then
-  local ttl = redis.call('TTL', KEYS[1])
-  if ttl > 0 then return {ttl, 0, 0} end
-  return {-1, 0, 0}
-end
-if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
-redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-local counts = {0, 0, 0}
-if ARGV[7] ~= '' then
-  for i = 0, 1 do
-    local cur = redis.call('INCR', KEYS[5 + 2 * i])
-    redis.call('EXPIRE', KEYS[5 + 2 * i], ARGV[7], 'NX')
-    local prev = tonumber(redis.call('GET', KEYS[6 + 2 * i]) or '0')
-    counts[2 + i] = cur + math.floor(prev * tonumber(ARGV[8]) / 1000)
-  end
-end
-return counts`);
-
 /** The per-IP limit on new captchas (its key from infra/keys' rateLimit, for the client). */
 export type IssueLimit = Limit;
 
@@ -75,17 +43,14 @@ export async function admitCaptcha(
   redis: Redis, siteId: string, mode: CaptchaMode, client: string,
   stored?: { id: string; value: string; ttlSeconds: number }, limit?: IssueLimit, pressure?: PressureKeys,
 ): Promise<{ site: number; network: number }> {
-  const [refused, site, network] = await runLua<[number, number, number]>(
-    redis, ISSUE,
-    [
-      keys.captchaFailures(siteId, client), keys.captchaStats(siteId), keys.captcha(siteId, stored?.id ?? '-'),
-      limit ? limit.key : keys.captchaFailures(siteId, client),
-      ...(pressure ? [...pressure.site, ...pressure.network] : []),
-    ],
-    [
-      MAX_FAILURES, field(mode, 'issued'), stored?.value ?? '', stored?.ttlSeconds ?? 0, limit?.points ?? '', limit?.windowSeconds ?? 0,
-      pressure?.ttlSeconds ?? '', pressure?.previousShare ?? 0,
-    ],
+  // Batched with the site's other challenges waiting at the same moment, each checked and counted as if alone.
+  const [refused, site, network] = await admitInBatch(
+    redis,
+    { statsKey: keys.captchaStats(siteId), field: field(mode, 'issued'), maxFailures: MAX_FAILURES, stores: stored !== undefined, pressure },
+    {
+      failuresKey: keys.captchaFailures(siteId, client), limit, network: pressure?.network, previousShare: pressure?.previousShare ?? 0,
+      stored: stored && { key: keys.captcha(siteId, stored.id), value: stored.value, ttlSeconds: stored.ttlSeconds },
+    },
   );
   if (refused !== 0) throw new RateLimitedError(refused > 0 ? refused : FAILURE_WINDOW_SECONDS);
   return { site, network };

@@ -50,13 +50,15 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
     })),
   );
   app.use(preflight(ctx.redis));
+  // Challenges come before the body parsers and the other routers: POST /v1/captchas reads no body (an unread one is
+  // discarded by node as it arrives, within the request timeout) and is the route a flood hits hardest.
+  app.use(captchaRoutes(ctx));
   for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
   app.use(utf8JsonOnly);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
   // The hot routes first: express walks the routers in order for every request. No paths overlap.
   app.use(commentRoutes(ctx));
   app.use(checkRoutes(ctx));
-  app.use(captchaRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(VERSION));

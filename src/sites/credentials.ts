@@ -31,3 +31,21 @@ export function credentialMatches(credential: string, storedHash: string | undef
   if (!storedHash || storedHash.length !== 64) return false;
   return crypto.timingSafeEqual(Buffer.from(hashCredential(credential), 'hex'), Buffer.from(storedHash, 'hex'));
 }
+
+/**
+ * Site keys (`pk_`) already seen to match their stored hash. A site key is public (every page that embeds the widget
+ * shows it), so remembering it costs no secrecy, and it spares a SHA-256 on every browser request (challenges above
+ * all). Only matches are kept, so made-up keys cannot fill it, and the stored hash is compared each time, so a rotated
+ * key stops matching at once. Secret keys and tokens are always hashed.
+ */
+const knownSiteKeys = new Map<string, string>();
+const MAX_KNOWN_SITE_KEYS = 10_000;
+
+/** credentialMatches for a site key, remembering the match. */
+export function siteKeyMatches(key: string, storedHash: string | undefined | null): boolean {
+  if (storedHash && knownSiteKeys.get(key) === storedHash) return true;
+  if (!key.startsWith('pk_') || !credentialMatches(key, storedHash)) return false;
+  if (knownSiteKeys.size >= MAX_KNOWN_SITE_KEYS) knownSiteKeys.delete(knownSiteKeys.keys().next().value!);
+  knownSiteKeys.set(key, storedHash!);
+  return true;
+}

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
 import { NotFoundError } from '../errors';
-import { credentialMatches, hashCredential, newCredential, newId, parseCredential } from './credentials';
+import { credentialMatches, hashCredential, newCredential, newId, parseCredential, siteKeyMatches } from './credentials';
 import { announceSiteChange, siteCacheFor } from './site-cache';
 import { applyPolicyPatch, defaultPolicy, NEW_SITE_CAPTCHA, Policy, PolicyPatch, policySchema } from './policy';
 
@@ -110,7 +110,7 @@ export async function siteForKey(redis: Redis, key: string): Promise<{ site: Sit
   }
   if (!h.id) return undefined;
   const stored = parsed.kind === 'pk' ? h.siteKeyHash : h.secretKeyHash;
-  if (!credentialMatches(key, stored)) return undefined;
+  if (!(parsed.kind === 'pk' ? siteKeyMatches(key, stored) : credentialMatches(key, stored))) return undefined;
   return { site: toSite(h), kind: parsed.kind };
 }
 

@@ -1,4 +1,4 @@
-import { credentialMatches, hashCredential, newCredential, parseCredential } from '../../src/sites/credentials';
+import { credentialMatches, hashCredential, newCredential, parseCredential, siteKeyMatches } from '../../src/sites/credentials';
 import { hashTag, keys } from '../../src/infra/keys';
 
 describe('credentials', () => {
@@ -8,6 +8,16 @@ describe('credentials', () => {
     expect(credentialMatches(key, hashCredential(key))).toBe(true);
     expect(credentialMatches(newCredential('sk', '0123456789abcdef'), hashCredential(key))).toBe(false);
     expect(credentialMatches(key, undefined)).toBe(false);
+  });
+  it('when a site key matched once, then it keeps matching only its current hash, and other keys are never remembered', () => {
+    const pk = newCredential('pk', '0123456789abcdef');
+    expect(siteKeyMatches(pk, hashCredential(pk))).toBe(true);
+    expect(siteKeyMatches(pk, hashCredential(pk))).toBe(true);
+    // Rotated: the stored hash is another key's, so the remembered match no longer counts.
+    expect(siteKeyMatches(pk, hashCredential(newCredential('pk', '0123456789abcdef')))).toBe(false);
+    expect(siteKeyMatches(pk, undefined)).toBe(false);
+    const sk = newCredential('sk', '0123456789abcdef');
+    expect(siteKeyMatches(sk, hashCredential(sk))).toBe(false);
   });
   it('when a string is not shaped like a key, then it does not parse', () => {
     for (const bad of ['', 'sk_', 'sk_0123_abc', 'xx_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', `sk_0123456789abcdef_${'A'.repeat(31)}!`]) {
