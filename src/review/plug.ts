@@ -8,7 +8,7 @@ import { reviewEventRoutes } from '../http/routes/review-events';
 import { reviewAuthorRoutes } from '../http/routes/review-authors';
 import { reviewReportRoutes } from '../http/routes/review-reports';
 import type { ReviewDeps } from './deps';
-import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
+import { countAutoOutcome, onCommentStored, reconcileOnLease } from './intake';
 import { LiveHub } from './live';
 import { facetWrites } from './search-index';
 import { ReviewQueues } from './queue';
@@ -87,21 +87,19 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
 
   if (workers) {
     // At start, and then now and again: an enqueue that failed after its comment was stored (Redis blinked between
-    // the two writes) is repaired without waiting for a restart. In the background, so start-up stays fast. A
-    // decided comment that slips back in while being decided is harmless: a claim skips comments that no longer
-    // need review.
-    // Every process at its start (it reads id lists, not comments, so it is cheap); after that one process per
-    // interval (a lock in Redis), so the periodic work does not grow with the number of processes.
-    const reconcile = async (always = false) => {
+    // the two writes, or a process crashed) is repaired without waiting for a restart. In the background, so start-up
+    // stays fast. A decided comment that slips back in while being decided is harmless: a claim skips comments that
+    // no longer need review. One process of the deployment per interval does it, at start too (a lease in Redis,
+    // reconcileOnLease), so neither the periodic work nor a deploy's start-up reads grow with the number of processes.
+    const reconcile = async () => {
       try {
-        if (!always && !(await ctx.redis.set(keys.reviewReconcileLock(), String(process.pid), 'PX', RECONCILE_EVERY_MS - 5000, 'NX'))) return;
-        const n = await reconcileQueues(d);
+        const n = await reconcileOnLease(d);
         if (n) logger.info({ added: n }, 'review queue reconciled from the pending index');
       } catch (err) {
         logger.error({ err }, 'review queue reconcile failed');
       }
     };
-    void reconcile(true);
+    void reconcile();
     const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
     timer.unref();
     closers.push(async () => clearInterval(timer));

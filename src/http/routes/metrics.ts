@@ -61,8 +61,10 @@ function metricsHandler(ctx: AppContext, collectors: Array<() => Promise<void>>)
       const stats = await Promise.all(ids.map((id) => captchaStats(ctx.redis, id)));
       ids.forEach((site, i) => setCaptchaGauges(site, stats[i], true));
     } else {
-      // The default: one hash with every site summed, refreshed in the background (captcha/totals.ts).
-      setCaptchaGauges('', statsOf(await captchaTotals(ctx.redis)), false);
+      // The default: one hash with every site summed, refreshed in the background (captcha/totals.ts) once this
+      // answer is sent. Before the first sum there is no series rather than zeros.
+      const totals = await captchaTotals(ctx.redis, Date.now(), (sum) => res.once('close', sum));
+      if (totals) setCaptchaGauges('', statsOf(totals), false);
     }
     for (const collect of collectors) await collect();
     res.setHeader('Cache-Control', 'no-store').type(registry.contentType).send(await renderMetrics(perSite));
