@@ -266,7 +266,7 @@ async function measure(sites: number, pending: number): Promise<Row> {
     const liveHeapMb = liveHeap(snapshot);
     if (!values['heap-snapshot']) fs.rmSync(snapshot);
     else process.stderr.write(`  heap snapshot: ${snapshot}\n`);
-    // The first scrape pays for the JIT and first-use allocations in either case; the median is the steady cost.
+    // The target holds for every scrape, the first included (it pays for first-use compilation in either case).
     const sorted = [...times].sort((a, b) => a - b);
     const idleCpuRate = (cpu1 - cpu0) / (idleS * 1000);
     // The pass's own CPU: what the process spent over the pass's window beyond its idle rate.
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     `RSS: ${within(last.rssMb, base.rssMb) ? 'PASS' : 'FAIL'}`,
     `live heap: ${within(last.liveHeapMb, base.liveHeapMb) ? 'PASS' : 'FAIL'}`,
     `idle CPU with the hourly full pass: ${within(last.idleCpuWithPassesPct, base.idleCpuWithPassesPct, tick) ? 'PASS' : 'FAIL'}`,
-    `scrape median under 50 ms: ${last.scrapeMsMedian < 50 ? 'PASS' : 'FAIL'} (CPU per scrape ${last.scrapeCpuMs} ms, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+    `every scrape under 50 ms: ${last.scrapeMsMax < 50 ? 'PASS' : 'FAIL'} (median ${last.scrapeMsMedian} ms, CPU per scrape ${last.scrapeCpuMs} ms, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
   ];
   process.stdout.write(`${last.sites} sites against ${base.sites}: ${verdicts.join(', ')}\n`);
   recordBench('sites', {

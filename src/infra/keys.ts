@@ -124,6 +124,10 @@ export const keys = {
   reviewClaimedSites: () => '{vigil}:review-claimed-sites',
   /** String: held by the one process reconciling the review queues this interval; TTL = about the interval. */
   reviewReconcileLock: () => global('review-reconcile-lock'),
+  /** Hash: every site's review queue depth summed (waiting, claimed, at), for /metrics; TTL 1 day. */
+  reviewDepthTotals: () => global('review-depth-totals'),
+  /** String: held by the one process summing reviewDepthTotals this interval; TTL = the interval. */
+  reviewDepthTotalsLock: () => global('review-depth-totals-lock'),
   /** String: a moderator's claim on a review item (moderator id, BullMQ lock token); TTL = the lease. */
   reviewClaim: (siteId: string, commentId: string) => site(siteId, 'review', 'claim', commentId),
   /** String: a short lock so one comment is decided once even when two requests race; TTL a few seconds. */

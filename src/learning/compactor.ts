@@ -4,7 +4,7 @@ import type { Model } from '../classifier';
 import { keys } from '../infra/keys';
 import type { Logger } from '../logger';
 import { agree, flatten, type Contribution } from './agreement';
-import { feedbackSeq, markFeedback, sitesMarkedAfter } from './dirty-sites';
+import { feedbackSeq, markFeedback, markUnmarked, sitesMarkedAfter } from './dirty-sites';
 import { compareIds, parseEntry, SiteState, TASKS } from './site-state';
 
 export interface CompactorOptions {
@@ -93,14 +93,16 @@ export function startCompactor(opts: CompactorOptions): Compactor {
    */
   async function foldSite(siteId: string, now: number, snapshot: string | null | undefined, first?: Array<[string, string[]]>): Promise<Known> {
     let k = known.get(siteId);
+    const stream = keys.feedback(siteId);
+    // A site that never had feedback has nothing to fold, renew or trim, and is remembered as one shared empty record
+    // (without building a state for it: at 1,000 such sites that was megabytes of start-up garbage).
+    if ((!k || k === EMPTY) && !snapshot && first && !first.length) return EMPTY;
     let state: SiteState | undefined;
     if (!k) {
       state = parseSnapshot(siteId, snapshot ?? null);
       k = { pos: state.pos, contrib: state.contrib, trimSafe: state.pos };
     }
-    const stream = keys.feedback(siteId);
     let rows = first ?? (await redis.xrange(stream, `(${k.pos}`, '+', 'COUNT', BATCH));
-    // A site that never had feedback has nothing to fold, renew or trim, and is remembered as one shared empty record.
     if (k.pos === '0-0' && !rows.length && !snapshot) return known.has(siteId) ? k : EMPTY;
     let folded = 0;
     while (rows.length) {
@@ -176,12 +178,12 @@ export function startCompactor(opts: CompactorOptions): Compactor {
    * sites marked with new feedback since the previous one (dirty-sites.ts), so an idle deployment's passes cost one
    * read, not two round trips per site.
    */
-  async function sitesToFold(full: boolean): Promise<string[]> {
+  async function sitesToFold(full: boolean): Promise<{ ids: string[]; full: boolean }> {
     if (!full && seen !== undefined) {
       const marked = await sitesMarkedAfter(redis, seen);
       if (!marked.reset) {
         seen = marked.seq;
-        return marked.siteIds;
+        return { ids: marked.siteIds, full: false };
       }
     }
     // The counter is read before the index, so a mark made meanwhile is seen by the next pass.
@@ -191,12 +193,12 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     for (const id of [...known.keys()]) if (!live.has(id)) known.delete(id);
     seen = mark;
     passesSinceFull = 0;
-    return ids;
+    return { ids, full: true };
   }
 
   async function pass(now: number, full: boolean): Promise<void> {
     const before = seen;
-    const ids = await sitesToFold(full || known.size === 0 || passesSinceFull >= FULL_PASS_EVERY);
+    const { ids, full: visitedAll } = await sitesToFold(full || known.size === 0 || passesSinceFull >= FULL_PASS_EVERY);
     passesSinceFull++;
     try {
       for (let i = 0; i < ids.length; i += SITE_BATCH) await foldBatch(ids.slice(i, i + SITE_BATCH), now);
@@ -204,6 +206,13 @@ export function startCompactor(opts: CompactorOptions): Compactor {
       // Fold these sites again next time: their marks are behind the cursor now.
       seen = before;
       throw err;
+    }
+    // Learners start from the marked sites only (learner.ts): every site with feedback keeps a mark, even after the
+    // marks were lost (a Redis restored from an older dump, a {global} slot restored apart from the sites' slots).
+    if (visitedAll) {
+      const withFeedback = [...known].filter(([, k]) => k.pos !== '0-0').map(([id]) => id);
+      const marked = await markUnmarked(redis, withFeedback);
+      if (marked) opts.logger.warn({ sites: marked }, 'sites with feedback had lost their learning marks; marked again');
     }
     const out: Record<string, string> = {};
     for (const t of TASKS) {

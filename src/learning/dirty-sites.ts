@@ -23,6 +23,33 @@ export async function markFeedback(redis: Redis, siteId: string): Promise<void> 
   await runLua(redis, MARK, [keys.learnDirty(), keys.learnSeq()], [siteId]);
 }
 
+/**
+ * Marks those of the sites (ARGV) that have no mark at all, each with the next value of the counter; returns how many.
+ * A site's mark is what makes a starting learner read it (learner.ts), so a site with feedback must never be without
+ * one, even after the marks were lost.
+ */
+const MARK_UNMARKED = luaScript(`
+local n = 0
+for i = 1, #ARGV do
+  if not redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[i])
+    n = n + 1
+  end
+end
+return n`);
+
+/** Sites one MARK_UNMARKED call checks. */
+const UNMARKED_BATCH = 500;
+
+/** Marks the sites that have no mark (see MARK_UNMARKED); returns how many were marked. */
+export async function markUnmarked(redis: Redis, siteIds: string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < siteIds.length; i += UNMARKED_BATCH) {
+    n += await runLua<number>(redis, MARK_UNMARKED, [keys.learnDirty(), keys.learnSeq()], siteIds.slice(i, i + UNMARKED_BATCH));
+  }
+  return n;
+}
+
 /** The counter now: a learner that then reads every site has seen every mark up to it. */
 export async function feedbackSeq(redis: Redis): Promise<number> {
   return Number((await redis.get(keys.learnSeq())) ?? 0);

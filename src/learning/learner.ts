@@ -18,8 +18,8 @@ export interface LearnerOptions {
 
 export interface Learner {
   /**
-   * Reads the feedback entries not yet learnt (from the sites marked since the last look; every site on the first
-   * call) and the agreed global delta; returns how many entries were learnt.
+   * Reads the feedback entries not yet learnt (from the sites marked since the last look; every site ever marked on
+   * the first call) and the agreed global delta; returns how many entries were learnt.
    */
   catchUp(): Promise<number>;
   /** How many entries of one site's stream this process has learnt (those in its snapshot included). */
@@ -115,15 +115,16 @@ export function startLearner(opts: LearnerOptions): Learner {
   }
 
   /**
-   * The sites to read this tick and the mark to remember once they are read: every site on the first tick (or when
-   * the marks were lost), else only those with feedback marked since the last tick. A process that reads every stream
-   * of every site every tick costs idle CPU and Redis commands in proportion to the number of sites.
+   * The sites to read this tick and the mark to remember once they are read: on the first tick, every site that was
+   * ever marked with feedback (the marks are never removed, so that is every site with a stream or a snapshot); then
+   * only those marked since the last tick; every site when the marks were lost (the counter went back). A process
+   * that read every stream of every site, at start or on every tick, would cost start-up garbage, idle CPU and Redis
+   * commands in proportion to the number of sites, most of which never sent feedback. A site whose marks were all
+   * lost while this process was not running is marked again by the compactor's next full pass (compactor.ts).
    */
   async function sitesToRead(): Promise<{ ids: string[]; mark: number }> {
-    if (seen !== undefined) {
-      const marked = await sitesMarkedAfter(opts.redis, seen);
-      if (!marked.reset) return { ids: marked.siteIds, mark: marked.seq };
-    }
+    const marked = await sitesMarkedAfter(opts.redis, seen ?? 0);
+    if (!marked.reset) return { ids: marked.siteIds, mark: marked.seq };
     // The counter is read before the index: a mark made after it is seen by the next tick.
     const mark = await feedbackSeq(opts.redis);
     return { ids: await opts.redis.zrange(keys.siteIndex(), 0, -1), mark };

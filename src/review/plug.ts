@@ -8,8 +8,9 @@ import { reviewEventRoutes } from '../http/routes/review-events';
 import { reviewAuthorRoutes } from '../http/routes/review-authors';
 import { reviewReportRoutes } from '../http/routes/review-reports';
 import type { ReviewDeps } from './deps';
-import { countAutoOutcome, onCommentStored, reconcileQueues } from './intake';
+import { countAutoOutcome, onCommentStored, reconcileOnLease } from './intake';
 import { LiveHub } from './live';
+import { reviewDepthTotals } from './depth-totals';
 import { facetWrites } from './search-index';
 import { ReviewQueues } from './queue';
 
@@ -57,51 +58,51 @@ export const reviewPlug: Plug = async ({ ctx, extras, closers, redisUrl, workers
   ctx.moderation.inPersist?.push(countAutoOutcome);
   ctx.moderation.inPersist?.push(facetWrites(ctx.moderation.secret, d.settings.retentionSeconds));
   extras.routers.push(reviewEventRoutes(ctx, hub), reviewAdminRoutes(ctx, d), reviewAuthorRoutes(ctx, d), reviewRoutes(ctx, d), reviewReportRoutes(ctx, d));
-  extras.metricsCollectors.push(async () => {
+  extras.metricsCollectors.push(async (afterAnswer) => {
     const perSite = config.METRICS_PER_SITE;
-    const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
-    const counts = await queues.countsOf(ids);
     metrics.reviewDepth.reset();
     if (perSite) {
+      const ids = await ctx.redis.zrange(keys.siteIndex(), 0, -1);
+      const counts = await queues.countsOf(ids);
       ids.forEach((site, i) => {
         metrics.reviewDepth.set({ site, state: 'waiting' }, counts[i].waiting, true);
         metrics.reviewDepth.set({ site, state: 'claimed' }, counts[i].claimed, true);
       });
+      // Quantiles of different sites cannot be summed, and reading every site's samples would make a scrape cost grow
+      // with the number of sites: they are shown only when the operator asks for per-site series.
+      for (const s of ids) {
+        const samples = (await ctx.redis.lrange(keys.reviewLatency(s), 0, -1)).map(Number).sort((a, b) => a - b);
+        if (samples.length) {
+          metrics.reviewDecisionLatency.set({ site: s, quantile: '0.5' }, quantile(samples, 0.5) / 1000);
+          metrics.reviewDecisionLatency.set({ site: s, quantile: '0.95' }, quantile(samples, 0.95) / 1000);
+        }
+      }
     } else {
-      // Summed here rather than series by series: two gauge updates per scrape instead of two per site.
-      const sum = (f: (c: (typeof counts)[number]) => number) => counts.reduce((n, c) => n + f(c), 0);
-      metrics.reviewDepth.set({ site: '', state: 'waiting' }, sum((c) => c.waiting), false);
-      metrics.reviewDepth.set({ site: '', state: 'claimed' }, sum((c) => c.claimed), false);
-    }
-    // Quantiles of different sites cannot be summed, and reading every site's samples would make a scrape cost grow
-    // with the number of sites: they are shown only when the operator asks for per-site series.
-    if (!perSite) return;
-    for (const s of ids) {
-      const samples = (await ctx.redis.lrange(keys.reviewLatency(s), 0, -1)).map(Number).sort((a, b) => a - b);
-      if (samples.length) {
-        metrics.reviewDecisionLatency.set({ site: s, quantile: '0.5' }, quantile(samples, 0.5) / 1000);
-        metrics.reviewDecisionLatency.set({ site: s, quantile: '0.95' }, quantile(samples, 0.95) / 1000);
+      // The sum one process counted after a previous scrape (depth-totals.ts): a scrape's cost does not grow with the
+      // number of sites. Before the first count there is no series rather than zeros.
+      const sum = await reviewDepthTotals(ctx.redis, queues, Date.now(), afterAnswer);
+      if (sum) {
+        metrics.reviewDepth.set({ site: '', state: 'waiting' }, sum.waiting, false);
+        metrics.reviewDepth.set({ site: '', state: 'claimed' }, sum.claimed, false);
       }
     }
   });
 
   if (workers) {
     // At start, and then now and again: an enqueue that failed after its comment was stored (Redis blinked between
-    // the two writes) is repaired without waiting for a restart. In the background, so start-up stays fast. A
-    // decided comment that slips back in while being decided is harmless: a claim skips comments that no longer
-    // need review.
-    // Every process at its start (it reads id lists, not comments, so it is cheap); after that one process per
-    // interval (a lock in Redis), so the periodic work does not grow with the number of processes.
-    const reconcile = async (always = false) => {
+    // the two writes, or a process crashed) is repaired without waiting for a restart. In the background, so start-up
+    // stays fast. A decided comment that slips back in while being decided is harmless: a claim skips comments that
+    // no longer need review. One process of the deployment per interval does it, at start too (a lease in Redis,
+    // reconcileOnLease), so neither the periodic work nor a deploy's start-up reads grow with the number of processes.
+    const reconcile = async () => {
       try {
-        if (!always && !(await ctx.redis.set(keys.reviewReconcileLock(), String(process.pid), 'PX', RECONCILE_EVERY_MS - 5000, 'NX'))) return;
-        const n = await reconcileQueues(d);
+        const n = await reconcileOnLease(d);
         if (n) logger.info({ added: n }, 'review queue reconciled from the pending index');
       } catch (err) {
         logger.error({ err }, 'review queue reconcile failed');
       }
     };
-    void reconcile(true);
+    void reconcile();
     const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
     timer.unref();
     closers.push(async () => clearInterval(timer));

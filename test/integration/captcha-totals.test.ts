@@ -35,7 +35,13 @@ afterAll(() => redis.disconnect());
 
 alone('when /metrics asks for the totals repeatedly, then the sites are summed once per interval, not once per scrape', async () => {
   const t0 = 1_900_000_000_000;
-  expect(await captchaTotals(redis, t0)).toEqual({ issued: 60, solved: 30, 'pow:issued': 30 });
+  // No sum stored yet: the first call does not wait for one; the sum is made where the caller says (after its answer).
+  let later: (() => void) | undefined;
+  expect(await captchaTotals(redis, t0, (sum) => (later = sum))).toBeUndefined();
+  expect(siteReads).toBe(0);
+  later!();
+  await until('the first sum', async () => (await captchaTotals(redis, t0 + 1))?.issued === 60);
+  expect(await captchaTotals(redis, t0 + 2)).toEqual({ issued: 60, solved: 30, 'pow:issued': 30 });
   expect(siteReads).toBe(30);
   for (let i = 1; i <= 20; i++) await captchaTotals(redis, t0 + i * 1000);
   expect(siteReads).toBe(30);
@@ -45,8 +51,8 @@ alone('when the interval has passed, then a scrape answers the previous sum at o
   const t1 = 1_900_000_000_000 + TOTALS_INTERVAL_MS + 1;
   await redis.del(keys.captchaTotalsLock());
   await redis.hincrby(keys.captchaStats(siteIds[0]), 'issued', 5);
-  expect((await captchaTotals(redis, t1)).issued).toBe(60);
-  await until('the background sum', async () => (await captchaTotals(redis, t1 + 1)).issued === 65);
+  expect((await captchaTotals(redis, t1))?.issued).toBe(60);
+  await until('the background sum', async () => (await captchaTotals(redis, t1 + 1))?.issued === 65);
   // Another process scraping in the same interval does not sum again.
   const reads = siteReads;
   await redis.hset(keys.captchaTotals(), 'at', 0);
@@ -59,7 +65,11 @@ it('when /metrics is scraped without per-site series, then no scrape reads each 
   const app = await startTestApp({ METRICS_TOKEN: 'metrics-token-0123456789abcdef' }, { workers: false });
   try {
     for (let i = 0; i < 5; i++) await app.site({ captcha: 'svg' });
+    // A scrape that finds no recent sum starts one once it has answered; wait for it to be stored.
+    const since = Date.now();
     await api(app.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' });
+    // (A sum is written last, after its reads; one that was already recent at the scrape means none was started.)
+    await until('a sum of this interval', async () => Number(await app.redis.hget(keys.captchaTotals(), 'at')) > since - TOTALS_INTERVAL_MS);
     const hgetall = app.redis.hgetall.bind(app.redis) as (k: string) => Promise<Record<string, string>>;
     let reads = 0;
     jest.spyOn(app.redis, 'hgetall').mockImplementation(((k: string) => {

@@ -168,3 +168,46 @@ alone('when sites the compactor knew as empty get feedback, then the next pass f
     await compactor.close();
   }
 });
+
+alone('when a process starts, then its learner reads the streams of the sites ever marked with feedback, not of every site', async () => {
+  const marked = new Set(await redis.zrange(keys.learnDirty(), 0, -1));
+  expect(marked.size).toBeGreaterThan(0);
+  const c = countingModels();
+  const starting = startLearner({ redis, models: c.models, logger: createLogger('silent'), intervalMs: 3600_000 });
+  try {
+    reads.length = 0;
+    await starting.catchUp();
+    expect(reads.length).toBeGreaterThan(0);
+    for (const id of reads) expect({ id, marked: marked.has(id) }).toEqual({ id, marked: true });
+    // The sites that never had feedback cost the starting learner no read.
+    const quiet = siteIds.filter((id) => !marked.has(id));
+    expect(quiet.length).toBeGreaterThan(20);
+    for (const id of quiet) expect(reads).not.toContain(id);
+  } finally {
+    await starting.close();
+  }
+});
+
+alone('when a site with feedback lost its mark, then the compactor\'s next full pass marks it again and a learner started meanwhile loads its snapshot', async () => {
+  const site = siteIds[30];
+  await recordFeedback(redis, site, { task: 'spam', positive: true, text: 'cheap pills', source: 'site' });
+  const compactor = startCompactor({ redis, models: countingModels().models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 0 });
+  const c = countingModels();
+  let starting: Learner | undefined;
+  try {
+    expect(await compactor.run({ wait: true })).toBe(true);
+    expect(await redis.exists(keys.learnSnapshot(site))).toBe(1);
+    // The mark is lost (a {global} slot restored from an older dump); a process starts meanwhile.
+    await redis.zrem(keys.learnDirty(), site);
+    starting = startLearner({ redis, models: c.models, logger: createLogger('silent'), intervalMs: 3600_000 });
+    await starting.catchUp();
+    expect(starting.learnt(site)).toBe(0);
+    expect(await compactor.run({ wait: true })).toBe(true);
+    expect(await redis.zscore(keys.learnDirty(), site)).not.toBeNull();
+    await starting.catchUp();
+    expect(starting.learnt(site)).toBe(1);
+  } finally {
+    await starting?.close();
+    await compactor.close();
+  }
+});

@@ -5,6 +5,7 @@ import { createModerator } from '../../src/sites/moderator-store';
 import type { PolicyPatch } from '../../src/sites/policy';
 import type { VigilEvent } from '../../src/events/events';
 import { readFeedback } from '../../src/learning/feedback';
+import { keys } from '../../src/infra/keys';
 
 let t: TestApp;
 const events: VigilEvent[] = [];
@@ -198,7 +199,7 @@ describe('leases and recovery', () => {
     }
   });
 
-  it('when a stored pending comment is missing from the queue, then start-up puts it back', async () => {
+  it('when a stored pending comment is missing from the queue, then a process starting once the reconcile lease is free puts it back', async () => {
     const { site, a } = await setup({ moderation: 'pre' });
     const { id } = await post(site.secretKey);
     const q = (await import('../../src/infra/queues')).reviewQueueName(site.siteId);
@@ -210,6 +211,9 @@ describe('leases and recovery', () => {
     expect((await claim(a)).status).toBe(204);
     await queue.close();
     connection.disconnect();
+    // One process per interval reconciles (a lease in Redis, held by whichever app of the suite started first): as
+    // when that interval has passed.
+    await t.redis.del(keys.reviewReconcileLock());
     const second = await startTestApp();
     try {
       const got = await until('the restarted app to queue the comment again', async () => {

@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api, serverComment, startTestApp, TestApp } from '../helpers/test-app';
 import { sumCaptchaStats } from '../../src/captcha/totals';
+import { countDepth } from '../../src/review/depth-totals';
+import { ReviewQueues } from '../../src/review/queue';
+import { createWorkerRedis } from '../../src/infra/redis';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -98,6 +101,12 @@ describe('tenants on /metrics', () => {
         expect((await api(quiet.url, 'POST', '/v1/captchas', { key: s.siteKey })).status).toBe(201);
       }
       await sumCaptchaStats(quiet.redis);
+      // The summed queue depth is counted after a scrape, at most once per interval (review/depth-totals.ts).
+      const connection = createWorkerRedis(process.env.TEST_REDIS_URL!);
+      const queues = new ReviewQueues(connection, { leaseMs: 60000, checkStalled: false });
+      await countDepth(quiet.redis, queues);
+      await queues.close();
+      connection.disconnect();
       const r = await api(quiet.url, 'GET', '/metrics', { key: TOKEN });
       expect(r.status).toBe(200);
       expect(r.text).not.toContain(a.siteId);

@@ -6,6 +6,7 @@ import { captchaStats, statsOf } from '../../captcha/captcha-store';
 import { captchaTotals } from '../../captcha/totals';
 import { NotFoundError, UnauthorizedError } from '../../errors';
 import type { AppContext } from '../context';
+import type { MetricsCollector } from '../../plug';
 import { errorMiddleware, notFoundHandler } from '../error-middleware';
 
 /**
@@ -13,7 +14,7 @@ import { errorMiddleware, notFoundHandler } from '../error-middleware';
  * reports the same totals. The page is an operator's: it is off on the public port unless a bearer token guards it
  * (METRICS_TOKEN), or it moves to a port of its own (METRICS_PORT, by default on loopback only).
  */
-export function metricsRoutes(ctx: AppContext, collectors: Array<() => Promise<void>> = []): Router {
+export function metricsRoutes(ctx: AppContext, collectors: MetricsCollector[] = []): Router {
   const r = Router();
   if (ctx.config.METRICS_PORT !== undefined) return r;
   r.get('/metrics', metricsAuth(ctx), metricsHandler(ctx, collectors));
@@ -21,7 +22,7 @@ export function metricsRoutes(ctx: AppContext, collectors: Array<() => Promise<v
 }
 
 /** The app the METRICS_PORT listener serves: /metrics and nothing else. */
-export function metricsApp(ctx: AppContext, collectors: Array<() => Promise<void>> = []): express.Express {
+export function metricsApp(ctx: AppContext, collectors: MetricsCollector[] = []): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsAuth(ctx), metricsHandler(ctx, collectors));
@@ -51,9 +52,10 @@ function metricsAuth(ctx: AppContext): RequestHandler {
   };
 }
 
-function metricsHandler(ctx: AppContext, collectors: Array<() => Promise<void>>): RequestHandler {
+function metricsHandler(ctx: AppContext, collectors: MetricsCollector[]): RequestHandler {
   const perSite = ctx.config.METRICS_PER_SITE;
   return async (_req, res) => {
+    const afterAnswer = (work: () => void) => res.once('close', work);
     metrics.captchaOutcomes.reset();
     if (perSite) {
       // Per-site series are the operator's opt-in: one (auto-pipelined) read per site.
@@ -61,10 +63,12 @@ function metricsHandler(ctx: AppContext, collectors: Array<() => Promise<void>>)
       const stats = await Promise.all(ids.map((id) => captchaStats(ctx.redis, id)));
       ids.forEach((site, i) => setCaptchaGauges(site, stats[i], true));
     } else {
-      // The default: one hash with every site summed, refreshed in the background (captcha/totals.ts).
-      setCaptchaGauges('', statsOf(await captchaTotals(ctx.redis)), false);
+      // The default: one hash with every site summed, refreshed in the background (captcha/totals.ts) once this
+      // answer is sent. Before the first sum there is no series rather than zeros.
+      const totals = await captchaTotals(ctx.redis, Date.now(), afterAnswer);
+      if (totals) setCaptchaGauges('', statsOf(totals), false);
     }
-    for (const collect of collectors) await collect();
+    for (const collect of collectors) await collect(afterAnswer);
     res.setHeader('Cache-Control', 'no-store').type(registry.contentType).send(await renderMetrics(perSite));
   };
 }
