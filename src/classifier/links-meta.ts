@@ -1,11 +1,14 @@
 import type { LinkInfo } from './features';
-import { LINK_CLASSES, LINK_FEATURES, classLabel, classesOf, hostOf, onList, registrableDomain, type LinkClass } from './links';
+import { LINK_CLASSES, LINK_FEATURES, classLabel, classesOf, hostOf, linkShape, onList, registrableDomain, type LinkClass } from './links';
 import type { ScoreInput } from './types';
 
 // Names are whole constant strings, so scoring builds none and their buckets can be looked up (doc.ts).
 const CLASS_NAME = Object.fromEntries(LINK_CLASSES.map((c) => [c, 'link:' + c])) as Record<LinkClass, string>;
 const AUTHOR_CLASS_NAME = Object.fromEntries(LINK_CLASSES.map((c) => [c, 'author-url:' + c])) as Record<LinkClass, string>;
 const DOMS = ['doms=1', 'doms=2', 'doms=3+'];
+const SHAPE_NAME = { 'hyph=1': 'link:hyph=1', 'hyph=2+': 'link:hyph=2+', inst: 'link:inst' } as const;
+const AUTHOR_SHAPE_NAME = { 'hyph=1': 'author-url:hyph=1', 'hyph=2+': 'author-url:hyph=2+', inst: 'author-url:inst' } as const;
+const SHAPE_LABEL = { 'hyph=1': 'a hyphenated name', 'hyph=2+': 'a name of several hyphenated words', inst: 'an institutional suffix' } as const;
 
 /** Distinct authors per domain in the campaign window at which the campaign features start. */
 export const CAMPAIGN_EDGES = [3, 10];
@@ -34,6 +37,7 @@ export function linkMetaFeatures(input: ScoreInput, found: LinkInfo | undefined,
       }
       if (deny.length && onList(host, deny)) add('site:denied', `link to ${host} (on the site's deny list)`);
       if (LINK_FEATURES.classes) for (const c of classesOf(host, found.domains[i])) add(CLASS_NAME[c], `link to ${host} (${classLabel(c)})`);
+      if (LINK_FEATURES.shape) for (const c of linkShape(found.domains[i])) add(SHAPE_NAME[c], `link to ${host} (${SHAPE_LABEL[c]})`);
     }
   }
   if (found && LINK_FEATURES.counts) {
@@ -47,7 +51,9 @@ export function linkMetaFeatures(input: ScoreInput, found: LinkInfo | undefined,
     const host = hostOf(url.slice(0, 2048));
     if (host && !(allow.length && onList(host, allow))) {
       if (deny.length && onList(host, deny)) add('site:denied', `author's website ${host} (on the site's deny list)`);
-      if (LINK_FEATURES.classes) for (const c of classesOf(host, registrableDomain(host))) add(AUTHOR_CLASS_NAME[c], `author's website ${host} (${classLabel(c)})`);
+      const domain = registrableDomain(host);
+      if (LINK_FEATURES.classes) for (const c of classesOf(host, domain)) add(AUTHOR_CLASS_NAME[c], `author's website ${host} (${classLabel(c)})`);
+      if (LINK_FEATURES.shape) for (const c of linkShape(domain)) add(AUTHOR_SHAPE_NAME[c], `author's website ${host} (${SHAPE_LABEL[c]})`);
     }
   }
   const campaign = input.meta?.campaign;

@@ -1,6 +1,7 @@
 import { domainToUnicode } from 'node:url';
 import { getDomain, getDomainWithoutSuffix } from 'tldts';
 import abusedTlds from './domain-lists/abused-tlds.json';
+import firstParty from './domain-lists/first-party-shorteners.json';
 import freeHosting from './domain-lists/free-hosting.json';
 import shorteners from './domain-lists/shorteners.json';
 import wellKnown from './domain-lists/well-known.json';
@@ -12,6 +13,8 @@ import wellKnown from './domain-lists/well-known.json';
  */
 
 const SHORTENERS = new Set(shorteners.domains);
+// A publisher's own short links (youtu.be, nyti.ms) lead to its own pages: a citation, not a hidden destination.
+const FIRST_PARTY = new Map(Object.entries(firstParty.owners as Record<string, string>));
 const FREE_HOSTS = new Set(freeHosting.domains);
 const ABUSED_TLDS = new Set(abusedTlds.tlds);
 const WELL_KNOWN = new Set(wellKnown.domains);
@@ -29,15 +32,21 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /**
  * Which link features are on. Only the quality benches change this, to measure each feature by leaving it out
- * (MODEL_CARD.md); the service always runs with all on, as the shipped model was trained.
+ * (MODEL_CARD.md); the service runs with these defaults, as the shipped model was trained. `firstParty` (a publisher's
+ * own short link read as its owner's domain, not as a shortener) and `shape` (linkShape below) are off: both were
+ * measured and not shipped (decision 0098).
  */
-export const LINK_FEATURES = { psl: true, classes: true, counts: true, words: true };
+export const LINK_FEATURES = { psl: true, classes: true, counts: true, words: true, firstParty: false, shape: false };
 
 /**
  * The registrable domain of a host by the Public Suffix List (tldts): "news.bbc.co.uk" -> "bbc.co.uk". Hosts the
  * list does not know (an IP literal, a made-up suffix) keep their last two labels, as before.
  */
 export function registrableDomain(host: string): string {
+  if (LINK_FEATURES.firstParty) {
+    const owner = FIRST_PARTY.get(host);
+    if (owner) return owner;
+  }
   if (!LINK_FEATURES.psl) return host.split('.').filter(Boolean).slice(-2).join('.');
   if (IPV4.test(host)) return host;
   return getDomain(host, { validateHostname: false }) ?? host.split('.').filter(Boolean).slice(-2).join('.');
@@ -104,7 +113,7 @@ function latinSkeleton(s: string): string {
 /** The classes of one host (with its registrable domain), in LINK_CLASSES order. */
 export function classesOf(host: string, domain: string): LinkClass[] {
   const out: LinkClass[] = [];
-  if (SHORTENERS.has(host) || SHORTENERS.has(domain)) out.push('shortener');
+  if ((SHORTENERS.has(host) || SHORTENERS.has(domain)) && !(LINK_FEATURES.firstParty && FIRST_PARTY.has(host))) out.push('shortener');
   if (endsWithEntry(host, FREE_HOSTS)) out.push('free-host');
   const tld = host.slice(host.lastIndexOf('.') + 1);
   if (ABUSED_TLDS.has(tld)) out.push('tld');
@@ -128,4 +137,23 @@ export function onList(host: string, list: readonly string[]): string | undefine
     if (host === e || host.endsWith('.' + e)) return e;
   }
   return undefined;
+}
+
+/** Registrable suffixes only institutions can register (.gov, .edu, .mil, .int and their national forms). */
+const INSTITUTIONAL = /(?:^|\.)(?:gov|edu|mil|int|ac|gc|gouv|gob|govt)(?:\.[a-z]{2})?$/;
+
+/**
+ * The shape of a registrable domain, as link metadata names: `hyph=1` / `hyph=2+` for the hyphens in its name
+ * (made-up commercial domains string keywords together: best-roofing-pros-denver.com) and `inst` for a suffix only
+ * institutions can register. Constant strings, so scoring allocates none.
+ */
+export function linkShape(domain: string): Array<'hyph=1' | 'hyph=2+' | 'inst'> {
+  const out: Array<'hyph=1' | 'hyph=2+' | 'inst'> = [];
+  const dot = domain.indexOf('.');
+  if (dot < 0 || IPV4.test(domain)) return out;
+  let hyphens = 0;
+  for (let i = 0; i < dot; i++) if (domain.charCodeAt(i) === 45) hyphens++;
+  if (hyphens) out.push(hyphens === 1 ? 'hyph=1' : 'hyph=2+');
+  if (INSTITUTIONAL.test(domain.slice(dot + 1))) out.push('inst');
+  return out;
 }
