@@ -77,6 +77,16 @@ describe('comments:analyze', () => {
     expect(r.json.attributeScores.SPAM.spanScores).toEqual([{ begin: 0, end: text.length, score: r.json.attributeScores.SPAM.summaryScore }]);
   });
 
+  it('when a threat in plain words scores under the toxicity review threshold but over its own, then its marked words are the spans', async () => {
+    const s = await t.site();
+    const text = 'Somebody needs to put a bullet in that mayor.';
+    const r = await analyze(s.secretKey, { comment: { text }, requestedAttributes: { TOXICITY: {}, THREAT: {} }, spanAnnotations: true });
+    expect(r.status).toBe(200);
+    const spans = r.json.attributeScores.THREAT.spanScores.map((x: any) => text.slice(x.begin, x.end));
+    expect(spans).toContain('bullet');
+    expect(spans).not.toContain(text);
+  });
+
   it('when a civil comment is asked with spans, then no word is marked and its one span carries the summary score', async () => {
     const s = await t.site();
     const r = await analyze(s.secretKey, { comment: { text: CIVIL }, requestedAttributes: { TOXICITY: {}, THREAT: {} }, spanAnnotations: true });
