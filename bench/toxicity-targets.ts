@@ -1,7 +1,7 @@
 /**
  * The toxicity targets of MODEL_CARD.md ("Attributes, threats and highlights"), against seeded held-out splits
  * (20%, seed 42, the split `vigil train/eval --holdout 0.2 --seed 42` use) of every file:
- *   node scripts/run-ts.js bench/toxicity-targets.ts [--data DIR] [--tox-opts JSON] [--no-civil] [--no-spans] [--save F | --model F] [--inner SEED]
+ *   node scripts/run-ts.js bench/toxicity-targets.ts [--data DIR] [--tox-opts JSON] [--no-civil] [--no-spans] [--save F | --model F] [--inner SEED] [--identity-davidson] [--olid-attributes]
  * Trains on the training parts of the shipped toxicity files plus civil-comments-toxicspans (threat head only);
  * ETHOS (GPL, never trained on) is scored whole. The span floor is chosen on the training part of
  * toxic-spans-semeval2021 and the F1 reported on its held-out part. `--inner SEED` compares variants on training data
@@ -14,7 +14,8 @@ import type { ModelFile } from '../src/classifier/model-file';
 import { loadDataset, type LabeledDoc } from '../src/classifier/datasets';
 import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { NaiveBayesModel } from '../src/classifier/model';
-import { DEFAULT_SPAN_RULE } from '../src/classifier/explain';
+import { DEFAULT_SPAN_RULE, explainWords } from '../src/classifier/explain';
+import { markExplanation } from '../src/classifier/span-floor';
 import { learnSpanRule, spanF1Of } from '../src/classifier/span-train';
 import { loadToxicSpans } from '../src/classifier/spans';
 import { isHeldOut, splitHoldout } from '../src/classifier/split';
@@ -55,6 +56,10 @@ export interface TargetRun {
    * part, so variants are compared without reading the held-out parts.
    */
   inner?: number;
+  /** Also train the identity_hate head on Davidson et al.'s hate-speech class (attribute only). */
+  identityExtra?: boolean;
+  /** Also train the insult and identity_hate heads on OLID's targeted (TIN) and group-targeted (GRP) offences. */
+  olidAttributes?: boolean;
 }
 
 /** Trains (or reads) a model on the training parts and prints every toxicity target; returns the figures. */
@@ -64,10 +69,12 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
   const civil = run.civil ?? true;
   const values = { model: run.model, save: run.save, 'no-spans': run.spans === false };
   const split: Record<string, { train: LabeledDoc[]; test: LabeledDoc[] }> = {};
-  for (const k of SHIPPED) split[k] = splitHoldout(loadDataset(path.join(D, TOXICITY_FILES[k])), 0.2, 42);
+  for (const k of SHIPPED) split[k] = splitHoldout(loadDataset(path.join(D, TOXICITY_FILES[k]), { olidAttributes: run.olidAttributes }), 0.2, 42);
   split.civil = splitHoldout(loadDataset(path.join(D, CIVIL)), 0.2, 42);
+  // Davidson et al. (MIT): its hate-speech class as identity_hate labels only (the main score never learns from it).
+  if (run.identityExtra) split.davidson = splitHoldout(loadDataset(path.join(D, TOXICITY_FILES.davidson)).map((d) => ({ ...d, attrsOnly: true })), 0.2, 42);
   if (run.inner !== undefined) for (const k of Object.keys(split)) split[k] = splitHoldout(split[k].train, 0.2, run.inner);
-  const train = [...SHIPPED.flatMap((s) => split[s].train), ...(civil ? split.civil.train : [])];
+  const train = [...SHIPPED.flatMap((s) => split[s].train), ...(civil ? split.civil.train : []), ...(run.identityExtra ? split.davidson.train : [])];
   const t0 = Date.now();
   // --model reads a file trained earlier by this script (--save), to re-measure without training again.
   const file = values.model ? (JSON.parse(readFileSync(values.model, 'utf8')) as ModelFile) : trainModel(train, { task: 'toxicity', name: 't', seed: 42, ...opts });
@@ -160,6 +167,25 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
     console.log(`- ${best.words ? 'span words (learnt from token labels)' : 'plain rule (span words did not beat it on training posts)'}: training F1 ${f3(best.f1)}, held-out F1 ${f3(f1)}`);
     console.log(`- plain rule floor ${best.plain.floor}, relative ${best.plain.relative}: training F1 ${f3(best.plain.f1)}, held-out F1 ${f3(f1Plain)}`);
     console.log(`- the rule for files without one ${JSON.stringify(DEFAULT_SPAN_RULE)}: held-out F1 ${f3(f1Old)}`);
+    // SemEval posts were all rated toxic, so their F1 cannot see marks in clean comments; /moderate and the Perspective
+    // spanScores show a model's marks only when its score reached review (toxicity: or threat its own).
+    const shown = (text: string): boolean => {
+      const r = m.score({ text });
+      return r.score >= m.thresholds.review || (r.attributes?.threat ?? 0) >= (m.attributeThresholds?.threat?.review ?? 1);
+    };
+    const anyMark = (text: string): boolean => {
+      const { entries, words } = explainWords(m.featurize({ text }), m.table, m.file.features);
+      return markExplanation(entries, best, words).some((e) => e.marked);
+    };
+    const clean = split.jigsaw.test.filter((d) => d.label === 0).map((d) => d.input.text);
+    const marked = clean.filter(anyMark).length;
+    const cleanShown = clean.filter((t) => shown(t) && anyMark(t)).length;
+    out['spans.cleanMarked'] = marked / clean.length;
+    out['spans.cleanShown'] = cleanShown / clean.length;
+    const gated = te.reduce((a, p) => a + (shown(p.text) ? spanF1Of(m, [p], best) : p.gold.length ? 0 : 1), 0) / te.length;
+    out['spans.f1.shown'] = gated;
+    console.log(`- clean comments (Jigsaw natural sample 20%, no label) with a marked word: ${marked}/${clean.length}; shown (score at review, or threat at its own): ${cleanShown}/${clean.length}`);
+    console.log(`- held-out F1 counting only the marks shown (no mark under review): ${f3(gated)}`);
   }
   console.log('');
   return out;
@@ -167,11 +193,11 @@ export function toxicityTargets(run: TargetRun, title: string): Record<string, n
 
 if (require.main === module) {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, 'tox-opts': { type: 'string' }, 'no-civil': { type: 'boolean' }, 'no-spans': { type: 'boolean' }, save: { type: 'string' }, model: { type: 'string' }, inner: { type: 'string' } },
+    options: { data: { type: 'string' }, 'tox-opts': { type: 'string' }, 'no-civil': { type: 'boolean' }, 'no-spans': { type: 'boolean' }, save: { type: 'string' }, model: { type: 'string' }, inner: { type: 'string' }, 'identity-davidson': { type: 'boolean' }, 'olid-attributes': { type: 'boolean' } },
   });
   toxicityTargets({
     data: values.data ?? path.resolve(__dirname, '../../shared/datasets'), opts: values['tox-opts'] ? JSON.parse(values['tox-opts']) : {},
     civil: !values['no-civil'], spans: !values['no-spans'], model: values.model, save: values.save,
-    inner: values.inner === undefined ? undefined : Number(values.inner),
+    inner: values.inner === undefined ? undefined : Number(values.inner), identityExtra: values['identity-davidson'], olidAttributes: values['olid-attributes'],
   }, `${values['no-civil'] ? 'without civil-comments-toxicspans' : 'shipped recipe'}${values.inner === undefined ? '' : ` (inner split, seed ${values.inner}: training data only)`}`);
 }

@@ -66,7 +66,7 @@ function header(rows: string[][]): Record<string, number> {
  * Reads a data set file, recognising the format by file name and header: YouTube spam CSV,
  * SMSSpamCollection, Jigsaw CSV, OLID TSV, Davidson CSV, OSACT txt, L-HSAB TSV, ParsOffensive xlsx.
  */
-export function loadDataset(file: string): LabeledDoc[] {
+export function loadDataset(file: string, opts: { olidAttributes?: boolean } = {}): LabeledDoc[] {
   const base = path.basename(file);
   const source = base;
   if (/\.xlsx$/i.test(base)) {
@@ -128,14 +128,17 @@ export function loadDataset(file: string): LabeledDoc[] {
     return lines(text).slice(1).map((l) => {
       const c = l.split('\t');
       // OLID tweets were gathered with keyword searches to raise the offensive share, so not a natural mix.
-      return { input: { text: placeholders(c[1]) }, label: c[2] === 'OFF' ? 1 : 0, task: 'toxicity', source, natural: false };
+      // With `olidAttributes`: a targeted offence (TIN) is an insult, one at a group (GRP) an identity attack.
+      const attrs = opts.olidAttributes ? { attrs: { insult: c[3] === 'TIN' ? 1 : 0, identity_hate: c[3] === 'TIN' && c[4] === 'GRP' ? 1 : 0 } as Record<string, 0 | 1> } : {};
+      return { input: { text: placeholders(c[1]) }, label: c[2] === 'OFF' ? 1 : 0, ...attrs, task: 'toxicity', source, natural: false };
     });
   }
   if (/^,count,hate_speech,offensive_language,neither,class,tweet/.test(first)) {
     const rows = parseDelimited(text);
     // Sampled with a hate-speech lexicon (83% offensive), so not a natural mix.
+    // Class 0 is hate speech, "language used to express hatred towards a targeted group": an identity attack.
     return rows.slice(1).map((r) => ({
-      input: { text: r[6] }, label: r[5] === '2' ? 0 : 1, task: 'toxicity', source, natural: false,
+      input: { text: r[6] }, label: r[5] === '2' ? 0 : 1, attrs: { identity_hate: r[5] === '0' ? 1 : 0 }, task: 'toxicity', source, natural: false,
     }));
   }
   if (/^Tweet\tClass/.test(first)) {

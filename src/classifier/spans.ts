@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseDelimited } from './csv';
+import { markedRuns } from './marked-runs';
 import type { Explanation } from './types';
 
 /** One post of SemEval-2021 Task 5 (Toxic Spans Detection): its text and the gold toxic character offsets. */
@@ -15,21 +16,10 @@ export function loadToxicSpans(file: string): SpanPost[] {
   return rows.slice(1).filter((r) => r.length >= 2).map((r) => ({ text: r[1], gold: JSON.parse(r[0]) as number[] }));
 }
 
-/**
- * Character offsets a highlight marks: the spans of the explanation's marked words. Two marked words with only
- * spaces between them are marked as one phrase, spaces included, as annotators mark "stupid idiot" as one span.
- */
+/** Character offsets a highlight marks: every offset of the explanation's marked runs (marked-runs.ts). */
 export function markedOffsets(text: string, explanation: Explanation[] | undefined): number[] {
-  const spans: Array<[number, number]> = [];
-  for (const e of explanation ?? []) if (e.marked) for (const s of e.spans) spans.push(s);
-  spans.sort((a, b) => a[0] - b[0]);
   const out: number[] = [];
-  let last = -1;
-  for (const [s, e] of spans) {
-    if (last >= 0 && s > last && /^ +$/.test(text.slice(last, s))) for (let k = last; k < s; k++) out.push(k);
-    for (let k = Math.max(s, last); k < e; k++) out.push(k);
-    last = Math.max(last, e);
-  }
+  for (const [s, e] of markedRuns(text, explanation)) for (let k = s; k < e; k++) out.push(k);
   return out;
 }
 

@@ -1,12 +1,12 @@
 import type { ModelResult, ScoringModels } from '../classifier';
 import { toxicityModelFor } from '../classifier/language/toxicity-models';
+import { markedRuns } from '../classifier/marked-runs';
 import { linkListsOf } from '../moderation/link-lists';
 import type { Site } from '../sites/site-store';
 import { headValue, lookupAttribute, type AttributeSource } from './attributes';
 import { invalid } from './google-error';
 import { languageRefusal, languagesOf } from './languages';
 import type { AnalyzeRequest } from './request';
-import { sentenceSpans } from './sentences';
 
 interface Score { value: number; type: 'PROBABILITY' }
 interface AttributeScores { summaryScore: Score; spanScores?: Array<{ begin: number; end: number; score: Score }> }
@@ -18,6 +18,9 @@ export interface AnalyzeResponse {
   clientToken?: string;
 }
 
+
+/** Most spans an answer lists; the marked runs past it are left out. */
+export const MAX_SPANS = 100;
 
 const probability = (value: number): Score => ({ value: Math.round(value * 1e6) / 1e6, type: 'PROBABILITY' });
 
@@ -50,13 +53,30 @@ export function analyzeComment(models: ScoringModels, site: Pick<Site, 'id' | 'p
   // The toxicity attributes are read from the model of the (first) effective language: its own where it has one.
   const byModel = { spam: models.spam, toxicity: toxicityModelFor(models, langs.effective[0], text).model };
   const results: Partial<Record<'spam' | 'toxicity', ModelResult>> = {};
-  const scoreWith = (m: 'spam' | 'toxicity', t: string) => byModel[m].score(m === 'spam' ? { text: t, ...lists } : { text: t }, opts);
-  for (const w of wanted) results[w.source.model] ??= scoreWith(w.source.model, text);
+  // With spans, the comment is scored with its explanation (only the marked words: explainTop 0).
+  const explainOpts = req.spanAnnotations ? { ...opts, explain: true, explainTop: 0 } : opts;
+  const scoreWith = (m: 'spam' | 'toxicity', t: string, o: typeof explainOpts = opts) => byModel[m].score(m === 'spam' ? { text: t, ...lists } : { text: t }, o);
+  for (const w of wanted) results[w.source.model] ??= scoreWith(w.source.model, text, explainOpts);
 
-  // Each sentence is scored once per model, whatever number of attributes read it.
-  const spans = req.spanAnnotations ? sentenceSpans(text) : [];
-  const spanResults: Partial<Record<'spam' | 'toxicity', ModelResult[]>> = {};
-  if (spans.length) for (const w of wanted) spanResults[w.source.model] ??= spans.map(([b, e]) => scoreWith(w.source.model, text.slice(b, e)));
+  // The spans are the runs of words the model's span rule marks, as /moderate highlights them (marked-runs.ts): only
+  // for a model whose score reached the site's review threshold (toxicity: or threat its own), since the rule, chosen
+  // on toxic posts, marks the likeliest words of any comment. Each run is scored once per model, whatever number of
+  // attributes read it. A text with no run shown is one span, scored as the whole comment.
+  const th = site.policy.thresholds;
+  const marksShown = (m: 'spam' | 'toxicity', r: ModelResult): boolean => {
+    if (r.score >= (th[m] ?? byModel[m].thresholds).review) return true;
+    const threat = th.threat ?? (m === 'toxicity' ? byModel.toxicity.attributeThresholds?.threat : undefined);
+    return m === 'toxicity' && threat !== undefined && (r.attributes?.threat ?? 0) >= threat.review;
+  };
+  const spanResults: Partial<Record<'spam' | 'toxicity', { runs: Array<[number, number]>; scored: ModelResult[] }>> = {};
+  if (req.spanAnnotations) {
+    for (const w of wanted) {
+      const m = w.source.model;
+      if (spanResults[m]) continue;
+      const runs = marksShown(m, results[m]!) ? markedRuns(text, results[m]!.explanation).slice(0, MAX_SPANS) : [];
+      spanResults[m] = runs.length ? { runs, scored: runs.map(([b, e]) => scoreWith(m, text.slice(b, e))) } : { runs: [[0, text.length]], scored: [results[m]!] };
+    }
+  }
 
   const attributeScores: Record<string, AttributeScores> = {};
   for (const w of wanted) {
@@ -64,7 +84,7 @@ export function analyzeComment(models: ScoringModels, site: Pick<Site, 'id' | 'p
     if (w.threshold !== undefined && value < w.threshold) continue;
     const a: AttributeScores = { summaryScore: probability(value) };
     const perSpan = spanResults[w.source.model];
-    if (perSpan) a.spanScores = spans.map(([begin, end], i) => ({ begin, end, score: probability(headValue(perSpan[i], w.source.head)) }));
+    if (perSpan) a.spanScores = perSpan.runs.map(([begin, end], i) => ({ begin, end, score: probability(headValue(perSpan.scored[i], w.source.head)) }));
     attributeScores[w.name] = a;
   }
   return {

@@ -17,7 +17,7 @@ const errors = {
 export const perspectiveOperations: Operation[] = [
   {
     method: 'post', path: '/v1alpha1/comments:analyze', auth: 'none', query: keyQuery, body: analyzeRequestSchema,
-    summary: "Perspective-compatible (Comment Analyzer v1alpha1) analyze: TOXICITY, SEVERE_TOXICITY (when the model has the head), IDENTITY_ATTACK, INSULT, PROFANITY, THREAT and SPAM as PROBABILITY scores, with per-sentence spanScores on request. Stores nothing, whatever doNotStore says.",
+    summary: "Perspective-compatible (Comment Analyzer v1alpha1) analyze: TOXICITY, SEVERE_TOXICITY (when the model has the head), IDENTITY_ATTACK, INSULT, PROFANITY, THREAT and SPAM as PROBABILITY scores, with spanScores on request (the runs of words the span rule marks, as /moderate highlights them). Stores nothing, whatever doNotStore says.",
     responses: {
       '200': {
         description: 'AnalyzeCommentResponse',

@@ -55,9 +55,9 @@ describe('comments:analyze', () => {
     expect(await storedFor(s.siteId)).toEqual([]);
   });
 
-  it('when every production attribute and SPAM are asked for with spans, then each has its own score and per-sentence spans', async () => {
+  it('when every production attribute and SPAM are asked for with spans, then each span is a run of the marked words, scored alone', async () => {
     const s = await t.site();
-    const text = 'I will find you and hurt you.  Have a nice day!\nYou are an idiot';
+    const text = 'I will find you and hurt you.  Have a nice day!\nYou are a stupid idiot';
     const requestedAttributes = Object.fromEntries(['TOXICITY', 'IDENTITY_ATTACK', 'INSULT', 'PROFANITY', 'THREAT', 'SPAM'].map((a) => [a, {}]));
     const r = await analyze(s.secretKey, { comment: { text }, requestedAttributes, spanAnnotations: true, clientToken: 'tok-1' });
     expect(r.status).toBe(200);
@@ -66,10 +66,34 @@ describe('comments:analyze', () => {
     expect(r.json.detectedLanguages[0]).toBe('en');
     const values = Object.values(r.json.attributeScores).map((a: any) => a.summaryScore.value);
     expect(new Set(values).size).toBe(values.length);
+    // The toxicity model's span rule marks the words, the same runs /moderate highlights ("stupid idiot" as one).
+    const runs = (a: string) => r.json.attributeScores[a].spanScores.map((x: any) => text.slice(x.begin, x.end));
+    expect(runs('TOXICITY')).toContain('stupid idiot');
+    expect(runs('TOXICITY')).not.toContain('Have a nice day!');
+    expect(runs('INSULT')).toEqual(runs('TOXICITY'));
+    const insult = r.json.attributeScores.INSULT.spanScores.find((x: any) => text.slice(x.begin, x.end) === 'stupid idiot').score.value;
+    expect(insult).toBeGreaterThan(0.5);
+    // The spam score is far under review: nothing of it is marked, so its one span is the whole text at its summary.
+    expect(r.json.attributeScores.SPAM.spanScores).toEqual([{ begin: 0, end: text.length, score: r.json.attributeScores.SPAM.summaryScore }]);
+  });
+
+  it('when a threat in plain words scores under the toxicity review threshold but over its own, then its marked words are the spans', async () => {
+    const s = await t.site();
+    const text = 'Somebody needs to put a bullet in that mayor.';
+    const r = await analyze(s.secretKey, { comment: { text }, requestedAttributes: { TOXICITY: {}, THREAT: {} }, spanAnnotations: true });
+    expect(r.status).toBe(200);
     const spans = r.json.attributeScores.THREAT.spanScores.map((x: any) => text.slice(x.begin, x.end));
-    expect(spans).toEqual(['I will find you and hurt you.', 'Have a nice day!', 'You are an idiot']);
-    const threat = r.json.attributeScores.THREAT.spanScores.map((x: any) => x.score.value);
-    expect(threat[0]).toBeGreaterThan(threat[1]);
+    expect(spans).toContain('bullet');
+    expect(spans).not.toContain(text);
+  });
+
+  it('when a civil comment is asked with spans, then no word is marked and its one span carries the summary score', async () => {
+    const s = await t.site();
+    const r = await analyze(s.secretKey, { comment: { text: CIVIL }, requestedAttributes: { TOXICITY: {}, THREAT: {} }, spanAnnotations: true });
+    expect(r.status).toBe(200);
+    for (const a of ['TOXICITY', 'THREAT']) {
+      expect(r.json.attributeScores[a].spanScores).toEqual([{ begin: 0, end: CIVIL.length, score: r.json.attributeScores[a].summaryScore }]);
+    }
   });
 
   it('when the key comes in X-Goog-Api-Key, then it is accepted like ?key=', async () => {

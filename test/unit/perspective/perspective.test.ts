@@ -1,6 +1,5 @@
 import { loadBundledModels, type Model } from '../../../src/classifier';
 import { lookupAttribute, servedAttributes } from '../../../src/perspective/attributes';
-import { sentenceSpans } from '../../../src/perspective/sentences';
 import { primaryLanguage } from '../../../src/classifier/language/supported';
 import { detectLanguages } from '../../../src/classifier/language/detect';
 
@@ -28,24 +27,6 @@ describe('attributes', () => {
     expect(lookupAttribute('FLIRTATION', models)).toEqual({ kind: 'unsupported' });
     expect(lookupAttribute('toxicity', models)).toEqual({ kind: 'unknown' });
     expect(lookupAttribute('__proto__', models)).toEqual({ kind: 'unknown' });
-  });
-});
-
-describe('sentenceSpans', () => {
-  it('when a text has sentence ends and line breaks, then each sentence is a span without its surrounding spaces', () => {
-    const text = '  Hello there.  How are you?\nFine!Really fine؟ نعم';
-    expect(sentenceSpans(text).map(([b, e]) => text.slice(b, e))).toEqual(['Hello there.', 'How are you?', 'Fine!Really fine؟', 'نعم']);
-  });
-
-  it('when a text has more sentences than the cap, then the rest is one last span ending at the text end', () => {
-    const text = 'a. '.repeat(500);
-    const spans = sentenceSpans(text, 10);
-    expect(spans).toHaveLength(10);
-    expect(spans[9][1]).toBe(text.trimEnd().length);
-  });
-
-  it('when a text is only white space, then there are no spans', () => {
-    expect(sentenceSpans(' \n\t ')).toEqual([]);
   });
 });
 

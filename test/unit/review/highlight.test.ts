@@ -42,4 +42,22 @@ describe('highlight segments', () => {
     const none = { toxicity: [{ token: 'total', contribution: 1.5, spans: [[10, 15]], marked: false }] };
     expect(segments(body, none).filter((s) => s.classes.length)).toEqual([]);
   });
+
+  it('when flagged words have only spaces between them, then they are one highlight, spaces included, as the Perspective spans', () => {
+    const body = 'you  stupid idiot, moron';
+    const e = { toxicity: [
+      { token: 'stupid', contribution: 1, spans: [[5, 11]], marked: true }, { token: 'idiot', contribution: 2, spans: [[12, 17]], marked: true },
+      { token: 'moron', contribution: 2, spans: [[19, 24]], marked: true }, { token: 'you', contribution: 0.5, spans: [[0, 3]], marked: false },
+    ] };
+    const segs = segments(body, e);
+    expect(segs.map((s) => s.text).join('')).toBe(body);
+    expect(segs.filter((s) => s.classes.length).map((s) => s.text)).toEqual(['stupid idiot', 'moron']);
+  });
+
+  it('when more words are flagged than the limit, then every flagged word is marked (the rule decides)', () => {
+    const words = Array.from({ length: 12 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    const body = words.join(', ');
+    const e = { toxicity: words.map((w, i) => ({ token: w, contribution: 1 + i, spans: [[i * 5, i * 5 + 3]], marked: true })) };
+    expect(segments(body, e, { limit: 8 }).filter((s) => s.classes.length).map((s) => s.text)).toEqual(words);
+  });
 });
