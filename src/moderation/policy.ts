@@ -28,17 +28,26 @@ export interface Decision {
 /** Reasons that make a comment borderline even when the scores are low. */
 const SOFT_SIGNALS = new Set(['too_fast', 'duplicate_body']);
 
+export type SiteThresholds = DecisionInput['modelThresholds'];
+
+/**
+ * The thresholds a site applies: its own where its policy sets them, else the models' defaults; `threat` only where
+ * the site or the toxicity model has one. The one place that rule lives (decisions, /moderate meters, Perspective spans).
+ */
+export function effectiveThresholds(policy: Pick<Policy, 'thresholds'>, models: SiteThresholds): SiteThresholds {
+  const t: SiteThresholds = { spam: policy.thresholds.spam ?? models.spam, toxicity: policy.thresholds.toxicity ?? models.toxicity };
+  const threat = policy.thresholds.threat ?? models.threat;
+  if (threat) t.threat = threat;
+  return t;
+}
+
 /**
  * Turns scores and signals into a verdict. Pure: the same input always gives the same decision, which is what makes
  * it testable and explainable.
  */
 export function decide(input: DecisionInput): Decision {
   const reasons = [...input.reasons];
-  const t = {
-    spam: input.policy.thresholds.spam ?? input.modelThresholds.spam,
-    toxicity: input.policy.thresholds.toxicity ?? input.modelThresholds.toxicity,
-    threat: input.policy.thresholds.threat ?? input.modelThresholds.threat,
-  };
+  const t = effectiveThresholds(input.policy, input.modelThresholds);
   // A threat is judged on its own attribute, whatever the overall toxicity: it at least reaches review.
   const threat = t.threat && input.scores.threat !== undefined ? input.scores.threat : -1;
   let status: CommentStatus = input.verdict ?? 'approved';

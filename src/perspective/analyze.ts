@@ -2,6 +2,7 @@ import type { ModelResult, ScoringModels } from '../classifier';
 import { toxicityModelFor } from '../classifier/language/toxicity-models';
 import { markedRuns } from '../classifier/marked-runs';
 import { linkListsOf } from '../moderation/link-lists';
+import { effectiveThresholds } from '../moderation/policy';
 import type { Site } from '../sites/site-store';
 import { headValue, lookupAttribute, type AttributeSource } from './attributes';
 import { invalid } from './google-error';
@@ -62,12 +63,11 @@ export function analyzeComment(models: ScoringModels, site: Pick<Site, 'id' | 'p
   // for a model whose score reached the site's review threshold (toxicity: or threat its own), since the rule, chosen
   // on toxic posts, marks the likeliest words of any comment. Each run is scored once per model, whatever number of
   // attributes read it. A text with no run shown is one span, scored as the whole comment.
-  const th = site.policy.thresholds;
-  const marksShown = (m: 'spam' | 'toxicity', r: ModelResult): boolean => {
-    if (r.score >= (th[m] ?? byModel[m].thresholds).review) return true;
-    const threat = th.threat ?? (m === 'toxicity' ? byModel.toxicity.attributeThresholds?.threat : undefined);
-    return m === 'toxicity' && threat !== undefined && (r.attributes?.threat ?? 0) >= threat.review;
-  };
+  const th = effectiveThresholds(site.policy, {
+    spam: byModel.spam.thresholds, toxicity: byModel.toxicity.thresholds, threat: byModel.toxicity.attributeThresholds?.threat,
+  });
+  const marksShown = (m: 'spam' | 'toxicity', r: ModelResult): boolean => r.score >= th[m].review
+    || (m === 'toxicity' && th.threat !== undefined && (r.attributes?.threat ?? 0) >= th.threat.review);
   const spanResults: Partial<Record<'spam' | 'toxicity', { runs: Array<[number, number]>; scored: ModelResult[] }>> = {};
   if (req.spanAnnotations) {
     for (const w of wanted) {

@@ -13,6 +13,7 @@ import { authorHistory } from '../../review/author-history';
 import { itemContext } from '../../review/item-context';
 import { getComment } from '../../comments/comment-store';
 import { getSite } from '../../sites/site-store';
+import { effectiveThresholds } from '../../moderation/policy';
 import { siteOfComment, sitesFor } from '../../review/claims';
 import { NotFoundError } from '../../errors';
 import { nowOf } from '../../review/deps';
@@ -90,9 +91,10 @@ export function reviewRoutes(ctx: AppContext, d: ReviewDeps): Router {
       ? await listReportedPage(ctx.redis, actor.id, { siteId: sites[0], order: q.order, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) })
       : await listReview(ctx.redis, ctx.moderation.secret, actor.id, { ...q, queue: q.queue, siteId: sites[0], from: q.from ? Date.parse(q.from) : undefined, to });
     // The site's thresholds, so the page colours meters by them (green below review, amber review, red reject).
-    const t = (await getSite(ctx.redis, sites[0]))?.policy.thresholds ?? {};
     const tox = d.models.toxicity;
-    const thresholds = { spam: t.spam ?? d.models.spam.thresholds, toxicity: t.toxicity ?? tox.thresholds, ...((t.threat ?? tox.attributeThresholds?.threat) ? { threat: t.threat ?? tox.attributeThresholds?.threat } : {}) };
+    const thresholds = effectiveThresholds((await getSite(ctx.redis, sites[0]))?.policy ?? { thresholds: {} }, {
+      spam: d.models.spam.thresholds, toxicity: tox.thresholds, threat: tox.attributeThresholds?.threat,
+    });
     res.setHeader('Cache-Control', 'no-store').json({ siteId: sites[0], queue: q.queue, order: q.order, thresholds, ...page });
   });
   r.get('/v1/review/items', auth, async (req, res) => {
