@@ -6,7 +6,7 @@ import { errorMiddleware, notFoundHandler } from './error-middleware';
 import { preflight } from './auth';
 import { requestContext } from './request-context';
 import { healthRoutes } from './routes/health';
-import { captchaRoutes } from './routes/captchas';
+import { challengeRoute } from './routes/captchas';
 import { commentRoutes } from './routes/comments';
 import { reportRoutes } from './routes/reports';
 import { publishedThreadRoutes } from './routes/published-thread';
@@ -29,30 +29,31 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
   // get theirs from express.static).
   app.set('etag', false);
   app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
-  app.use(requestContext(ctx.logger));
-  app.use(
-    staticHeaders(helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          'default-src': ["'none'"],
-          'script-src': ["'self'"],
-          'style-src': ["'self'"],
-          'img-src': ["'self'", 'data:'],
-          'connect-src': ["'self'"],
-          'font-src': ["'self'"],
-          'form-action': ["'self'"],
-          'frame-ancestors': ["'none'"],
-          'base-uri': ["'none'"],
-        },
+  // The security headers are the same on every response (see headersOf), taken from helmet once.
+  const security = headersOf(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'none'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'font-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
       },
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    })),
-  );
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  }));
+  // Challenges come first, on the app itself: POST /v1/captchas is the route a flood hits hardest, reads no body (an
+  // unread one is discarded by node as it arrives, within the request timeout), and does for itself what the next
+  // three middlewares do (routes/captchas.ts), so express walks one layer for it instead of a router in a chain.
+  app.post('/v1/captchas', challengeRoute(ctx, security.headers));
+  app.use(requestContext(ctx.logger));
+  app.use(setHeaders(security));
   app.use(preflight(ctx.redis));
-  // Challenges come before the body parsers and the other routers: POST /v1/captchas reads no body (an unread one is
-  // discarded by node as it arrives, within the request timeout) and is the route a flood hits hardest.
-  app.use(captchaRoutes(ctx));
   for (const { path, router } of extras.bodyRouters ?? []) app.use(path, router);
   app.use(utf8JsonOnly);
   app.use(express.json({ limit: '64kb', strict: false, type: ['application/json', 'application/*+json'], verify: rejectInvalidUtf8 }));
@@ -78,7 +79,7 @@ export function createApp(ctx: AppContext, extras: AppExtras = {}) {
  * helmet's headers are the same on every response with this configuration (no nonces, nothing per request), so they
  * are taken from it once and set in one step: its chain of a dozen middlewares cost about 5% of a comment's CPU time.
  */
-export function staticHeaders(mw: RequestHandler): RequestHandler {
+export function headersOf(mw: RequestHandler): { headers: Array<[string, string]>; removed: string[] } {
   const headers: Array<[string, string]> = [];
   const removed: string[] = [];
   const res = {
@@ -89,11 +90,20 @@ export function staticHeaders(mw: RequestHandler): RequestHandler {
     if (err) throw err;
   });
   if (!headers.length) throw new Error('helmet set no headers');
+  return { headers, removed };
+}
+
+function setHeaders({ headers, removed }: { headers: Array<[string, string]>; removed: string[] }): RequestHandler {
   return (_req, res, next) => {
     for (const [k, v] of headers) res.setHeader(k, v);
     for (const k of removed) res.removeHeader(k);
     next();
   };
+}
+
+/** helmet's headers (headersOf), as one middleware. */
+export function staticHeaders(mw: RequestHandler): RequestHandler {
+  return setHeaders(headersOf(mw));
 }
 
 /** JSON is UTF-8 (RFC 8259); bytes that are not would otherwise be decoded into U+FFFD and stored that way. */

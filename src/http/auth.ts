@@ -18,25 +18,38 @@ export function presentedKey(req: Request): string | undefined {
  */
 export function siteAuth(redis: Redis, accept: KeyKind[]): RequestHandler {
   return async (req, res, next) => {
-    const key = presentedKey(req);
-    if (!key) throw new UnauthorizedError('Send your site key or secret key as "Authorization: Bearer <key>".');
-    const found = await siteForKey(redis, key);
-    if (!found) throw new UnauthorizedError('The key is not valid.');
-    if (!accept.includes(found.kind)) {
-      throw new ForbiddenError(found.kind === 'pk' ? 'This endpoint needs the secret key.' : 'This endpoint needs the site key.');
-    }
-    const origin = req.get('origin');
-    if (origin) {
-      if (!found.site.policy.allowedOrigins.includes(origin)) {
-        throw new ForbiddenError(`Origin ${origin} is not one of this site's allowed origins.`);
-      }
-      res.setHeader('Access-Control-Allow-Origin', origin);
+    const found = await authenticate(redis, req, accept);
+    if (found.origin) {
+      res.setHeader('Access-Control-Allow-Origin', found.origin);
       res.setHeader('Vary', 'Origin');
     }
     res.locals.site = found.site;
     res.locals.keyKind = found.kind;
     next();
   };
+}
+
+/**
+ * siteAuth's checks without touching the response: the site, the kind of key, and the origin to grant CORS to (the
+ * request's Origin, when it is one of the site's allowed origins; undefined when the request sent none). Throws the
+ * same errors siteAuth answers.
+ */
+export async function authenticate(redis: Redis, req: Request, accept: KeyKind[]): Promise<{ site: Site; kind: KeyKind; origin?: string }> {
+  const key = presentedKey(req);
+  if (!key) throw new UnauthorizedError('Send your site key or secret key as "Authorization: Bearer <key>".');
+  const found = await siteForKey(redis, key);
+  if (!found) throw new UnauthorizedError('The key is not valid.');
+  if (!accept.includes(found.kind)) {
+    throw new ForbiddenError(found.kind === 'pk' ? 'This endpoint needs the secret key.' : 'This endpoint needs the site key.');
+  }
+  const origin = req.headers.origin;
+  if (origin) {
+    if (!found.site.policy.allowedOrigins.includes(origin)) {
+      throw new ForbiddenError(`Origin ${origin} is not one of this site's allowed origins.`);
+    }
+    return { site: found.site, kind: found.kind, origin };
+  }
+  return found;
 }
 
 export function siteOf(res: Response): Site {
