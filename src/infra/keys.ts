@@ -87,6 +87,8 @@ export const keys = {
   learnSeq: () => global('learn', 'seq'),
   /** String: the lock of the one instance folding feedback streams; TTL a few fold intervals. */
   learnLock: () => global('learn', 'lock'),
+  /** String: when the compactor's last full pass (every site) ended, in ms; no TTL (lost: the next full pass is an interval's hour away). */
+  learnFullPassAt: () => global('learn', 'full-pass-at'),
 
   /** String: the site id an Akismet-format key belongs to, keyed by the key's keyed hash (no TTL: lives with the key). */
   akismetKey: (keyHash: string) => global('akismet-key', keyHash),

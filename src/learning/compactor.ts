@@ -37,7 +37,10 @@ const SITE_BATCH = 64;
  * that were deleted (every pass renews it for the others).
  */
 export const SNAPSHOT_TTL_SECONDS = 400 * 86400;
-/** Every this many timed passes, one visits every site (retention trim, snapshot TTLs, deleted sites): hourly at the default interval. */
+/**
+ * Every this many intervals, a timed pass visits every site (retention trim, snapshot TTLs, deleted sites, lost marks):
+ * hourly at the default interval, in the deployment as a whole (fullPassDue).
+ */
 const FULL_PASS_EVERY = 60;
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
@@ -68,9 +71,13 @@ export function startCompactor(opts: CompactorOptions): Compactor {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<boolean> | undefined;
   let closed = false;
-  /** The feedback mark up to which every marked site was folded (dirty-sites.ts); undefined before the first pass. */
+  /**
+   * The feedback mark up to which every marked site was folded (dirty-sites.ts); undefined before the first pass and
+   * after another instance held the lock (what this one knew may be stale then: it folds every marked site again).
+   */
   let seen: number | undefined;
-  let passesSinceFull = 0;
+  /** When the deployment's last full pass ended, as this process last read or wrote it (fullPassDue). */
+  let fullAt: number | undefined;
 
   async function lock(wait: boolean): Promise<string | undefined> {
     const token = crypto.randomBytes(12).toString('hex');
@@ -174,13 +181,16 @@ export function startCompactor(opts: CompactorOptions): Compactor {
 
   /**
    * The sites this pass folds. A full pass visits every site: it trims every stream to the retention, renews every
-   * snapshot's TTL and forgets deleted sites. Between full passes (one per FULL_PASS_EVERY), a pass folds only the
-   * sites marked with new feedback since the previous one (dirty-sites.ts), so an idle deployment's passes cost one
-   * read, not two round trips per site.
+   * snapshot's TTL, forgets deleted sites and marks sites with feedback that lost their mark. Between full passes
+   * (one per FULL_PASS_EVERY intervals in the deployment, see fullPassDue), a pass folds only the sites marked with
+   * new feedback since the previous one (dirty-sites.ts), so an idle deployment's passes cost one read, not two round
+   * trips per site. The first pass of a process (or after another instance held the lock) knows nothing yet: it
+   * folds every site ever marked with feedback (the set is never trimmed), as a starting learner reads them, not
+   * every site; a site with no mark has no feedback to fold, or lost its mark and waits for the next full pass.
    */
   async function sitesToFold(full: boolean): Promise<{ ids: string[]; full: boolean }> {
-    if (!full && seen !== undefined) {
-      const marked = await sitesMarkedAfter(redis, seen);
+    if (!full) {
+      const marked = await sitesMarkedAfter(redis, seen ?? 0);
       if (!marked.reset) {
         seen = marked.seq;
         return { ids: marked.siteIds, full: false };
@@ -192,14 +202,31 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     const live = new Set(ids);
     for (const id of [...known.keys()]) if (!live.has(id)) known.delete(id);
     seen = mark;
-    passesSinceFull = 0;
     return { ids, full: true };
+  }
+
+  /**
+   * Whether a timed pass is the deployment's hourly full one: when the last full pass of any instance ended
+   * FULL_PASS_EVERY intervals ago or more (learnFullPassAt). Kept in Redis, not counted per process, so that a
+   * deployment whose processes restart more often than hourly (or whose lock moves between them) still makes one,
+   * and a start does not make one. A deployment with no record of one counts from its first pass.
+   */
+  async function fullPassDue(now: number): Promise<boolean> {
+    const period = FULL_PASS_EVERY * opts.intervalMs;
+    // What this process last read or wrote spares the read until a full pass could be due.
+    if (fullAt !== undefined && now - fullAt < period) return false;
+    fullAt = Number(await redis.get(keys.learnFullPassAt()));
+    if (!fullAt) {
+      fullAt = now;
+      await redis.set(keys.learnFullPassAt(), String(now), 'NX');
+      return false;
+    }
+    return now - fullAt >= period;
   }
 
   async function pass(now: number, full: boolean): Promise<void> {
     const before = seen;
-    const { ids, full: visitedAll } = await sitesToFold(full || known.size === 0 || passesSinceFull >= FULL_PASS_EVERY);
-    passesSinceFull++;
+    const { ids, full: visitedAll } = await sitesToFold(full || (await fullPassDue(Date.now())));
     try {
       for (let i = 0; i < ids.length; i += SITE_BATCH) await foldBatch(ids.slice(i, i + SITE_BATCH), now);
     } catch (err) {
@@ -213,6 +240,9 @@ export function startCompactor(opts: CompactorOptions): Compactor {
       const withFeedback = [...known].filter(([, k]) => k.pos !== '0-0').map(([id]) => id);
       const marked = await markUnmarked(redis, withFeedback);
       if (marked) opts.logger.warn({ sites: marked }, 'sites with feedback had lost their learning marks; marked again');
+      // The wall clock, not `now` (which a caller may move to see a retention trim).
+      fullAt = Date.now();
+      await redis.set(keys.learnFullPassAt(), String(fullAt));
     }
     const out: Record<string, string> = {};
     for (const t of TASKS) {
@@ -229,6 +259,8 @@ export function startCompactor(opts: CompactorOptions): Compactor {
     if (!token) {
       // Another instance folds; what this one knew may be stale when it next holds the lock.
       known.clear();
+      seen = undefined;
+      fullAt = undefined;
       return false;
     }
     try {

@@ -14,7 +14,13 @@ const ORIGIN = 'http://localhost:3000';
 /** Headers that differ per answer or per route, left out when comparing against another route's. */
 const OWN = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'cache-control', 'x-request-id', 'retry-after',
   'access-control-allow-origin', 'vary', 'ratelimit', 'ratelimit-policy']);
-const common = (h: Headers) => [...h].filter(([k]) => !OWN.has(k) && !k.startsWith('ratelimit')).sort();
+const common = (h: Headers) => {
+  const out: Array<[string, string]> = [];
+  h.forEach((v, k) => {
+    if (!OWN.has(k) && !k.startsWith('ratelimit')) out.push([k, v]);
+  });
+  return out.sort();
+};
 
 async function challenge(opts: { key?: string; origin?: string; query?: string; requestId?: string } = {}) {
   const headers: Record<string, string> = {};

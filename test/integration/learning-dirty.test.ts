@@ -96,8 +96,8 @@ alone('when the compactor\'s timed passes find no new feedback, then they read n
   const c = countingModels();
   const compactor = startCompactor({ redis, models: c.models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 50 });
   try {
-    // The first pass is a full one and visits every site.
-    await until('a full pass and two more', () => passes.length >= 4);
+    // The first pass folds the marked sites.
+    await until('a first pass and two more', () => passes.length >= 4);
     reads.length = 0;
     const n = passes.length;
     await until('two more passes', () => passes.length >= n + 2);
@@ -210,4 +210,57 @@ alone('when a site with feedback lost its mark, then the compactor\'s next full 
     await starting?.close();
     await compactor.close();
   }
+});
+
+/** Runs a compactor with timed passes every 50 ms until its first pass ended; returns the snapshots it read. */
+async function firstTimedPass(): Promise<string[]> {
+  const locks: number[] = [];
+  const snapshots: string[] = [];
+  const set = redis.set.bind(redis) as (...a: unknown[]) => Promise<unknown>;
+  const setSpy = jest.spyOn(redis, 'set').mockImplementation(((key: string, ...rest: unknown[]) => {
+    if (key === keys.learnLock()) locks.push(reads.length);
+    return set(key, ...rest);
+  }) as never);
+  const get = redis.get.bind(redis) as (...a: unknown[]) => Promise<unknown>;
+  const getSpy = jest.spyOn(redis, 'get').mockImplementation(((key: string, ...rest: unknown[]) => {
+    if (locks.length === 1) snapshots.push(key);
+    return get(key, ...rest);
+  }) as never);
+  const compactor = startCompactor({ redis, models: countingModels().models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 50 });
+  try {
+    reads.length = 0;
+    // The second pass takes the lock once the first one has released it.
+    await until('the first timed pass ended', () => locks.length >= 2);
+    reads.length = locks[1];
+    return snapshots.filter((k) => siteIds.some((id) => k === keys.learnSnapshot(id)));
+  } finally {
+    await compactor.close();
+    setSpy.mockRestore();
+    getSpy.mockRestore();
+  }
+}
+
+alone('when a process\'s compactor makes its first timed pass, then it reads the snapshots and streams of the sites ever marked with feedback, not of every site', async () => {
+  // A deployment with no record of a full pass counts from this one: no full pass at a start.
+  await redis.del(keys.learnFullPassAt());
+  const marked = new Set(await redis.zrange(keys.learnDirty(), 0, -1));
+  const quiet = siteIds.filter((id) => !marked.has(id));
+  expect(quiet.length).toBeGreaterThan(20);
+  const snapshots = await firstTimedPass();
+  expect(reads.length).toBeGreaterThan(0);
+  for (const id of reads) expect({ id, marked: marked.has(id) }).toEqual({ id, marked: true });
+  for (const id of quiet) {
+    expect(reads).not.toContain(id);
+    expect(snapshots).not.toContain(keys.learnSnapshot(id));
+  }
+  expect(Number(await redis.get(keys.learnFullPassAt()))).toBeGreaterThan(Date.now() - 60_000);
+});
+
+alone('when the deployment\'s last full pass is older than the full-pass period, then a starting compactor\'s first timed pass visits every site and records its end', async () => {
+  // 60 intervals of 50 ms: 3 s.
+  const old = Date.now() - 10_000;
+  await redis.set(keys.learnFullPassAt(), String(old));
+  await firstTimedPass();
+  expect(new Set(reads)).toEqual(new Set(siteIds));
+  expect(Number(await redis.get(keys.learnFullPassAt()))).toBeGreaterThan(old);
 });
