@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
-import { readStoredSum } from '../infra/stored-sum';
+import { pace, readStoredSum } from '../infra/stored-sum';
 
 /** How often, at most, one process of the deployment sums the sites' captcha counters. */
 export const TOTALS_INTERVAL_MS = 60_000;
@@ -23,11 +23,12 @@ export async function captchaTotals(redis: Redis, now = Date.now(), later: (sum:
   return stored && fields(stored);
 }
 
-/** Reads every site's counters (in pipelined batches) and stores their sum. */
-export async function sumCaptchaStats(redis: Redis, now = Date.now()): Promise<CaptchaTotals> {
+/** Reads every site's counters (in pipelined batches, with `pause` between them) and stores their sum. */
+export async function sumCaptchaStats(redis: Redis, now = Date.now(), pause: () => Promise<void> = pace): Promise<CaptchaTotals> {
   const ids = await redis.zrange(keys.siteIndex(), 0, -1);
   const sum: CaptchaTotals = {};
   for (let i = 0; i < ids.length; i += BATCH) {
+    if (i) await pause();
     const hashes = await Promise.all(ids.slice(i, i + BATCH).map((id) => redis.hgetall(keys.captchaStats(id))));
     for (const h of hashes) for (const [f, v] of Object.entries(h)) sum[f] = (sum[f] ?? 0) + Number(v);
   }

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { keys } from '../infra/keys';
-import { readStoredSum } from '../infra/stored-sum';
+import { pace, readStoredSum } from '../infra/stored-sum';
 import type { QueueCounts, ReviewQueues } from './queue';
 
 /** How often, at most, one process of the deployment counts every site's review queue for /metrics. */
@@ -21,13 +21,22 @@ export async function reviewDepthTotals(
   return stored && { waiting: Number(stored.waiting ?? 0), claimed: Number(stored.claimed ?? 0) };
 }
 
-/** Counts every site's queue (ReviewQueues.countsOf, a script call per 500 sites) and stores the sum. */
-export async function countDepth(redis: Redis, queues: Pick<ReviewQueues, 'countsOf'>, now = Date.now()): Promise<QueueCounts> {
+/**
+ * Sites counted per step of a recount: one script call of about 1 ms of Redis time (4 µs a site), so the requests
+ * sharing Redis wait behind little.
+ */
+const DEPTH_BATCH = 100;
+
+/** Counts every site's queue (ReviewQueues.countsOf, a script call per DEPTH_BATCH sites, `pause` between) and stores the sum. */
+export async function countDepth(redis: Redis, queues: Pick<ReviewQueues, 'countsOf'>, now = Date.now(), pause: () => Promise<void> = pace): Promise<QueueCounts> {
   const ids = await redis.zrange(keys.siteIndex(), 0, -1);
   const sum = { waiting: 0, claimed: 0 };
-  for (const c of await queues.countsOf(ids)) {
-    sum.waiting += c.waiting;
-    sum.claimed += c.claimed;
+  for (let i = 0; i < ids.length; i += DEPTH_BATCH) {
+    if (i) await pause();
+    for (const c of await queues.countsOf(ids.slice(i, i + DEPTH_BATCH))) {
+      sum.waiting += c.waiting;
+      sum.claimed += c.claimed;
+    }
   }
   await redis.multi().hset(keys.reviewDepthTotals(), { ...sum, at: now }).expire(keys.reviewDepthTotals(), 86400).exec();
   return sum;
