@@ -7,7 +7,7 @@ import type { SpanRule } from './types';
 import { vocabulary, type NbCounts } from './naive-bayes';
 import { decodeVarints, encodeVarints } from './varint';
 
-/** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
+/** The newest version: bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. A file is written with the lowest version its fields need (`fileVersion`). */
 export const FORMAT = 'vigil-naive-bayes';
 export const FORMAT_VERSION = 9;
 /**
@@ -125,6 +125,26 @@ export interface StyleGateFile {
   gate: ModelFile;
   short: ModelFile;
   map: [number, number];
+}
+
+/**
+ * The oldest version a file is written with: every shipped file was written at 7 or later, and versions 5 and 6 were
+ * not checked to featurise links as this build does (the spam model's link features came between them).
+ */
+export const WRITE_FLOOR_VERSION = 7;
+
+/**
+ * The version a written file carries: the lowest one whose reader understands every field the file has, so that a
+ * file that uses nothing newer than version 7 still says 7 and a build that reads 7 can load it (retraining the spam
+ * model with an unchanged recipe writes the same bytes as the shipped file). Newer fields raise it: a style gate or
+ * a gate's `adjust` / `main` to 8, a head's `cross` to 9.
+ */
+export function fileVersion(f: Omit<ModelFile, 'formatVersion'>): number {
+  let v = WRITE_FLOOR_VERSION;
+  const heads = Object.values(f.heads);
+  if (f.style || heads.some((h) => h.gate?.adjust || h.gate?.main)) v = Math.max(v, STYLE_FORMAT_VERSION);
+  if (heads.some((h) => h.cross)) v = Math.max(v, 9);
+  return v;
 }
 
 /** Smallest power of ten (up to 1000) that makes every count an integer. */

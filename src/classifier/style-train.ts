@@ -1,5 +1,5 @@
 import type { LabeledDoc } from './datasets';
-import { STYLE_FORMAT_VERSION, type ModelFile } from './model-file';
+import { fileVersion, type ModelFile } from './model-file';
 import { trainModel, type TrainOptions } from './train';
 
 /**
@@ -16,15 +16,12 @@ export function trainStyleGated(docs: LabeledDoc[], opts: TrainOptions, short: (
     label: short(d.source) ? 0 : 1, task: d.task, source: d.source, natural: true,
   }));
   const gate = trainModel(styled, { ...opts, name: `${opts.name}-style`, meta: false, ...gateOpts });
-  return {
-    ...news,
-    formatVersion: STYLE_FORMAT_VERSION,
-    style: {
-      gate: { ...gate, training: { role: 'style gate: 1 = news or forum comment, 0 = short message (YouTube, SMS)', outOfFold: gate.training?.outOfFold } },
-      short: shortFile,
-      map: thresholdMap(shortFile.thresholds, news.thresholds),
-    },
+  const style = {
+    gate: { ...gate, training: { role: 'style gate: 1 = news or forum comment, 0 = short message (YouTube, SMS)', outOfFold: gate.training?.outOfFold } },
+    short: shortFile,
+    map: thresholdMap(shortFile.thresholds, news.thresholds),
   };
+  return { ...news, formatVersion: fileVersion({ ...news, style }), style };
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p));

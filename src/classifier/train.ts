@@ -3,7 +3,7 @@ import { ATTRIBUTES, type LabeledDoc } from './datasets';
 import { featurize, layoutFor, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
-import { FORMAT, FORMAT_VERSION, decodeCounts, encodeCounts, type HeadFile, type HeadGate, type ModelFile } from './model-file';
+import { FORMAT, decodeCounts, fileVersion, encodeCounts, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { addDocument, buildTable, emptyCounts, groupSums, vocabulary, type NbTable } from './naive-bayes';
 import { chooseThresholds, metricsAt, rocAuc } from './metrics';
 import { crossLogit, fitCross } from './cross-stack';
@@ -388,9 +388,8 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   const cross = crossStacks(specs, docs, feats, zAll, sw, o, heads);
   const sources: Record<string, number> = {};
   for (const d of docs) sources[d.source] = (sources[d.source] ?? 0) + 1;
-  return {
+  const file: Omit<ModelFile, 'formatVersion'> = {
     format: FORMAT,
-    formatVersion: FORMAT_VERSION,
     name: o.name,
     task: o.task,
     version: o.version,
@@ -406,4 +405,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
       sources, outOfFold: oofMetrics, ...(Object.keys(cross).length ? { crossOutOfFold: cross } : {}), ...(threatCurve ? { threatOutOfFold: threatCurve } : {}),
     },
   };
+  // formatVersion second, where the shipped files have it.
+  const { format, ...rest } = file;
+  return { format, formatVersion: fileVersion(file), ...rest };
 }
