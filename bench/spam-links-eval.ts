@@ -2,7 +2,7 @@
  * The spam model on the comments news sites get: legitimate comments that link, and link spam. Trains fresh models
  * on training parts only and prints one table per recipe (MODEL_CARD.md, "Spam on news comments"):
  *   node scripts/run-ts.js bench/spam-links-eval.ts [--data DIR] [--weighting] [--gate] [--ablations] [--inner [--inner-youtube]]
- *     [--remedies] [--recipes JSON] [--spam-opts JSON] [--errors] [--write FILE]
+ *     [--remedies] [--link-head] [--recipes JSON] [--spam-opts JSON] [--errors] [--write FILE]
  * `--weighting` adds the source-weighting alternatives (mass caps, the previous recipe), `--gate` the style gate
  * (style-gate.ts; it prints which expert scored how much of each set), `--ablations` the link features', `--remedies`
  * the remedies of decision 0098 (printed only, never recorded). `--errors` lists each set's flagged ham with links
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { forgetLastText } from '../src/classifier/doc';
 import type { LabeledDoc } from '../src/classifier/datasets';
+import { WORD_CUES } from '../src/classifier/cross-stack';
 import { LINK_FEATURES } from '../src/classifier/links';
 import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { NaiveBayesModel } from '../src/classifier/model';
@@ -29,7 +30,7 @@ import { trainStyleGated } from '../src/classifier/style-train';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
 import { commandLine, recordBench } from './record';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, inner: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'inner-youtube': { type: 'boolean' }, weighting: { type: 'boolean' }, gate: { type: 'boolean' }, remedies: { type: 'boolean' }, recipes: { type: 'string' }, errors: { type: 'boolean' }, write: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, inner: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'inner-youtube': { type: 'boolean' }, weighting: { type: 'boolean' }, gate: { type: 'boolean' }, remedies: { type: 'boolean' }, 'link-head': { type: 'boolean' }, recipes: { type: 'string' }, errors: { type: 'boolean' }, write: { type: 'string' } } });
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const REPO = path.resolve(__dirname, '..');
 const extra: Partial<TrainOptions> = values['spam-opts'] ? JSON.parse(values['spam-opts']) : {};
@@ -112,6 +113,9 @@ const NEWS_SOURCES = [
   'news-spam.tsv', 'news-ham.tsv', 'se_meta_comments_train80.csv', 'toxicspans_civil_comments_train80.csv', 'tsd_train_trial.csv',
   'train5k_shared_80pct.csv', 'train_pools_extra.csv',
 ];
+/** The link stack's cues (decision 0101): how many links a comment has, and how much of its text they are. */
+const LINK_COUNT_CUES = ['links=0', 'links=1', 'links=2', 'links=3+'];
+const LINK_RATIO_CUES = ['lratio=lo', 'lratio=mid', 'lratio=hi'];
 const capped = (features: number): Recipe => ({ news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { massCap: { features, sources: NEWS_SOURCES } } });
 const RECIPES: Record<string, Recipe> = JSON.parse(values.recipes ?? 'null') ?? {
   shipped: { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false } },
@@ -141,6 +145,28 @@ const RECIPES: Record<string, Recipe> = JSON.parse(values.recipes ?? 'null') ?? 
         'extra data + first-party shorteners + domain shape': { news: true, extra: true, weights: EXTRA_WEIGHTS, features: { counts: false, firstParty: true, shape: true } },
         // The style gate (0085) over the same: its gate learns news-extra's comments as news; run last, after the rows above.
         'style gate + extra data + first-party shorteners + domain shape': { news: true, gate: true, extra: true, weights: EXTRA_WEIGHTS, features: { counts: false, firstParty: true, shape: true } },
+      }
+    : {}),
+  // Decision 0101 (MODEL_CARD.md, "Link head"): a link head beside the word head and a logistic stack over both with a
+  // few style cues (WORD_CUES: distinct words; links=N; lratio=: link share of the text, with the link counts on).
+  ...(values['link-head']
+    ? {
+        'link head': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [] } } },
+        'link head + length': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES] } } },
+        'link head + length + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES] } } },
+        'link head + length + link ratio (link counts on)': { news: true, weights: SHIPPED_NEWS_WEIGHTS, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_RATIO_CUES] } } },
+        'link head + length + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: [...WORD_CUES] } } },
+        'link head + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: LINK_COUNT_CUES } } },
+        'link head + link count + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: LINK_COUNT_CUES } } },
+        'link head + length + link count + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES] } } },
+        'link head x cues + length + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES], cueTimesLink: true } } },
+        'link head x cues + length': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES], cueTimesLink: true } } },
+        'link head x cues + length + link ratio (link counts on)': { news: true, weights: SHIPPED_NEWS_WEIGHTS, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_RATIO_CUES], cueTimesLink: true } } },
+        'link head x cues + length + link count + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES], cueTimesLink: true } } },
+        'words apart + link head': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [], words: true } } },
+        'words apart + link head + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: LINK_COUNT_CUES, words: true } } },
+        'words apart + link head + length + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES], words: true } } },
+        'words apart + link head + length + link ratio (link counts on)': { news: true, weights: SHIPPED_NEWS_WEIGHTS, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_RATIO_CUES], words: true } } },
       }
     : {}),
   // Measured on the previous recipe (no mass cap), as the model card's link-feature ablation table says.
@@ -283,7 +309,7 @@ console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
 // The held-out run of the default recipes is the one the model card quotes (test/unit/docs-figures.test.ts compares
 // them); inner runs and ad-hoc recipes or options print only.
-if (!values.inner && !values.recipes && !values.remedies && !values['spam-opts']) {
+if (!values.inner && !values.recipes && !values.remedies && !values['link-head'] && !values['spam-opts']) {
   const cell = (r: RunResult, set: string, col: number): string => r.rows.find((x) => x[0] === set)?.[col] ?? '-';
   const written = values.write ? createHash('sha256').update(readFileSync(values.write)).digest('hex') : undefined;
   recordBench('spam-links', {

@@ -167,7 +167,7 @@ export class NaiveBayesModel implements Model {
       if (g.adjust) for (const [cue, w] of g.adjust) if (d.metaNames.includes(cue)) zh += w;
       z[h] = zh;
     }
-    if (this.table.cross.length) applyCross(this.table.cross, z, this.crossZ, d.metaNames);
+    if (this.table.cross.length) applyCross(this.table.cross, z, this.crossZ, d.metaNames, d.text.words.length);
     return z;
   }
 

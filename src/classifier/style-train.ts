@@ -1,6 +1,9 @@
 import type { LabeledDoc } from './datasets';
 import { fileVersion, type ModelFile } from './model-file';
+import { withoutLinks } from './link-head';
 import { trainModel, type TrainOptions } from './train';
+
+export { withoutLinks };
 
 /**
  * Trains the spam model with a style gate (style-gate.ts): the news expert on every document (as `trainModel`),
@@ -34,10 +37,3 @@ export function thresholdMap(from: { review: number; reject: number }, to: { rev
   return [Math.round(a * 1e4) / 1e4, Math.round(b * 1e4) / 1e4];
 }
 
-// Training data only (never user text at scoring time): a link is a run of non-spaces from its scheme or "www.".
-const LINK = /(?:https?:\/\/|www\.)[^\s<>"]*/gi;
-
-/** The text with its links replaced by a space. */
-export function withoutLinks(text: string): string {
-  return text.replace(LINK, ' ');
-}
