@@ -5,7 +5,8 @@
  *     [--remedies] [--link-head] [--recipes JSON] [--spam-opts JSON] [--errors] [--write FILE]
  * `--weighting` adds the source-weighting alternatives (mass caps, the previous recipe), `--gate` the style gate
  * (style-gate.ts; it prints which expert scored how much of each set), `--ablations` the link features', `--remedies`
- * the remedies of decision 0098 (printed only, never recorded). `--errors` lists each set's flagged ham with links
+ * the remedies of decision 0098, `--link-head` the link head and stack of decision 0101 (every variant with `--inner`,
+ * the measured candidate held out; both printed only, never recorded). `--errors` lists each set's flagged ham with links
  * and missed spam with the five tokens that weighed most.
  * `--write models/spam.json` also writes the first recipe's model (the one the table scores) as the shipped file.
  * Every trainable set is split 70/30 by text (seed 42, `splitHoldout`): the 30% part is only ever scored here.
@@ -116,6 +117,51 @@ const NEWS_SOURCES = [
 /** The link stack's cues (decision 0101): how many links a comment has, and how much of its text they are. */
 const LINK_COUNT_CUES = ['links=0', 'links=1', 'links=2', 'links=3+'];
 const LINK_RATIO_CUES = ['lratio=lo', 'lratio=mid', 'lratio=hi'];
+const linkHead = (cues: string[], more: { cueTimesLink?: boolean; words?: boolean; l2?: number } = {}, features: Partial<typeof LINK_FEATURES> = { counts: false }, extra = false): Recipe => ({
+  news: true, weights: extra ? EXTRA_WEIGHTS : SHIPPED_NEWS_WEIGHTS, features, opts: { linkHead: { cues, ...more } }, ...(extra ? { extra } : {}),
+});
+/**
+ * Decision 0101 (MODEL_CARD.md, "Link head"): a link head beside the word head and a logistic stack over both with a
+ * few style cues (WORD_CUES: distinct words; links=N; lratio=: link share of the text, with the link counts on). All
+ * are run by `--inner --inner-youtube --link-head`; held out, `--link-head` runs only the two measured: the inner
+ * rule's choice and, measured before it, the relaxed rule's pick.
+ */
+const LINK_HEAD_RECIPES: Record<string, Recipe> = {
+  'link head': linkHead([]),
+  'link head + length': linkHead([...WORD_CUES]),
+  'link head + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES]),
+  'link head + length + link ratio (link counts on)': linkHead([...WORD_CUES, ...LINK_RATIO_CUES], {}, {}),
+  'link head + length + first-party shorteners': linkHead([...WORD_CUES], {}, { counts: false, firstParty: true }),
+  'link head + link count': linkHead(LINK_COUNT_CUES),
+  'link head + link count + first-party shorteners': linkHead(LINK_COUNT_CUES, {}, { counts: false, firstParty: true }),
+  'link head + length + link count + first-party shorteners': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], {}, { counts: false, firstParty: true }),
+  'link head + no-link cue': linkHead(['links=0']),
+  'link head + length + no-link cue': linkHead([...WORD_CUES, 'links=0']),
+  'link head + length + no-link cue + first-party shorteners': linkHead([...WORD_CUES, 'links=0'], {}, { counts: false, firstParty: true }),
+  'link head x cues + length': linkHead([...WORD_CUES], { cueTimesLink: true }),
+  'link head x cues + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { cueTimesLink: true }),
+  'link head x cues + link count': linkHead(LINK_COUNT_CUES, { cueTimesLink: true }),
+  'link head x cues + length + link ratio (link counts on)': linkHead([...WORD_CUES, ...LINK_RATIO_CUES], { cueTimesLink: true }, {}),
+  'link head x cues + length + link count + first-party shorteners': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { cueTimesLink: true }, { counts: false, firstParty: true }),
+  'link head x cues + length + no-link cue': linkHead([...WORD_CUES, 'links=0'], { cueTimesLink: true }),
+  'link head + length + link count, stack L2 1': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { l2: 1 }),
+  'link head + length + link count, stack L2 10': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { l2: 10 }),
+  'link head + length + link count, stack L2 100': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { l2: 100 }),
+  // With the extra data of decision 0098 (short citing comments among them), run after the rows above.
+  'extra data + link head + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], {}, { counts: false }, true),
+  'extra data + link head + length + no-link cue': linkHead([...WORD_CUES, 'links=0'], {}, { counts: false }, true),
+  'extra data + link head + length + no-link cue + first-party shorteners': linkHead([...WORD_CUES, 'links=0'], {}, { counts: false, firstParty: true }, true),
+  'extra data + link head + length + link count + first-party shorteners': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], {}, { counts: false, firstParty: true }, true),
+  'words apart + link head': linkHead([], { words: true }),
+  'words apart + link head + link count': linkHead(LINK_COUNT_CUES, { words: true }),
+  'words apart + link head + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { words: true }),
+  'words apart + link head + length + link ratio (link counts on)': linkHead([...WORD_CUES, ...LINK_RATIO_CUES], { words: true }, {}),
+};
+/**
+ * The two measured held out: the relaxed rule's pick among the rows before "extra data" (at most one inner citation
+ * flagged), then the inner rule's choice (the one row that met it, from the "extra data" rows run afterwards).
+ */
+const LINK_HEAD_HELD_OUT = ['link head + length + no-link cue + first-party shorteners', 'extra data + link head + length + no-link cue + first-party shorteners'];
 const capped = (features: number): Recipe => ({ news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { massCap: { features, sources: NEWS_SOURCES } } });
 const RECIPES: Record<string, Recipe> = JSON.parse(values.recipes ?? 'null') ?? {
   shipped: { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false } },
@@ -149,26 +195,7 @@ const RECIPES: Record<string, Recipe> = JSON.parse(values.recipes ?? 'null') ?? 
     : {}),
   // Decision 0101 (MODEL_CARD.md, "Link head"): a link head beside the word head and a logistic stack over both with a
   // few style cues (WORD_CUES: distinct words; links=N; lratio=: link share of the text, with the link counts on).
-  ...(values['link-head']
-    ? {
-        'link head': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [] } } },
-        'link head + length': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES] } } },
-        'link head + length + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES] } } },
-        'link head + length + link ratio (link counts on)': { news: true, weights: SHIPPED_NEWS_WEIGHTS, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_RATIO_CUES] } } },
-        'link head + length + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: [...WORD_CUES] } } },
-        'link head + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: LINK_COUNT_CUES } } },
-        'link head + link count + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: LINK_COUNT_CUES } } },
-        'link head + length + link count + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES] } } },
-        'link head x cues + length + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES], cueTimesLink: true } } },
-        'link head x cues + length': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES], cueTimesLink: true } } },
-        'link head x cues + length + link ratio (link counts on)': { news: true, weights: SHIPPED_NEWS_WEIGHTS, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_RATIO_CUES], cueTimesLink: true } } },
-        'link head x cues + length + link count + first-party shorteners': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false, firstParty: true }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES], cueTimesLink: true } } },
-        'words apart + link head': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [], words: true } } },
-        'words apart + link head + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: LINK_COUNT_CUES, words: true } } },
-        'words apart + link head + length + link count': { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_COUNT_CUES], words: true } } },
-        'words apart + link head + length + link ratio (link counts on)': { news: true, weights: SHIPPED_NEWS_WEIGHTS, opts: { linkHead: { cues: [...WORD_CUES, ...LINK_RATIO_CUES], words: true } } },
-      }
-    : {}),
+  ...(values['link-head'] ? (values.inner ? LINK_HEAD_RECIPES : Object.fromEntries(LINK_HEAD_HELD_OUT.map((k) => [k, LINK_HEAD_RECIPES[k]]))) : {}),
   // Measured on the previous recipe (no mass cap), as the model card's link-feature ablation table says.
   ...(values.ablations
     ? {
@@ -207,7 +234,8 @@ interface RunResult {
 }
 
 function run(name: string, r: Recipe): RunResult {
-  Object.assign(LINK_FEATURES, { psl: true, classes: true, counts: true, words: true, firstParty: false }, r.features ?? {});
+  // Every flag is reset, so a recipe never inherits the one before it.
+  Object.assign(LINK_FEATURES, { psl: true, classes: true, counts: true, words: true, firstParty: false, shape: false }, r.features ?? {});
   forgetLastText();
   const sets = Object.entries(trainParts).filter(([k]) => r.extra || k !== 'news-extra (ours)').map(([, d]) => d);
   const news = r.news ? sets.flat().map((d) => (r.natural ? { ...d, natural: true } : d)) : [];

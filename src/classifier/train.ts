@@ -126,10 +126,11 @@ export interface TrainOptions {
    * main score (cross-stack.ts) that combines the word head's and the link head's out-of-fold log-odds with `cues`
    * (metadata feature names or WORD_CUES), so the words of a long comment cannot drown what its link says. With
    * `words`, the main head leaves the links to the link head (link-head.ts `wordView`); with `cueTimesLink`, each cue
-   * also re-weighs the link head's log-odds (HeadCross.cues), not only the main score's.
+   * also re-weighs the link head's log-odds (HeadCross.cues), not only the main score's; `l2` is the stack's L2
+   * penalty (default 0.1, as the toxicity cross stacks).
    * Measured in MODEL_CARD.md ("Link head"). @defaultValue none
    */
-  linkHead?: { cues: string[]; words?: boolean; cueTimesLink?: boolean } | null;
+  linkHead?: { cues: string[]; words?: boolean; cueTimesLink?: boolean; l2?: number } | null;
   /**
    * Metadata features (links, author fields, hand-set priors). Off for the spam model's style gate
    * (style-train.ts), which tells comments apart by their words. @defaultValue spam true, toxicity false
@@ -272,7 +273,8 @@ function crossStacks(specs: HeadSpec[], docs: LabeledDoc[], feats: Doc[], zAll: 
     const has = idx.map((i) => (c: string) => hasCue(c, feats[i].metaNames, feats[i].text.words.length));
     const natural = idx.map((i, k) => (docs[i].natural ? k : -1)).filter((k) => k >= 0);
     const times = spec.name === 'score' && o.linkHead?.cueTimesLink ? names.length : 1;
-    const c = fitCross(names, o.crossCues, zs, has, ys, idx.map((i) => sw[i]), natural, 0.1, o.nonNegativeCalibration, times);
+    const l2 = spec.name === 'score' ? (o.linkHead?.l2 ?? 0.1) : 0.1;
+    const c = fitCross(names, o.crossCues, zs, has, ys, idx.map((i) => sw[i]), natural, l2, o.nonNegativeCalibration, times);
     heads[spec.name].cross = c;
     const after = zs.map((z, k) => crossLogit(c, names, z, has[k]));
     out[spec.name] = { before: round3(rocAuc(idx.map((i) => zAll[spec.name][i]), ys)), after: round3(rocAuc(after, ys)) };
