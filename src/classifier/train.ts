@@ -393,7 +393,8 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     if (spec.name !== 'score' && !shared && o.sharedAttributeBuckets) shared = new Set(decodeCounts(head).index);
     if (mainZ) main = mainZ;
     if (z) zAll[spec.name] = z;
-    sw = w;
+    // The cross stacks weigh documents as the main score does (the link head's own weights read its link view).
+    if (spec.name === 'score') sw = w;
     heads[spec.name] = head;
     if (spec.name === 'threat') {
       const byScore = all.index.map((i) => main !== undefined && sigmoid(main[i]) >= thresholds.review);

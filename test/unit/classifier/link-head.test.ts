@@ -69,6 +69,19 @@ describe('the spam model link head', () => {
     }
   });
 
+  it('when a moderator marks a comment as spam, then the stacked score of the same comment rises', () => {
+    const learner = new NaiveBayesModel(structuredClone(file));
+    const input = { text: 'A thoughtful piece on the council budget, more at https://www.portland.gov/budget' };
+    const before = learner.score(input).score;
+    for (let k = 0; k < 5; k++) learner.learn(input, 1);
+    expect(learner.score(input).score).toBeGreaterThan(before);
+  });
+
+  it('when a comment with a link is explained, then the explanation still names the linked domain', () => {
+    const e = m.score({ text: 'Interesting report. See https://work-home-profit.top for details.' }, { explain: true }).explanation!;
+    expect(e.some((x) => `${x.token} ${x.detail ?? ''}`.includes('work-home-profit.top'))).toBe(true);
+  });
+
   it('when the link view of a comment is made, then it keeps its link tokens and link metadata only', () => {
     const input = { text: 'GREAT read, see https://fast-cash-loans.xyz/now for more', url: 'https://loans.example.com' };
     const d = featurize(input, DEFAULT_FEATURES, true);
