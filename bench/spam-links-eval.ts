@@ -2,10 +2,11 @@
  * The spam model on the comments news sites get: legitimate comments that link, and link spam. Trains fresh models
  * on training parts only and prints one table per recipe (MODEL_CARD.md, "Spam on news comments"):
  *   node scripts/run-ts.js bench/spam-links-eval.ts [--data DIR] [--weighting] [--gate] [--ablations] [--inner [--inner-youtube]]
- *     [--remedies] [--recipes JSON] [--spam-opts JSON] [--errors] [--write FILE]
+ *     [--remedies] [--link-head] [--recipes JSON] [--spam-opts JSON] [--errors] [--write FILE]
  * `--weighting` adds the source-weighting alternatives (mass caps, the previous recipe), `--gate` the style gate
  * (style-gate.ts; it prints which expert scored how much of each set), `--ablations` the link features', `--remedies`
- * the remedies of decision 0098 (printed only, never recorded). `--errors` lists each set's flagged ham with links
+ * the remedies of decision 0098, `--link-head` the link head and stack of decision 0101 (every variant with `--inner`,
+ * the measured candidate held out; both printed only, never recorded). `--errors` lists each set's flagged ham with links
  * and missed spam with the five tokens that weighed most.
  * `--write models/spam.json` also writes the first recipe's model (the one the table scores) as the shipped file.
  * Every trainable set is split 70/30 by text (seed 42, `splitHoldout`): the 30% part is only ever scored here.
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { forgetLastText } from '../src/classifier/doc';
 import type { LabeledDoc } from '../src/classifier/datasets';
+import { WORD_CUES } from '../src/classifier/cross-stack';
 import { LINK_FEATURES } from '../src/classifier/links';
 import { metricsAt, rocAuc } from '../src/classifier/metrics';
 import { NaiveBayesModel } from '../src/classifier/model';
@@ -29,7 +31,7 @@ import { trainStyleGated } from '../src/classifier/style-train';
 import { trainModel, type TrainOptions } from '../src/classifier/train';
 import { commandLine, recordBench } from './record';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, inner: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'inner-youtube': { type: 'boolean' }, weighting: { type: 'boolean' }, gate: { type: 'boolean' }, remedies: { type: 'boolean' }, recipes: { type: 'string' }, errors: { type: 'boolean' }, write: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, ablations: { type: 'boolean' }, inner: { type: 'boolean' }, 'spam-opts': { type: 'string' }, 'inner-youtube': { type: 'boolean' }, weighting: { type: 'boolean' }, gate: { type: 'boolean' }, remedies: { type: 'boolean' }, 'link-head': { type: 'boolean' }, recipes: { type: 'string' }, errors: { type: 'boolean' }, write: { type: 'string' } } });
 const D = values.data ?? path.resolve(__dirname, '../../shared/datasets');
 const REPO = path.resolve(__dirname, '..');
 const extra: Partial<TrainOptions> = values['spam-opts'] ? JSON.parse(values['spam-opts']) : {};
@@ -112,6 +114,54 @@ const NEWS_SOURCES = [
   'news-spam.tsv', 'news-ham.tsv', 'se_meta_comments_train80.csv', 'toxicspans_civil_comments_train80.csv', 'tsd_train_trial.csv',
   'train5k_shared_80pct.csv', 'train_pools_extra.csv',
 ];
+/** The link stack's cues (decision 0101): how many links a comment has, and how much of its text they are. */
+const LINK_COUNT_CUES = ['links=0', 'links=1', 'links=2', 'links=3+'];
+const LINK_RATIO_CUES = ['lratio=lo', 'lratio=mid', 'lratio=hi'];
+const linkHead = (cues: string[], more: { cueTimesLink?: boolean; words?: boolean; l2?: number } = {}, features: Partial<typeof LINK_FEATURES> = { counts: false }, extra = false): Recipe => ({
+  news: true, weights: extra ? EXTRA_WEIGHTS : SHIPPED_NEWS_WEIGHTS, features, opts: { linkHead: { cues, ...more } }, ...(extra ? { extra } : {}),
+});
+/**
+ * Decision 0101 (MODEL_CARD.md, "Link head"): a link head beside the word head and a logistic stack over both with a
+ * few style cues (WORD_CUES: distinct words; links=N; lratio=: link share of the text, with the link counts on). All
+ * are run by `--inner --inner-youtube --link-head`; held out, `--link-head` runs only the two measured: the inner
+ * rule's choice and, measured before it, the relaxed rule's pick.
+ */
+const LINK_HEAD_RECIPES: Record<string, Recipe> = {
+  'link head': linkHead([]),
+  'link head + length': linkHead([...WORD_CUES]),
+  'link head + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES]),
+  'link head + length + link ratio (link counts on)': linkHead([...WORD_CUES, ...LINK_RATIO_CUES], {}, {}),
+  'link head + length + first-party shorteners': linkHead([...WORD_CUES], {}, { counts: false, firstParty: true }),
+  'link head + link count': linkHead(LINK_COUNT_CUES),
+  'link head + link count + first-party shorteners': linkHead(LINK_COUNT_CUES, {}, { counts: false, firstParty: true }),
+  'link head + length + link count + first-party shorteners': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], {}, { counts: false, firstParty: true }),
+  'link head + no-link cue': linkHead(['links=0']),
+  'link head + length + no-link cue': linkHead([...WORD_CUES, 'links=0']),
+  'link head + length + no-link cue + first-party shorteners': linkHead([...WORD_CUES, 'links=0'], {}, { counts: false, firstParty: true }),
+  'link head x cues + length': linkHead([...WORD_CUES], { cueTimesLink: true }),
+  'link head x cues + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { cueTimesLink: true }),
+  'link head x cues + link count': linkHead(LINK_COUNT_CUES, { cueTimesLink: true }),
+  'link head x cues + length + link ratio (link counts on)': linkHead([...WORD_CUES, ...LINK_RATIO_CUES], { cueTimesLink: true }, {}),
+  'link head x cues + length + link count + first-party shorteners': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { cueTimesLink: true }, { counts: false, firstParty: true }),
+  'link head x cues + length + no-link cue': linkHead([...WORD_CUES, 'links=0'], { cueTimesLink: true }),
+  'link head + length + link count, stack L2 1': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { l2: 1 }),
+  'link head + length + link count, stack L2 10': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { l2: 10 }),
+  'link head + length + link count, stack L2 100': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { l2: 100 }),
+  // With the extra data of decision 0098 (short citing comments among them), run after the rows above.
+  'extra data + link head + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], {}, { counts: false }, true),
+  'extra data + link head + length + no-link cue': linkHead([...WORD_CUES, 'links=0'], {}, { counts: false }, true),
+  'extra data + link head + length + no-link cue + first-party shorteners': linkHead([...WORD_CUES, 'links=0'], {}, { counts: false, firstParty: true }, true),
+  'extra data + link head + length + link count + first-party shorteners': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], {}, { counts: false, firstParty: true }, true),
+  'words apart + link head': linkHead([], { words: true }),
+  'words apart + link head + link count': linkHead(LINK_COUNT_CUES, { words: true }),
+  'words apart + link head + length + link count': linkHead([...WORD_CUES, ...LINK_COUNT_CUES], { words: true }),
+  'words apart + link head + length + link ratio (link counts on)': linkHead([...WORD_CUES, ...LINK_RATIO_CUES], { words: true }, {}),
+};
+/**
+ * The two measured held out: the relaxed rule's pick among the rows before "extra data" (at most one inner citation
+ * flagged), then the inner rule's choice (the one row that met it, from the "extra data" rows run afterwards).
+ */
+const LINK_HEAD_HELD_OUT = ['link head + length + no-link cue + first-party shorteners', 'extra data + link head + length + no-link cue + first-party shorteners'];
 const capped = (features: number): Recipe => ({ news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false }, opts: { massCap: { features, sources: NEWS_SOURCES } } });
 const RECIPES: Record<string, Recipe> = JSON.parse(values.recipes ?? 'null') ?? {
   shipped: { news: true, weights: SHIPPED_NEWS_WEIGHTS, features: { counts: false } },
@@ -143,6 +193,9 @@ const RECIPES: Record<string, Recipe> = JSON.parse(values.recipes ?? 'null') ?? 
         'style gate + extra data + first-party shorteners + domain shape': { news: true, gate: true, extra: true, weights: EXTRA_WEIGHTS, features: { counts: false, firstParty: true, shape: true } },
       }
     : {}),
+  // Decision 0101 (MODEL_CARD.md, "Link head"): a link head beside the word head and a logistic stack over both with a
+  // few style cues (WORD_CUES: distinct words; links=N; lratio=: link share of the text, with the link counts on).
+  ...(values['link-head'] ? (values.inner ? LINK_HEAD_RECIPES : Object.fromEntries(LINK_HEAD_HELD_OUT.map((k) => [k, LINK_HEAD_RECIPES[k]]))) : {}),
   // Measured on the previous recipe (no mass cap), as the model card's link-feature ablation table says.
   ...(values.ablations
     ? {
@@ -181,7 +234,8 @@ interface RunResult {
 }
 
 function run(name: string, r: Recipe): RunResult {
-  Object.assign(LINK_FEATURES, { psl: true, classes: true, counts: true, words: true, firstParty: false }, r.features ?? {});
+  // Every flag is reset, so a recipe never inherits the one before it.
+  Object.assign(LINK_FEATURES, { psl: true, classes: true, counts: true, words: true, firstParty: false, shape: false }, r.features ?? {});
   forgetLastText();
   const sets = Object.entries(trainParts).filter(([k]) => r.extra || k !== 'news-extra (ours)').map(([, d]) => d);
   const news = r.news ? sets.flat().map((d) => (r.natural ? { ...d, natural: true } : d)) : [];
@@ -283,7 +337,7 @@ console.log(`(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
 // The held-out run of the default recipes is the one the model card quotes (test/unit/docs-figures.test.ts compares
 // them); inner runs and ad-hoc recipes or options print only.
-if (!values.inner && !values.recipes && !values.remedies && !values['spam-opts']) {
+if (!values.inner && !values.recipes && !values.remedies && !values['link-head'] && !values['spam-opts']) {
   const cell = (r: RunResult, set: string, col: number): string => r.rows.find((x) => x[0] === set)?.[col] ?? '-';
   const written = values.write ? createHash('sha256').update(readFileSync(values.write)).digest('hex') : undefined;
   recordBench('spam-links', {

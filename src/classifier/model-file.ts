@@ -7,17 +7,18 @@ import type { SpanRule } from './types';
 import { vocabulary, type NbCounts } from './naive-bayes';
 import { decodeVarints, encodeVarints } from './varint';
 
-/** Bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. */
+/** The newest version: bumped whenever the file layout or the meaning of features changes; loaders refuse other versions. A file is written with the lowest version its fields need (`fileVersion`). */
 export const FORMAT = 'vigil-naive-bayes';
-export const FORMAT_VERSION = 9;
+export const FORMAT_VERSION = 10;
 /**
  * Versions this build reads. Version 6 added optional fields (threat cues in `features.threat`, `stack`,
  * `attributeThresholds`, `spanFloor`); version 7 more (identity cues in `features.identity`, a head's `gate`, span
  * words in `spanRule.words`); version 8 a gate's `adjust` and `main` and the spam model's style gate
- * (`STYLE_FORMAT_VERSION`); version 9 a head's `cross` stack. A file of an earlier version has none of them and scores
+ * (`STYLE_FORMAT_VERSION`); version 9 a head's `cross` stack; version 10 the spam model's link head (a head named
+ * `link`, link-head.ts) and cross-stack cues on the comment's length (cross-stack.ts WORD_CUES). A file of an earlier version has none of them and scores
  * as before. An older build must not read a newer file: it would ignore the new fields and mis-score silently.
  */
-export const READABLE_VERSIONS = [5, 6, 7, 8, 9];
+export const READABLE_VERSIONS = [5, 6, 7, 8, 9, 10];
 
 /**
  * Version of a file with a style gate (`ModelFile.style`, the spam model): its experts are ordinary files of
@@ -125,6 +126,28 @@ export interface StyleGateFile {
   gate: ModelFile;
   short: ModelFile;
   map: [number, number];
+}
+
+/**
+ * The oldest version a file is written with: every shipped file was written at 7 or later, and versions 5 and 6 were
+ * not checked to featurise links as this build does (the spam model's link features came between them).
+ */
+export const WRITE_FLOOR_VERSION = 7;
+
+/**
+ * The version a written file carries: the lowest one whose reader understands every field the file has, so that a
+ * file that uses nothing newer than version 7 still says 7 and a build that reads 7 can load it (retraining the spam
+ * model with an unchanged recipe writes the same bytes as the shipped file). Newer fields raise it: a style gate or
+ * a gate's `adjust` / `main` to 8, a head's `cross` to 9, a link head, a length cue or a cue that multiplies more than the main score to 10.
+ */
+export function fileVersion(f: Omit<ModelFile, 'formatVersion'>): number {
+  let v = WRITE_FLOOR_VERSION;
+  const heads = Object.values(f.heads);
+  if (f.style || heads.some((h) => h.gate?.adjust || h.gate?.main)) v = Math.max(v, STYLE_FORMAT_VERSION);
+  if (heads.some((h) => h.cross)) v = Math.max(v, 9);
+  // A version 9 reader would show the link head as a spam attribute and read a length cue as an absent feature.
+  if (f.heads.link || heads.some((h) => Object.entries(h.cross?.cues ?? {}).some(([c, t]) => c.startsWith('words') || t.length > 2))) v = Math.max(v, 10);
+  return v;
 }
 
 /** Smallest power of ten (up to 1000) that makes every count an integer. */

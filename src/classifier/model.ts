@@ -106,6 +106,16 @@ export class NaiveBayesModel implements Model {
         let z0 = z[0];
         for (let i = 0; i < slots.length; i++) z0 += sums[slots[i]];
         z[0] = z0;
+      } else if (H === 2) {
+        // The spam model with its link head (link-head.ts): the same unrolling as below.
+        let z0 = z[0], z1 = z[1];
+        for (let i = 0; i < slots.length; i++) {
+          const b = slots[i] * 2;
+          z0 += sums[b];
+          z1 += sums[b + 1];
+        }
+        z[0] = z0;
+        z[1] = z1;
       } else if (H === 6) {
         // The toxicity model's shape, unrolled into locals: writing z[h] inside the loop was twice as slow.
         let z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3], z4 = z[4], z5 = z[5];
@@ -167,7 +177,7 @@ export class NaiveBayesModel implements Model {
       if (g.adjust) for (const [cue, w] of g.adjust) if (d.metaNames.includes(cue)) zh += w;
       z[h] = zh;
     }
-    if (this.table.cross.length) applyCross(this.table.cross, z, this.crossZ, d.metaNames);
+    if (this.table.cross.length) applyCross(this.table.cross, z, this.crossZ, d.metaNames, d.text.words.length);
     return z;
   }
 

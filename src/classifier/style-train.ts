@@ -1,6 +1,9 @@
 import type { LabeledDoc } from './datasets';
-import { STYLE_FORMAT_VERSION, type ModelFile } from './model-file';
+import { fileVersion, type ModelFile } from './model-file';
+import { withoutLinks } from './link-head';
 import { trainModel, type TrainOptions } from './train';
+
+export { withoutLinks };
 
 /**
  * Trains the spam model with a style gate (style-gate.ts): the news expert on every document (as `trainModel`),
@@ -16,15 +19,12 @@ export function trainStyleGated(docs: LabeledDoc[], opts: TrainOptions, short: (
     label: short(d.source) ? 0 : 1, task: d.task, source: d.source, natural: true,
   }));
   const gate = trainModel(styled, { ...opts, name: `${opts.name}-style`, meta: false, ...gateOpts });
-  return {
-    ...news,
-    formatVersion: STYLE_FORMAT_VERSION,
-    style: {
-      gate: { ...gate, training: { role: 'style gate: 1 = news or forum comment, 0 = short message (YouTube, SMS)', outOfFold: gate.training?.outOfFold } },
-      short: shortFile,
-      map: thresholdMap(shortFile.thresholds, news.thresholds),
-    },
+  const style = {
+    gate: { ...gate, training: { role: 'style gate: 1 = news or forum comment, 0 = short message (YouTube, SMS)', outOfFold: gate.training?.outOfFold } },
+    short: shortFile,
+    map: thresholdMap(shortFile.thresholds, news.thresholds),
   };
+  return { ...news, formatVersion: fileVersion({ ...news, style }), style };
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p));
@@ -37,10 +37,3 @@ export function thresholdMap(from: { review: number; reject: number }, to: { rev
   return [Math.round(a * 1e4) / 1e4, Math.round(b * 1e4) / 1e4];
 }
 
-// Training data only (never user text at scoring time): a link is a run of non-spaces from its scheme or "www.".
-const LINK = /(?:https?:\/\/|www\.)[^\s<>"]*/gi;
-
-/** The text with its links replaced by a space. */
-export function withoutLinks(text: string): string {
-  return text.replace(LINK, ' ');
-}

@@ -3,12 +3,13 @@ import { ATTRIBUTES, type LabeledDoc } from './datasets';
 import { featurize, layoutFor, type Doc } from './doc';
 import { DEFAULT_FEATURES, type FeatureOptions } from './features';
 import { META_PRIORS } from './meta';
-import { FORMAT, FORMAT_VERSION, decodeCounts, encodeCounts, type HeadFile, type HeadGate, type ModelFile } from './model-file';
+import { FORMAT, decodeCounts, fileVersion, encodeCounts, type HeadFile, type HeadGate, type ModelFile } from './model-file';
 import { addDocument, buildTable, emptyCounts, groupSums, vocabulary, type NbTable } from './naive-bayes';
 import { chooseThresholds, metricsAt, rocAuc } from './metrics';
-import { crossLogit, fitCross } from './cross-stack';
+import { crossLogit, fitCross, hasCue } from './cross-stack';
 import { mulberry32, shuffle } from './random';
 import { learnBucketWeights, weighTable, type BucketWeightOptions } from './nb-weights';
+import { LINK_HEAD, linkView, wordView } from './link-head';
 
 /** Training settings; every default is what the shipped models were trained with. */
 export interface TrainOptions {
@@ -120,6 +121,17 @@ export interface TrainOptions {
   /** Share of out-of-fold threats the default threat review threshold must send to review. @defaultValue THREAT_RECALL */
   threatRecall?: number;
   /**
+   * The spam model's link head (link-head.ts): a head named `link` that counts only a comment's link evidence
+   * (its linked registrable domains, link classes, link count, the author's website field), and a cross stack on the
+   * main score (cross-stack.ts) that combines the word head's and the link head's out-of-fold log-odds with `cues`
+   * (metadata feature names or WORD_CUES), so the words of a long comment cannot drown what its link says. With
+   * `words`, the main head leaves the links to the link head (link-head.ts `wordView`); with `cueTimesLink`, each cue
+   * also re-weighs the link head's log-odds (HeadCross.cues), not only the main score's; `l2` is the stack's L2
+   * penalty (default 0.1, as the toxicity cross stacks).
+   * Measured in MODEL_CARD.md ("Link head"). @defaultValue none
+   */
+  linkHead?: { cues: string[]; words?: boolean; cueTimesLink?: boolean; l2?: number } | null;
+  /**
    * Metadata features (links, author fields, hand-set priors). Off for the spam model's style gate
    * (style-train.ts), which tells comments apart by their words. @defaultValue spam true, toxicity false
    */
@@ -127,15 +139,16 @@ export interface TrainOptions {
 }
 
 /** Every option with its default filled in (`massCap` stays optional: none is the default). */
-type Settings = Required<Omit<TrainOptions, 'massCap'>> & Pick<TrainOptions, 'massCap'>;
+type Settings = Required<Omit<TrainOptions, 'massCap' | 'linkHead'>> & Pick<TrainOptions, 'massCap' | 'linkHead'>;
 
 interface HeadSpec {
   name: string;
   label: (d: LabeledDoc) => 0 | 1 | undefined;
 }
 
-function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[], attrsOnlyHeads: string[]): HeadSpec[] {
+function headsFor(task: 'spam' | 'toxicity', docs: LabeledDoc[], attrsOnlyHeads: string[], linkHead = false): HeadSpec[] {
   const heads: HeadSpec[] = [{ name: 'score', label: (d) => (d.attrsOnly ? undefined : d.label) }];
+  if (linkHead) heads.push({ name: LINK_HEAD, label: (d) => (d.attrsOnly ? undefined : d.label) });
   if (task === 'toxicity') {
     for (const a of ATTRIBUTES) {
       const label = (d: LabeledDoc): 0 | 1 | undefined => (d.attrsOnly && !attrsOnlyHeads.includes(a) ? undefined : d.attrs?.[a]);
@@ -186,6 +199,8 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
     const rows = spec.name === 'score' || o.crossHeads.length ? docs.map((_, i) => i) : idx;
     for (const i of rows) if (fold[i] === k) oof[i] = groupSums(r, feats[i], layout, o.confidenceEdges);
   }
+  // The link head reads links only: its length term (the last input) would read the words' count, so it is left out.
+  if (spec.name === LINK_HEAD) for (const x of oof) if (x) x[x.length - 1] = 0;
   // Stacked heads get the main score's out-of-fold log-odds as one more calibration input (HeadFile.stack).
   const withMain = (i: number): Float64Array => {
     if (!main) return oof[i];
@@ -247,20 +262,27 @@ function trainHead(spec: HeadSpec, docs: LabeledDoc[], feats: Doc[], fold: numbe
  * `heads`; returns, per crossed head, its out-of-fold ROC-AUC before and after (the stack's own few weights are fitted
  * on the same documents, so "after" is slightly optimistic).
  */
-function crossStacks(specs: HeadSpec[], docs: LabeledDoc[], feats: Doc[], zAll: Record<string, number[]>, sw: number[], o: Settings, heads: Record<string, HeadFile>): Record<string, { before: number; after: number }> {
+function crossStacks(specs: HeadSpec[], docs: LabeledDoc[], feats: Doc[], zAll: Record<string, number[]>, sw: number[], o: Settings, heads: Record<string, HeadFile>): Record<string, { before: number; after: number; logits?: number[] }> {
   const names = specs.map((s) => s.name).filter((n) => zAll[n]);
-  const out: Record<string, { before: number; after: number }> = {};
+  const out: Record<string, { before: number; after: number; logits?: number[] }> = {};
   for (const spec of specs) {
     if (!o.crossHeads.includes(spec.name) || !zAll[spec.name]) continue;
     const idx = docs.map((_, i) => i).filter((i) => spec.label(docs[i]) !== undefined);
     const ys = idx.map((i) => spec.label(docs[i])!);
     const zs = idx.map((i) => names.map((n) => zAll[n][i]));
-    const has = idx.map((i) => (c: string) => feats[i].metaNames.includes(c));
+    const has = idx.map((i) => (c: string) => hasCue(c, feats[i].metaNames, feats[i].text.words.length));
     const natural = idx.map((i, k) => (docs[i].natural ? k : -1)).filter((k) => k >= 0);
-    const c = fitCross(names, o.crossCues, zs, has, ys, idx.map((i) => sw[i]), natural);
+    const times = spec.name === 'score' && o.linkHead?.cueTimesLink ? names.length : 1;
+    const l2 = spec.name === 'score' ? (o.linkHead?.l2 ?? 0.1) : 0.1;
+    const c = fitCross(names, o.crossCues, zs, has, ys, idx.map((i) => sw[i]), natural, l2, o.nonNegativeCalibration, times);
     heads[spec.name].cross = c;
     const after = zs.map((z, k) => crossLogit(c, names, z, has[k]));
     out[spec.name] = { before: round3(rocAuc(idx.map((i) => zAll[spec.name][i]), ys)), after: round3(rocAuc(after, ys)) };
+    if (spec.name === 'score') {
+      const logits = new Array<number>(docs.length).fill(0);
+      idx.forEach((i, k) => (logits[i] = after[k]));
+      out[spec.name].logits = logits;
+    }
   }
   return out;
 }
@@ -336,7 +358,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     rejectPrecision: opts.task === 'spam' ? 0.99 : 0.85,
     bucketWeights: opts.task === 'spam' ? { l2: 1, rate: 1 } : { l2: 0.1, rate: 2 },
     nonNegativeCalibration: opts.task === 'spam', weightedHeads: opts.task === 'toxicity' ? ['toxic', 'obscene', 'insult', 'threat', 'identity_hate', 'severe_toxic'] : [], stackHeads: true, attrsOnlyHeads: ['threat', 'identity_hate'], gatedHeads: opts.task === 'toxicity' ? { threat: 'thr:strong' } : {}, gateAdjust: opts.task === 'toxicity' ? ['thr:report', 'thr:figurative', 'thr:stalk_you'] : [], gateMain: opts.task === 'toxicity', threatRecall: THREAT_RECALL,
-    crossHeads: opts.task === 'toxicity' ? ['severe_toxic', 'insult', 'identity_hate'] : [], crossCues: ['id:group', 'id:slur', 'id:general'], headAlpha: opts.task === 'toxicity' ? { identity_hate: 0.3 } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', meta: opts.task === 'spam', ...opts,
+    crossHeads: opts.task === 'toxicity' ? ['severe_toxic', 'insult', 'identity_hate'] : opts.linkHead ? ['score'] : [], crossCues: opts.linkHead ? opts.linkHead.cues : ['id:group', 'id:slur', 'id:general'], headAlpha: opts.task === 'toxicity' ? { identity_hate: 0.3 } : {}, sharedAttributeBuckets: true, reviewBy: 'f1', meta: opts.task === 'spam', ...opts,
   };
   const wrong = docs.find((d) => d.task !== o.task);
   if (wrong) throw new Error(`${wrong.source} is ${wrong.task} data, not ${o.task}`);
@@ -357,18 +379,22 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
   let main: number[] | undefined;
   let shared: Set<number> | undefined;
   let threatCurve: unknown;
-  const specs = headsFor(o.task, docs, o.attrsOnlyHeads);
+  const specs = headsFor(o.task, docs, o.attrsOnlyHeads, !!o.linkHead);
+  const linkFeats = o.linkHead ? docs.map((d, i) => linkView(d.input, feats[i], o.features)) : undefined;
+  const wordFeats = o.linkHead?.words ? docs.map((d, i) => wordView(d.input, feats[i], o.features)) : feats;
   const zAll: Record<string, number[]> = {};
   let sw: number[] = [];
   for (const spec of specs) {
     // Attribute heads after the first store only the first one's buckets: one bucket list for all of them keeps the
     // attribute table (and the load time) as small as with Jigsaw alone, though the threat head saw more comments.
     const keep = spec.name !== 'score' && o.sharedAttributeBuckets ? shared : undefined;
-    const { head, oof, all, mainZ, zAll: z, w } = trainHead(spec, docs, feats, fold, o, spec.name !== 'score' && o.stackHeads ? main : undefined, keep);
+    const isLink = spec.name === LINK_HEAD;
+    const { head, oof, all, mainZ, zAll: z, w } = trainHead(spec, docs, isLink ? linkFeats! : spec.name === 'score' ? wordFeats : feats, fold, o, spec.name !== 'score' && o.stackHeads && !isLink ? main : undefined, keep);
     if (spec.name !== 'score' && !shared && o.sharedAttributeBuckets) shared = new Set(decodeCounts(head).index);
     if (mainZ) main = mainZ;
     if (z) zAll[spec.name] = z;
-    sw = w;
+    // The cross stacks weigh documents as the main score does (the link head's own weights read its link view).
+    if (spec.name === 'score') sw = w;
     heads[spec.name] = head;
     if (spec.name === 'threat') {
       const byScore = all.index.map((i) => main !== undefined && sigmoid(main[i]) >= thresholds.review);
@@ -386,11 +412,19 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
     }
   }
   const cross = crossStacks(specs, docs, feats, zAll, sw, o, heads);
+  // A cross-stacked main score (the link head's stack) replaces the head's log-odds: its thresholds are chosen again,
+  // on the stacked out-of-fold log-odds of the natural documents.
+  if (cross.score?.logits) {
+    const nat = docs.map((_, i) => i).filter((i) => docs[i].natural && !docs[i].attrsOnly);
+    const t = chooseThresholds(nat.map((i) => sigmoid(cross.score.logits![i])), nat.map((i) => docs[i].label), o.rejectPrecision, nat.map((i) => sw[i]), o.reviewBy);
+    thresholds = { review: t.review, reject: t.reject };
+    oofMetrics = t;
+  }
+  for (const c of Object.values(cross)) delete c.logits;
   const sources: Record<string, number> = {};
   for (const d of docs) sources[d.source] = (sources[d.source] ?? 0) + 1;
-  return {
+  const file: Omit<ModelFile, 'formatVersion'> = {
     format: FORMAT,
-    formatVersion: FORMAT_VERSION,
     name: o.name,
     task: o.task,
     version: o.version,
@@ -406,4 +440,7 @@ export function trainModel(docs: LabeledDoc[], opts: TrainOptions): ModelFile {
       sources, outOfFold: oofMetrics, ...(Object.keys(cross).length ? { crossOutOfFold: cross } : {}), ...(threatCurve ? { threatOutOfFold: threatCurve } : {}),
     },
   };
+  // formatVersion second, where the shipped files have it.
+  const { format, ...rest } = file;
+  return { format, formatVersion: fileVersion(file), ...rest };
 }
