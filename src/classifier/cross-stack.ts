@@ -31,6 +31,8 @@ export interface CompiledCross {
   /** Per cue, its weight, and (cues x heads, row by cue) the weights of its products with each head's log-odds. */
   cw: Float64Array;
   cs: Float64Array;
+  /** Whether any cue is a length cue (WORD_CUES), which applies even to a comment with no metadata cue. */
+  wordCues: boolean;
 }
 
 /** Compiles the cross stacks of a file's heads (`names` in the scoring table's order, 'score' first). */
@@ -52,7 +54,7 @@ export function compileCross(names: string[], cross: Array<HeadCross | undefined
       if (t.length < 2 || t.length > H + 1) throw new Error(`head ${names[h]}: cross stack cue ${k} has ${t.length} weights`);
       for (let x = 1; x < t.length; x++) cs[j * H + x - 1] = t[x];
     });
-    out.push({ h, bias: c.bias, w, cues, cw: Float64Array.from(cues.map((k) => c.cues[k][0])), cs });
+    out.push({ h, bias: c.bias, w, cues, cw: Float64Array.from(cues.map((k) => c.cues[k][0])), cs, wordCues: cues.some((k) => k.startsWith('words')) });
   });
   return out;
 }
@@ -88,10 +90,14 @@ export function applyCross(cross: CompiledCross[], z: Float64Array, base: Float6
     const w = c.w;
     let v = c.bias;
     for (let k = 0; k < H; k++) v += w[k] * base[k];
-    // Most comments have no metadata cue at all, so those look-ups are skipped for them (length cues always apply).
+    // Most comments have no metadata cue at all, so a stack without length cues skips the look-ups for them.
+    if (metaNames.length === 0 && !c.wordCues) {
+      z[c.h] = v;
+      continue;
+    }
     for (let j = 0; j < c.cues.length; j++) {
       const cue = c.cues[j];
-      if ((metaNames.length > 0 || cue.startsWith('words')) && hasCue(cue, metaNames, words)) {
+      if (hasCue(cue, metaNames, words)) {
         v += c.cw[j];
         for (let k = 0; k < H; k++) v += c.cs[j * H + k] * base[k];
       }
