@@ -24,6 +24,16 @@ describe('links in comments', () => {
     expect(res.json.status).toBe('approved');
   });
 
+  it.each(CITATIONS)('when a first-time reader posts a citation, then its spam score is no higher than /v1/check gives the text: %s', async (body) => {
+    // /v1/check has no history: the comment path adds only this author's and body's clean history (dup=0, ip=<3),
+    // which lowers the score. It once counted "https://www." as two links and scored the comment higher.
+    const site = await t.site();
+    const check = await api(t.url, 'POST', '/v1/check', { key: site.secretKey, body: { body } });
+    const res = await api(t.url, 'POST', '/v1/comments', { key: site.secretKey, body: serverComment({ body }) });
+    expect(res.status).toBe(201);
+    expect(res.json.scores.spam).toBeLessThanOrEqual(check.json.scores.spam);
+  });
+
   it('when many authors post the same domain within minutes, then the explanation names the domain and the count', async () => {
     const site = await t.site();
     let last: { json: { explanation?: { spam?: Expl[] } } } | undefined;
