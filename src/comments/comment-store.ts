@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { AtomicWrites } from '../infra/atomic-writes';
 import { keys } from '../infra/keys';
+import type { SpamMeta } from '../classifier/types';
 import { reviewListWrites } from './comment-index';
 
 /** Where a comment stands: published, waiting for a moderator, or refused. */
@@ -22,6 +23,11 @@ export interface StoredComment {
   scores: { spam: number; toxicity: number; attributes?: Record<string, number> };
   reasons: string[];
   explanation?: { spam?: unknown; toxicity?: unknown };
+  /**
+   * What the spam model read besides the text (fill time, duplicates, posts per address, links, a campaign's domain
+   * and author count), kept with comments held for review, so the moderator's view explains the score as it was made.
+   */
+  spamMeta?: SpamMeta;
   client: { ipHash: string; userAgent: string; referrer: string };
   via: 'browser' | 'server';
   createdAt: string;

@@ -104,6 +104,7 @@ async function decideAndPersist(ctx: ModerationContext, idemKey?: string, decide
     ...(decision.needsReview && !decidedElsewhere ? { needsReview: true } : {}),
     ...(decidedElsewhere ? { decidedElsewhere } : {}),
     scores, reasons: decision.reasons, ...(explanation ? { explanation } : {}),
+    ...(decision.needsReview && Object.keys(ctx.meta).length ? { spamMeta: ctx.meta } : {}),
     client: { ipHash: identitiesOf(ctx).ip, userAgent: ctx.client.userAgent, referrer: ctx.client.referrer },
     via: ctx.via, createdAt: ctx.now.toISOString(),
     ...(decision.status !== 'pending' ? { decidedAt: ctx.now.toISOString(), decidedBy: 'vigil' } : {}),

@@ -47,7 +47,12 @@ export async function reviewItem(d: ReviewDeps, c: StoredComment): Promise<Revie
       // With the site's own view (its learnt counts and link lists), as the comment was scored.
       spam: hasMarks(explanation.spam)
         ? explanation.spam
-        : d.models.spam.score({ text: c.body, author: c.author.name, url: c.author.url, ...(site ? linkListsOf(site.policy) : {}) }, { explain: true, siteId: c.siteId }).explanation,
+        : d.models.spam.score({
+          // The masked e-mail keeps its domain, all the model reads of it; the stored metadata brings back the fill
+          // time, duplicates and campaign the score was made with, so their entries (with details) are explained too.
+          text: c.body, author: c.author.name, email: c.author.emailMasked, url: c.author.url, meta: c.spamMeta,
+          ...(site ? linkListsOf(site.policy) : {}),
+        }, { explain: true, siteId: c.siteId }).explanation,
       toxicity: hasMarks(explanation.toxicity) ? explanation.toxicity : d.models.toxicity.score({ text: c.body }, { explain: true, siteId: c.siteId }).explanation,
     };
   }

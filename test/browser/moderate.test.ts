@@ -218,6 +218,27 @@ describe('/moderate in headless Chromium', () => {
     await page.close();
   });
 
+  it('when a comment is held for its links and speed, then the item lists those spam signals in words', async () => {
+    const site = await t.site({
+      captcha: 'off', moderation: 'pre', links: { deny: ['weekly-roundup-news.com'] },
+      thresholds: { spam: { review: 0.5, reject: 1 }, toxicity: { review: 0.5, reject: 1 } },
+    });
+    const mod = await createModerator(t.redis, { name: 'Kim', role: 'moderator', siteIds: [site.siteId] });
+    // Sent a second after the form was shown, with a link to a domain the site denies; no ?explain.
+    const res = await api(t.url, 'POST', '/v1/comments', {
+      key: site.secretKey,
+      body: serverComment({ body: 'This week in local news: https://weekly-roundup-news.com/issue/12', renderedAt: new Date(Date.now() - 1000).toISOString() }),
+    });
+    expect(res.json.status).toBe('pending');
+    const { page, problems } = await open(mod.token);
+    await page.waitForSelector('#item ul.signals li');
+    const listed = await page.$$eval('#item ul.signals li', (els) => els.map((e) => e.textContent));
+    expect(listed).toContain("link to weekly-roundup-news.com (on the site's deny list)");
+    expect(listed).toContain('sent less than 3 s after the form was shown');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('when the page opens, then only the sign-in form shows; when the moderator signs out, then nothing of the last item is left in the page and the live stream is closed', async () => {
     const body = 'Shared-desk privacy check: this sentence must vanish from the page at sign-out.';
     const { token } = await setup([body]);

@@ -120,4 +120,28 @@ describe('links in comments', () => {
     expect(item.status).toBe(200);
     expect((item.json.item.explanation.spam as Expl[]).map((e) => e.detail)).toContain("link to weekly-roundup-news.com (on the site's deny list)");
   });
+
+  it('when a moderator opens a comment held as part of a campaign, then its explanation names the domain and the count, as when it was scored', async () => {
+    // Posted without ?explain, as sites post: the item view explains it afterwards with what the model read then.
+    const site = await t.site({ moderation: 'pre', thresholds: { spam: { review: 0, reject: 1 } } });
+    const mod = await createModerator(t.redis, { name: 'Ann', role: 'moderator', siteIds: [site.siteId] });
+    let last: { json: { id: string; scores: { spam: number } } } | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await api(t.url, 'POST', '/v1/comments', {
+        key: site.secretKey,
+        body: serverComment({
+          author: { name: `Reader ${i}`, email: `reader${i}@example.com` },
+          body: `Worth a look, number ${i}: https://replica-bags-club.com/p/${i}`,
+          client: { ip: `198.51.100.${40 + i}`, userAgent: 'Mozilla/5.0', referrer: '' },
+        }),
+      });
+    }
+    const item = await api(t.url, 'GET', `/v1/review/${last!.json.id}/item`, { key: mod.token });
+    expect(item.status).toBe(200);
+    const spam = item.json.item.explanation.spam as Expl[];
+    expect(spam.map((e) => e.detail)).toContain('replica-bags-club.com seen from 4 authors in 10 minutes');
+    // Nor does the site's own read-back carry what the model read (it is the moderator view's input).
+    const read = await api(t.url, 'GET', `/v1/comments/${last!.json.id}`, { key: site.secretKey });
+    expect(read.json).not.toHaveProperty('spamMeta');
+  });
 });
