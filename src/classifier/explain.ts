@@ -1,5 +1,6 @@
 import { layoutFor, type Doc } from './doc';
 import { bigramBucket, tokenHash, type FeatureOptions } from './features';
+import { META_DETAIL } from './meta';
 import type { ScoringTable } from './scoring-table';
 import { markExplanation, type SpanRule } from './span-floor';
 import type { WordBuckets } from './span-words';
@@ -69,7 +70,7 @@ export function explainWords(d: Doc, t: ScoringTable, opt: FeatureOptions, site?
   }
   const out = [...byValue.values()];
   d.meta.forEach((bucket, i) => {
-    const detail = d.metaLabels?.[i];
+    const detail = d.metaLabels?.[i] ?? META_DETAIL[d.metaNames[i]];
     out.push({ token: 'meta:' + d.metaNames[i], contribution: at(bucket), spans: [], ...(detail ? { detail } : {}) });
   });
   return { entries: out, words };

@@ -8,6 +8,28 @@ const URLISH = /https?:\/\/|www\.|\.(com|net|org|info|biz|ru|io|ly|xyz|top|site|
 const LINKS = ['links=0', 'links=1', 'links=2', 'links=3+'];
 const CAPS = ['caps=lo', 'caps=mid', 'caps=hi', 'caps=shout'];
 
+/**
+ * What each constant metadata entry means, in words, for explanations (`detail`); link entries carry their own
+ * sentence naming the domain (links-meta.ts). Kept beside the buckets so that the words change with their edges.
+ */
+export const META_DETAIL: Readonly<Record<string, string>> = {
+  'links=1': 'a link',
+  'links=2': 'two links',
+  'links=3+': 'three or more links',
+  author_url: "a web address in the author's name",
+  url_field: 'a website in the author field',
+  'caps=hi': 'mostly capital letters',
+  'caps=shout': 'nearly all capital letters',
+  'fill=<3s': 'sent less than 3 s after the form was shown',
+  'fill=<10s': 'sent less than 10 s after the form was shown',
+  'dup=1': 'the same text once before on this site in 24 h',
+  'dup=2-4': 'the same text 2-4 times before on this site in 24 h',
+  'dup=5+': 'the same text 5 or more times before on this site in 24 h',
+  'ip=<10': '3-9 comments from this address in 24 h',
+  'ip=<30': '10-29 comments from this address in 24 h',
+  'ip=30+': '30 or more comments from this address in 24 h',
+};
+
 function bucket(x: number, edges: number[], labels: string[]): string {
   for (let i = 0; i < edges.length; i++) if (x < edges[i]) return labels[i];
   return labels[labels.length - 1];

@@ -101,24 +101,6 @@
     box.appendChild(scores);
   }
 
-  // What the spam model's metadata entries mean, for those that carry no sentence of their own (link entries do).
-  var SIGNAL_TEXT = {
-    'meta:fill=<3s': 'sent less than 3 s after the form was shown',
-    'meta:fill=<10s': 'sent less than 10 s after the form was shown',
-    'meta:dup=1': 'the same text once before on this site in 24 h',
-    'meta:dup=2-4': 'the same text 2-4 times before on this site in 24 h',
-    'meta:dup=5+': 'the same text 5 or more times before on this site in 24 h',
-    'meta:ip=<10': '3-9 comments from this address in 24 h',
-    'meta:ip=<30': '10-29 comments from this address in 24 h',
-    'meta:ip=30+': '30 or more comments from this address in 24 h',
-    'meta:links=1': 'a link',
-    'meta:links=2': 'two links',
-    'meta:links=3+': 'three or more links',
-    'meta:url_field': 'a website in the author field',
-    'meta:author_url': "a web address in the author's name",
-    'meta:caps=hi': 'mostly capital letters',
-    'meta:caps=shout': 'nearly all capital letters',
-  };
   /** Least log-odds a signal adds to be listed: about what one ordinary link adds. */
   var SIGNAL_FLOOR = 0.5;
 
@@ -130,14 +112,15 @@
     var ex = it.explanation && it.explanation.spam;
     if (!Array.isArray(ex)) return;
     var shown = ex.filter(function (e) {
-      return e && typeof e.token === 'string' && e.token.indexOf('meta:') === 0 && e.contribution >= SIGNAL_FLOOR && (e.detail || SIGNAL_TEXT[e.token]);
+      // Metadata entries carry their meaning in words as `detail` (classifier/meta.ts, links-meta.ts).
+      return e && typeof e.token === 'string' && e.token.indexOf('meta:') === 0 && e.contribution >= SIGNAL_FLOOR && e.detail;
     }).sort(function (a, b) { return b.contribution - a.contribution; }).slice(0, 6);
     if (!shown.length) return;
     var p = el('div', 'signals');
     p.appendChild(el('span', 'signals-label', 'Spam signals: '));
     var ul = el('ul', 'signals');
     ul.setAttribute('aria-label', 'spam signals');
-    shown.forEach(function (e) { ul.appendChild(el('li', '', e.detail || SIGNAL_TEXT[e.token])); });
+    shown.forEach(function (e) { ul.appendChild(el('li', '', e.detail)); });
     p.appendChild(ul);
     box.appendChild(p);
   }
