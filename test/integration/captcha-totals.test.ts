@@ -5,6 +5,7 @@ import { connectRedis, createRedis } from '../../src/infra/redis';
 import { createSite } from '../../src/sites/site-store';
 import { api, startTestApp } from '../helpers/test-app';
 import { until } from '../helpers/wait';
+import { watchKeys } from '../helpers/redis-spy';
 
 // A database of its own: the totals sum every site in the Redis.
 const shared = process.env.TEST_REDIS_URL!;
@@ -25,11 +26,9 @@ beforeAll(async () => {
     siteIds.push(siteId);
     await redis.hset(keys.captchaStats(siteId), { issued: 2, solved: 1, 'pow:issued': 1 });
   }
-  const hgetall = redis.hgetall.bind(redis) as (k: string) => Promise<Record<string, string>>;
-  jest.spyOn(redis, 'hgetall').mockImplementation(((k: string) => {
+  watchKeys(redis, 'hgetall', (k) => {
     if (k.endsWith(':captcha-stats')) siteReads++;
-    return hgetall(k);
-  }) as never);
+  });
 });
 afterAll(() => redis.disconnect());
 
@@ -74,12 +73,10 @@ it('when /metrics is scraped without per-site series, then no scrape reads each 
     // (A sum is written last, after its reads. One another test's process started just before the drop may land
     // too, a moment older: anything from the last half interval leaves the scrapes below ample time.)
     await until('a sum of this interval', async () => Number(await app.redis.hget(keys.captchaTotals(), 'at')) > since - TOTALS_INTERVAL_MS / 2);
-    const hgetall = app.redis.hgetall.bind(app.redis) as (k: string) => Promise<Record<string, string>>;
     let reads = 0;
-    jest.spyOn(app.redis, 'hgetall').mockImplementation(((k: string) => {
+    watchKeys(app.redis, 'hgetall', (k) => {
       if (k.endsWith(':captcha-stats')) reads++;
-      return hgetall(k);
-    }) as never);
+    });
     for (let i = 0; i < 3; i++) expect((await api(app.url, 'GET', '/metrics', { key: 'metrics-token-0123456789abcdef' })).status).toBe(200);
     expect(reads).toBe(0);
   } finally {

@@ -9,6 +9,7 @@ import { startLearner, type Learner } from '../../src/learning/learner';
 import { createLogger } from '../../src/logger';
 import { createSite } from '../../src/sites/site-store';
 import { until } from '../helpers/wait';
+import { watchKeys } from '../helpers/redis-spy';
 
 // A database of its own: which streams the learner reads depends on what every site in the Redis does.
 const shared = process.env.TEST_REDIS_URL!;
@@ -38,12 +39,10 @@ beforeAll(async () => {
   await connectRedis(redis);
   if (own !== shared) await redis.flushdb();
   for (let i = 0; i < 40; i++) siteIds.push((await createSite(redis, { name: `quiet ${i}`, origins: ['https://news.example'] })).siteId);
-  const xrange = redis.xrange.bind(redis) as (...a: unknown[]) => Promise<unknown>;
-  jest.spyOn(redis, 'xrange').mockImplementation(((key: string, ...rest: unknown[]) => {
+  watchKeys(redis, 'xrange', (key) => {
     const id = siteIds.find((s) => key === keys.feedback(s));
     if (id) reads.push(id);
-    return xrange(key, ...rest);
-  }) as never);
+  });
   const c = countingModels();
   taught = c.taught;
   learner = startLearner({ redis, models: c.models, logger: createLogger('silent'), intervalMs: 3600_000 });
@@ -88,11 +87,9 @@ alone('when the marks are lost (a Redis restored from an older dump), then the n
 
 alone('when the compactor\'s timed passes find no new feedback, then they read no site\'s stream; a marked site is folded', async () => {
   const passes: number[] = [];
-  const set = redis.set.bind(redis) as (...a: unknown[]) => Promise<unknown>;
-  const setSpy = jest.spyOn(redis, 'set').mockImplementation(((key: string, ...rest: unknown[]) => {
+  const setSpy = watchKeys(redis, 'set', (key) => {
     if (key === keys.learnLock()) passes.push(reads.length);
-    return set(key, ...rest);
-  }) as never);
+  });
   const c = countingModels();
   const compactor = startCompactor({ redis, models: c.models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 50 });
   try {
@@ -121,11 +118,7 @@ function oneBucketModels(): { spam: Model; toxicity: Model } {
 alone('when a full pass visits sites that never had feedback, then it reads each once and writes nothing for them', async () => {
   const fed = (await Promise.all(siteIds.map((id) => redis.exists(keys.feedback(id))))).filter(Boolean).length;
   const gets: string[] = [];
-  const get = redis.get.bind(redis) as (...a: unknown[]) => Promise<unknown>;
-  const getSpy = jest.spyOn(redis, 'get').mockImplementation(((key: string, ...rest: unknown[]) => {
-    gets.push(key);
-    return get(key, ...rest);
-  }) as never);
+  const getSpy = watchKeys(redis, 'get', (key) => gets.push(key));
   const multiSpy = jest.spyOn(redis, 'multi');
   const compactor = startCompactor({ redis, models: countingModels().models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 0 });
   try {
@@ -216,16 +209,12 @@ alone('when a site with feedback lost its mark, then the compactor\'s next full 
 async function firstTimedPass(): Promise<string[]> {
   const locks: number[] = [];
   const snapshots: string[] = [];
-  const set = redis.set.bind(redis) as (...a: unknown[]) => Promise<unknown>;
-  const setSpy = jest.spyOn(redis, 'set').mockImplementation(((key: string, ...rest: unknown[]) => {
+  const setSpy = watchKeys(redis, 'set', (key) => {
     if (key === keys.learnLock()) locks.push(reads.length);
-    return set(key, ...rest);
-  }) as never);
-  const get = redis.get.bind(redis) as (...a: unknown[]) => Promise<unknown>;
-  const getSpy = jest.spyOn(redis, 'get').mockImplementation(((key: string, ...rest: unknown[]) => {
+  });
+  const getSpy = watchKeys(redis, 'get', (key) => {
     if (locks.length === 1) snapshots.push(key);
-    return get(key, ...rest);
-  }) as never);
+  });
   const compactor = startCompactor({ redis, models: countingModels().models, logger: createLogger('silent'), minSites: 3, retentionSeconds: 86400, intervalMs: 50 });
   try {
     reads.length = 0;

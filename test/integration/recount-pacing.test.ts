@@ -5,6 +5,7 @@ import type { QueueCounts } from '../../src/review/queue';
 import { keys } from '../../src/infra/keys';
 import { connectRedis, createRequestRedis } from '../../src/infra/redis';
 import { createSite } from '../../src/sites/site-store';
+import { watchKeys } from '../helpers/redis-spy';
 
 // The sums behind /metrics read every site; they must leave the event loop and the connection to the requests and
 // scrapes that arrive meanwhile: a bounded batch of reads, then a pause (infra/stored-sum.ts pace), then the next.
@@ -21,11 +22,7 @@ it('when the captcha totals are recounted, then every site is read in batches of
   const sites = await redis.zcard(keys.siteIndex());
   const reads: string[] = [];
   const segments: number[] = [];
-  const hgetall = redis.hgetall.bind(redis) as (...a: unknown[]) => Promise<unknown>;
-  const spy = jest.spyOn(redis, 'hgetall').mockImplementation(((key: string, ...rest: unknown[]) => {
-    reads.push(key);
-    return hgetall(key, ...rest);
-  }) as never);
+  const spy = watchKeys(redis, 'hgetall', (key) => reads.push(key));
   try {
     let last = 0;
     await sumCaptchaStats(redis, Date.now(), async () => {
